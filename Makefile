@@ -1,0 +1,37 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: run test install eval bench screenshots clean
+
+$(BIN)/iopc: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch first: the CPU build on local disk (an unpinned torch would pull GBs of CUDA).
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(BIN)/iopc
+
+install: $(BIN)/iopc
+
+run: install  ## serve the chat UI on http://127.0.0.1:7860 (ingests the sample case into an empty index)
+	$(BIN)/iopc serve
+
+test: install  ## run the test suite
+	$(BIN)/pytest -q
+
+eval: install  ## ingest the development corpus into .eval-index and score the dev questions
+	$(BIN)/iopc --data-dir .eval-index ingest --quiet ../shared/corpus/cases
+	$(BIN)/iopc --data-dir .eval-index eval ../shared/corpus/questions-dev.jsonl --baseline dense --baseline bm25 --baseline llamaindex
+	$(BIN)/iopc --data-dir .eval-index eval bench/questions-own.jsonl --baseline dense --baseline bm25 --baseline llamaindex
+
+screenshots: install
+	$(BIN)/python bench/screenshots.py
+
+clean:
+	rm -rf $(VENV) .eval-index .pytest_cache

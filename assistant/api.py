@@ -1,0 +1,172 @@
+"""The Assistant: the one object behind the CLI, the Python API and the chat UI."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from assistant import settings
+from assistant.catalog import Catalog
+from assistant.compose import Writer, abstention, check_markers, list_text, lookup_text, table_text
+from assistant.conversation import resolve
+from assistant.question import Question, read_question
+from assistant.quotes import best_spans, first_sentence
+from assistant.retrieval import HybridRetriever
+from assistant.types import Answer, CaseSummary, Filters, Hit, Stats
+from ingest.pipeline import IngestReport, Ingester
+from ingest.readers import DEFAULT_MAX_BYTES
+from vectorstore import ChromaStore, Embedder, StoreLocation
+
+
+class Assistant:
+    """Ingest IOPC cases, search them, and answer questions with cited quotes."""
+
+    def __init__(self, data_dir=None, chroma_url: str | None = None, embedder: Embedder | None = None,
+                 writer: Writer | None = None, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.location = StoreLocation.resolve(data_dir, chroma_url)
+        self.embedder = embedder or Embedder()
+        self.store = ChromaStore(self.location, self.embedder.info)
+        self.writer = writer
+        self.max_bytes = max_bytes
+        self._catalog: Catalog | None = None
+
+    # -- the collection ---------------------------------------------------------------------
+    @property
+    def catalog(self) -> Catalog:
+        """The in-memory view of the collection (loaded on first use, reloaded after changes)."""
+        if self._catalog is None:
+            self._catalog = Catalog(self.store)
+        return self._catalog
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(self.catalog, self.store, self.embedder)
+
+    def ingest(self, paths: list[str], progress: bool = False) -> IngestReport:
+        """Ingest files, directories and URLs; unchanged sources are skipped."""
+        report = Ingester(self.store, self.embedder, self.max_bytes).ingest([str(p) for p in paths], progress)
+        if report.changed:
+            self._catalog = None
+        return report
+
+    def remove(self, target: str) -> list[str]:
+        """Remove a source (as given when ingested) or a case by id; returns the sources removed."""
+        removed = Ingester(self.store, self.embedder).remove(target)
+        if removed:
+            self._catalog = None
+        return removed
+
+    def cases(self) -> list[CaseSummary]:
+        """Every case, twins merged, newest first."""
+        return sorted(self.catalog.cases.values(),
+                      key=lambda c: (c.incident_month or c.recommended or c.published or "", c.title), reverse=True)
+
+    def stats(self) -> Stats:
+        """Counts of cases, sources, passages, recommendations by status, cases per force."""
+        cases = self.catalog.cases.values()
+        by_status = Counter(r["status"] for c in cases for r in c.recommendations)
+        forces = Counter(b for c in cases for b in c.bodies)
+        return Stats(cases=len(cases), sources=sum(len(c.sources) for c in cases),
+                     passages=len(self.catalog.passages), recommendations=sum(by_status.values()),
+                     by_status=dict(by_status), forces=dict(forces.most_common()),
+                     model=self.embedder.info.name, location=str(self.location))
+
+    # -- search and answers -----------------------------------------------------------------
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid") -> list[Hit]:
+        """The k best passages for `query` (hybrid dense + BM25), best first."""
+        return self.retriever.search(query, filters, k=k, mode=mode)
+
+    def ask(self, question: str, filters: Filters | None = None) -> Answer:
+        """Answer one question, every claim a cited quote; abstains when nothing relevant is found."""
+        return self._answer(read_question(question, filters), question)
+
+    def chat(self, message: str, history: list[Answer] | None = None, filters: Filters | None = None) -> Answer:
+        """Answer `message` in a conversation: follow-ups are read against the last answer."""
+        previous = next((a for a in reversed(history or []) if not a.abstained), None)
+        follow = resolve(message, previous, filters)
+        return self._answer(follow.question, follow.query)
+
+    def _answer(self, q: Question, query: str) -> Answer:
+        n_cases = len(self.catalog.cases)
+        if not self.catalog.passages:
+            return abstention(q.text, 0, q.filters.describe())
+        if q.kind == "filter":
+            return self._enumerate(q, n_cases)
+        qvec = self.embedder.embed([query])[0]
+        wide = q.kind == "list"
+        hits = self.retriever.search(query, q.filters, k=80 if wide else 40, query_vector=qvec)
+        if not self._relevant(hits, q):
+            return abstention(q.text, n_cases, q.filters.describe())
+        groups = _group_by_case(hits)
+        top = max(h.dense for h in hits)
+        if wide:
+            keep = [g for g in groups if max(h.dense for h in g) >= max(settings.ABSTAIN_MIN_DENSE,
+                                                                           top - settings.LIST_MARGIN)]
+            keep = [g[:1] for g in keep[:settings.LIST_MAX_CASES]]
+        else:
+            keep = [g for g in groups if max(h.dense for h in g) >= top - settings.LOOKUP_MARGIN]
+            keep = [g[:settings.PASSAGES_PER_CASE] for g in keep[:settings.LOOKUP_MAX_CASES]]
+        chosen = [h for g in keep for h in g]
+        spans = dict(zip((h.id for h in chosen),
+                         best_spans([h.text for h in chosen], query, qvec, self.embedder)))
+        scope = _scope(len(keep), n_cases, q.filters, wide)
+        text, cites = (list_text if wide else lookup_text)(keep, spans, scope)
+        return self._finish(Answer(question=q.text, text=text, citations=cites, kind=q.kind,
+                                   filters=q.filters, searched=n_cases))
+
+    def _relevant(self, hits: list[Hit], q: Question) -> bool:
+        if not hits:
+            return False
+        top = max(h.dense for h in hits)
+        if top < settings.ABSTAIN_MIN_DENSE:
+            return False
+        unknown = self.catalog.keyword.unknown_terms(w for w in q.topic if len(w) > 3)
+        return not (unknown and top < settings.ABSTAIN_MIN_DENSE_UNKNOWN_TERM)
+
+    def _enumerate(self, q: Question, n_cases: int) -> Answer:
+        """Every recommendation (or case, when it has none) that passes the filters, as a table."""
+        allowed = self.catalog.allowed(q.filters) or []
+        by_case: dict[str, list[Hit]] = {}
+        for pid in allowed:
+            h = self.retriever.hit(pid)
+            if h.section != "response" and self.catalog.passages[pid].metadata.get("part") == 0:
+                by_case.setdefault(h.case_id, []).append(h)
+        rows: list[Hit] = []
+        for hits in by_case.values():
+            recs = {h.rec_no: h for h in sorted(hits, key=lambda h: h.source) if h.section == "recommendation"}
+            rows += sorted(recs.values(), key=lambda h: h.rec_no or 0) or \
+                [h for h in hits if h.section == "summary"][:1]
+        rows.sort(key=lambda h: (h.date, h.title, h.rec_no or 0), reverse=True)
+        if not rows:
+            return abstention(q.text, n_cases, q.filters.describe())
+        shown = rows[:settings.TABLE_MAX_ROWS]
+        spans = {h.id: first_sentence(h.text) for h in shown}
+        n_shown_cases = len({h.case_id for h in shown})
+        scope = (f"{len(rows)} item{'s' if len(rows) != 1 else ''} in {n_shown_cases} of the {n_cases} cases"
+                 f" (filters: {q.filters.describe()})"
+                 + (f"; the first {len(shown)} are shown." if len(shown) < len(rows) else ":"))
+        text, cites = table_text(shown, spans, scope)
+        return self._finish(Answer(question=q.text, text=text, citations=cites, kind="filter",
+                                   filters=q.filters, searched=n_cases))
+
+    def _finish(self, answer: Answer) -> Answer:
+        """Let a plugged-in writer phrase the answer; markers are checked either way."""
+        if self.writer is not None:
+            answer = replace(answer, text=self.writer.write(answer.question, answer.citations))
+        answer.text, answer.citations = check_markers(answer.text, answer.citations)
+        return answer
+
+
+def _group_by_case(hits: list[Hit]) -> list[list[Hit]]:
+    """Hits grouped by case, in order of each case's best hit (twin sources count once)."""
+    groups: dict[str, list[Hit]] = {}
+    for h in hits:
+        groups.setdefault(h.case_id, []).append(h)
+    return list(groups.values())
+
+
+def _scope(n_found: int, n_cases: int, filters: Filters, wide: bool) -> str:
+    applied = f" (filters: {filters.describe()})" if not filters.is_empty() else ""
+    if wide:
+        return f"{n_found} relevant case{'s' if n_found != 1 else ''} among the {n_cases} searched{applied}:"
+    return f"The most relevant of the {n_cases} cases{applied}:"

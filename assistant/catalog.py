@@ -1,0 +1,131 @@
+"""The in-memory view of the collection: consistent passages, cases, the keyword index, filtering.
+
+Loaded once from the store and reloaded only after this process changes it, so queries never
+rebuild anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from functools import cached_property
+
+from assistant.types import CaseSummary, Filters
+from ingest.bodies import canonical_name
+from ingest.passages import index_text
+from ingest.pipeline import cases_of
+from vectorstore import ChromaStore, KeywordIndex, Passage
+
+
+class Catalog:
+    """Passages whose source record vouches for them, grouped into cases."""
+
+    def __init__(self, store: ChromaStore):
+        records = store.sources()
+        current = {r.source: r.content_hash for r in records}
+        self.passages: dict[str, Passage] = {
+            p.id: p for p in store.all_passages()
+            if current.get(str(p.metadata.get("source"))) == p.metadata.get("source_hash")}
+        self.cases: dict[str, CaseSummary] = {}
+        for record in records:
+            for case, key in zip(cases_of(record), record.case_key.split("|")):
+                self._add_case(key, case, record.source)
+
+    def _add_case(self, key: str, case, source: str) -> None:
+        known = self.cases.get(key)
+        if known is None:
+            d = asdict(case)
+            self.cases[key] = CaseSummary(
+                case_id=key, title=case.title, force=case.force.name if case.force else None,
+                bodies=[b.name for b in case.bodies], references=list(case.references),
+                incident_month=case.incident_month, published=case.published, recommended=case.recommended,
+                response_due=case.response_due, response_due_inferred=case.response_due_inferred,
+                themes=list(case.themes), url=case.url, sources=[source],
+                recommendations=[{**r, "addressed_to": (r["addressed_to"] or {}).get("name"),
+                                  "linked_bodies": [b["name"] for b in r["linked_bodies"]]}
+                                 for r in d["recommendations"]],
+                layout=case.layout, narrative=case.narrative)
+            return
+        # A twin from another site: keep both sources, and fill what the first one lacked.
+        known.sources.append(source)
+        for name in [b.name for b in case.bodies]:
+            if name not in known.bodies:
+                known.bodies.append(name)
+        for ref in case.references:
+            if ref not in known.references:
+                known.references.append(ref)
+        for attr in ("published", "recommended", "response_due", "url", "force", "incident_month"):
+            if getattr(known, attr) is None:
+                value = getattr(case, attr)
+                setattr(known, attr, value.name if attr == "force" and value else value)
+        known.themes += [t for t in case.themes if t not in known.themes]
+        if len(case.recommendations) > len(known.recommendations):
+            known.recommendations = [{**asdict(r), "addressed_to": r.addressed_to.name if r.addressed_to else None,
+                                      "linked_bodies": [b.name for b in r.linked_bodies]}
+                                     for r in case.recommendations]
+        if len(case.narrative) > len(known.narrative):
+            known.narrative = case.narrative
+
+    @cached_property
+    def keyword(self) -> KeywordIndex:
+        """BM25 over the passages' index text."""
+        ids = list(self.passages)
+        return KeywordIndex(ids, [index_text(self.passages[i].text, self.passages[i].metadata) for i in ids])
+
+    def allowed(self, filters: Filters) -> list[str] | None:
+        """Ids of the passages that pass `filters`; None when nothing is restricted."""
+        if filters.is_empty():
+            return None
+        forces = {canonical_name(f) or f for f in filters.forces}
+        themes = [t.lower() for t in filters.themes]
+        since, until = _bounds(filters.since, filters.until)
+        out = []
+        for pid, p in self.passages.items():
+            md = p.metadata
+            case = self.cases.get(str(md.get("case_id")))
+            if filters.case_ids and md.get("case_id") not in filters.case_ids:
+                continue
+            if forces and not forces & set(self.case_forces(case, md)):
+                continue
+            if themes and not any(t in theme.lower() for t in themes for theme in self.case_themes(case, md)):
+                continue
+            if (since or until) and not any(since <= d <= until for d in self.case_dates(case, md)):
+                continue
+            if filters.statuses and md.get("status") not in filters.statuses:
+                continue
+            if filters.sections and md.get("section") not in filters.sections:
+                continue
+            out.append(pid)
+        return out
+
+    @staticmethod
+    def case_forces(case: CaseSummary | None, md: dict) -> list[str]:
+        """Forces and bodies of the case a passage belongs to (twins merged)."""
+        names = case.bodies + ([case.force] if case.force else []) if case else []
+        return names + [n for n in str(md.get("forces", "")).split("|") if n] + [str(md.get("addressed_to", ""))]
+
+    @staticmethod
+    def case_themes(case: CaseSummary | None, md: dict) -> list[str]:
+        return (case.themes if case else []) + [t for t in str(md.get("themes", "")).split("|") if t]
+
+    @staticmethod
+    def case_dates(case: CaseSummary | None, md: dict) -> list[str]:
+        dates = [str(md.get(k) or "") for k in ("date", "recommended", "published")]
+        if case:
+            dates += [case.incident_month + "-01" if case.incident_month else "", case.recommended or "",
+                      case.published or ""]
+        return [d for d in dates if d]
+
+    def forces(self) -> list[str]:
+        """Every force or body named by some case, sorted."""
+        return sorted({b for c in self.cases.values() for b in c.bodies})
+
+    def themes(self) -> list[str]:
+        """Every theme tag, sorted."""
+        return sorted({t for c in self.cases.values() for t in c.themes})
+
+
+def _bounds(since: str | None, until: str | None) -> tuple[str, str]:
+    """Inclusive ISO bounds from "YYYY", "YYYY-MM" or full dates."""
+    lo = (since or "0000") + "-01-01"[len(since or "0000") - 4:] if since else "0000-01-01"
+    hi = (until + "-12-31"[len(until) - 4:]) if until else "9999-12-31"
+    return lo[:10], hi[:10]

@@ -1,0 +1,119 @@
+"""Composing answers from retrieved passages: every claim a quote, every quote cited.
+
+Extractive by default (no LLM needed). A `Writer` can be plugged in to phrase the answer from
+the same citations; its [n] markers are checked against them, so it cannot cite what is not there.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from assistant.types import Answer, Citation, Hit
+from ingest.passages import section_label
+
+
+class Writer(Protocol):
+    """The seam for a generator: phrase an answer to `question` from numbered citations."""
+
+    def write(self, question: str, citations: list[Citation]) -> str:
+        """Markdown text whose claims carry [n] markers referring to `citations`."""
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def check_markers(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
+    """Strip markers that refer to no citation; drop citations no marker refers to; renumber densely."""
+    known = {c.n: c for c in citations}
+    used = [n for n in dict.fromkeys(int(m) for m in _MARKER.findall(text)) if n in known]
+    renumber = {old: new for new, old in enumerate(used, 1)}
+
+    def sub(m: re.Match) -> str:
+        n = int(m.group(1))
+        return f"[{renumber[n]}]" if n in renumber else ""
+
+    kept = []
+    for old in used:
+        c = known[old]
+        c.n = renumber[old]
+        kept.append(c)
+    return _MARKER.sub(sub, text), kept
+
+
+def citation(n: int, hit: Hit, span: tuple[int, int]) -> Citation:
+    """A citation of `hit` quoting text[span]."""
+    return Citation(n=n, case_id=hit.case_id, title=hit.title, force=hit.force,
+                    section=section_label(hit.section, hit.rec_no), rec_no=hit.rec_no,
+                    quote=hit.text[span[0]:span[1]], passage=hit.text, source=hit.source, url=hit.url,
+                    score=round(hit.score, 6), status=hit.status, date=hit.date)
+
+
+def when(date: str) -> str:
+    """"June 2018" from "2018-06-01"; "" when unknown."""
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December"]
+    if len(date) >= 7 and date[5:7].isdigit() and 1 <= int(date[5:7]) <= 12:
+        return f"{months[int(date[5:7]) - 1]} {date[:4]}"
+    return date[:4]
+
+
+def one_line(text: str) -> str:
+    """Quote text for a markdown line: whitespace collapsed."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def cell(text: str) -> str:
+    """Text safe inside a markdown table cell."""
+    return one_line(text).replace("|", "\\|")
+
+
+def status_note(hit: Hit) -> str:
+    """" (accepted)" for a recommendation or response passage with a known status."""
+    return f" ({hit.status})" if hit.section != "summary" and hit.status else ""
+
+
+def lookup_text(groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scope: str) -> tuple[str, list[Citation]]:
+    """The most relevant cases, each with its quoted passages."""
+    lines, cites = [scope], []
+    for hits in groups:
+        head = hits[0]
+        lines.append(f"\n**{one_line(head.title)}** — {head.force or 'force not stated'}"
+                     f"{', ' + when(head.date) if head.date else ''}")
+        for h in hits:
+            c = citation(len(cites) + 1, h, spans[h.id])
+            cites.append(c)
+            lines.append(f"- {c.section.capitalize()}{status_note(h)}: “{one_line(c.quote)}” [{c.n}]")
+    return "\n".join(lines), cites
+
+
+def list_text(groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scope: str) -> tuple[str, list[Citation]]:
+    """One line per case: force, title, the quote that makes it relevant, its status."""
+    lines, cites = [scope], []
+    for hits in groups:
+        h = hits[0]
+        c = citation(len(cites) + 1, h, spans[h.id])
+        cites.append(c)
+        lines.append(f"- **{h.force or 'Force not stated'}** — {one_line(h.title)}: “{one_line(c.quote)}” [{c.n}]"
+                     f" ({c.section}{', ' + h.status if h.section != 'summary' and h.status else ''})")
+    return "\n".join(lines), cites
+
+
+def table_text(rows: list[Hit], spans: dict[str, tuple[int, int]], scope: str) -> tuple[str, list[Citation]]:
+    """A compact table: one row per recommendation (or case), with status and citation."""
+    lines = [scope, "", "| Case | Force | Date | Item | Status | What it says |", "|---|---|---|---|---|---|"]
+    cites = []
+    for h in rows:
+        c = citation(len(cites) + 1, h, spans[h.id])
+        cites.append(c)
+        lines.append(f"| {cell(h.title)} | {cell(h.force)} | {when(h.date)} | {c.section} | "
+                     f"{h.status or '—'} | “{cell(c.quote)}” [{c.n}] |")
+    return "\n".join(lines), cites
+
+
+def abstention(question: str, n_cases: int, filters_note: str) -> Answer:
+    """The honest "nothing found" answer."""
+    scope = f" (filters: {filters_note})" if filters_note else ""
+    text = (f"I found nothing in the {n_cases} cases{scope} that answers this question. "
+            f"I searched for: “{one_line(question)}”.")
+    return Answer(question=question, text=text, citations=[], abstained=True, searched=n_cases)

@@ -1,0 +1,52 @@
+"""Choosing the sentence or sentences of a passage that answer a question."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.sentences import sentence_spans
+
+_WORD = re.compile(r"[a-z0-9]+")
+SHORT = 90  # characters: a best sentence shorter than this is extended by its neighbour
+KEYWORD_WEIGHT = 0.2
+
+
+def _stems(text: str) -> set[str]:
+    # A crude stem (first 5 letters) is enough to reward shared words between question and sentence.
+    return {w[:5] for w in _WORD.findall(text.lower()) if len(w) > 2}
+
+
+def best_spans(texts: list[str], question: str, question_vector, embedder) -> list[tuple[int, int]]:
+    """For each text, the (start, end) of its sentence(s) that best answer the question."""
+    spans = [sentence_spans(t) or [(0, len(t))] for t in texts]
+    flat = [t[s:e] for t, sp in zip(texts, spans) for s, e in sp]
+    vectors = embedder.embed(flat) if flat else []
+    q_stems = _stems(question)
+    out, i = [], 0
+    for text, sp in zip(texts, spans):
+        scores = []
+        for s, e in sp:
+            overlap = len(q_stems & _stems(text[s:e])) / max(1, len(q_stems))
+            scores.append(float(vectors[i] @ question_vector) + KEYWORD_WEIGHT * overlap)
+            i += 1
+        best = max(range(len(sp)), key=scores.__getitem__)
+        start, end = sp[best]
+        if end - start < SHORT and len(sp) > 1:
+            # Too short to stand alone ("Accepted action: Yes."): take the better neighbour too.
+            if best + 1 < len(sp) and (best == 0 or scores[best + 1] >= scores[best - 1]):
+                end = sp[best + 1][1]
+            else:
+                start = sp[best - 1][0]
+        out.append((start, end))
+    return out
+
+
+def first_sentence(text: str) -> tuple[int, int]:
+    """The span of the first sentence (for table rows, where the opening says what was recommended)."""
+    spans = sentence_spans(text)
+    if not spans:
+        return 0, len(text)
+    start, end = spans[0]
+    if end - start < SHORT and len(spans) > 1:
+        end = spans[1][1]
+    return start, end

@@ -1,0 +1,54 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 rankings fused by reciprocal rank, with filters."""
+
+from __future__ import annotations
+
+from assistant.catalog import Catalog
+from assistant.types import Filters, Hit
+from vectorstore import ChromaStore, Embedder, reciprocal_rank_fusion
+
+CANDIDATES = 100  # per ranking, before fusion
+
+
+class HybridRetriever:
+    """Ranks passages for a question; `mode` "hybrid", "dense" or "bm25" (the latter two for baselines)."""
+
+    def __init__(self, catalog: Catalog, store: ChromaStore, embedder: Embedder):
+        self.catalog = catalog
+        self.store = store
+        self.embedder = embedder
+
+    def search(self, query: str, filters: Filters | None = None, k: int = 20, mode: str = "hybrid",
+               query_vector=None) -> list[Hit]:
+        """The k best passages, best first."""
+        filters = filters or Filters()
+        allowed = self.catalog.allowed(filters)
+        if allowed is not None and not allowed:
+            return []
+        dense: dict[str, float] = {}
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.embed([query])[0] if query_vector is None else query_vector
+            dense = {i: s for i, s in self.store.query(vector, CANDIDATES, ids=allowed)
+                     if i in self.catalog.passages}
+        keyword: dict[str, float] = {}
+        if mode in ("hybrid", "bm25"):
+            keyword = dict(self.catalog.keyword.search(query, CANDIDATES, allowed))
+        rankings = [list(r) for r in (dense, keyword) if r]
+        fused = reciprocal_rank_fusion(rankings)[:k]
+        return [self._hit(pid, score, dense.get(pid, 0.0), keyword.get(pid, 0.0)) for pid, score in fused]
+
+    def dense_scores(self, query_vector, ids: list[str]) -> dict[str, float]:
+        """Cosine similarity of the question to the given passages."""
+        return dict(self.store.query(query_vector, len(ids), ids=ids)) if ids else {}
+
+    def hit(self, pid: str, score: float = 0.0, dense: float = 0.0, keyword: float = 0.0) -> Hit:
+        """A Hit for a stored passage."""
+        return self._hit(pid, score, dense, keyword)
+
+    def _hit(self, pid: str, score: float, dense: float, keyword: float) -> Hit:
+        p = self.catalog.passages[pid]
+        md = p.metadata
+        return Hit(id=pid, case_id=str(md.get("case_id")), title=str(md.get("title")), force=str(md.get("force")),
+                   section=str(md.get("section")), rec_no=int(md.get("rec_no") or 0) or None,
+                   status=str(md.get("status") or ""), text=p.text, source=str(md.get("source")),
+                   url=str(md.get("url") or "") or None, score=score, dense=dense, keyword=keyword,
+                   date=str(md.get("date") or ""))

@@ -1,0 +1,139 @@
+"""Typed results of the API; the CLI's --json prints these same objects."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Filters:
+    """Restrictions on what is searched. Empty fields restrict nothing."""
+
+    forces: list[str] = field(default_factory=list)  # canonical names (aliases are accepted and resolved)
+    themes: list[str] = field(default_factory=list)  # tag names, matched case-insensitively by substring
+    since: str | None = None  # "YYYY", "YYYY-MM" or "YYYY-MM-DD", inclusive
+    until: str | None = None
+    statuses: list[str] = field(default_factory=list)  # recommendation statuses
+    sections: list[str] = field(default_factory=list)  # summary | recommendation | response
+    case_ids: list[str] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        """True when nothing is restricted."""
+        return not any(asdict(self).values())
+
+    def describe(self) -> str:
+        """One line for people: "force: Sussex Police; year: 2021"."""
+        parts = []
+        if self.forces:
+            parts.append("force: " + ", ".join(self.forces))
+        if self.themes:
+            parts.append("theme: " + ", ".join(self.themes))
+        if self.since or self.until:
+            if self.since and self.until and self.since[:4] == self.until[:4] and len(self.since) == 4:
+                parts.append(f"year: {self.since}")
+            else:
+                parts.append(f"dates: {self.since or '…'} to {self.until or '…'}")
+        if self.statuses:
+            parts.append("status: " + ", ".join(self.statuses))
+        if self.sections:
+            parts.append("section: " + ", ".join(self.sections))
+        if self.case_ids:
+            parts.append(f"cases: {len(self.case_ids)} from the previous answer")
+        return "; ".join(parts)
+
+    def merged(self, other: "Filters") -> "Filters":
+        """These filters with every non-empty field of `other` taking precedence."""
+        mine, theirs = asdict(self), asdict(other)
+        return Filters(**{k: theirs[k] if theirs[k] else mine[k] for k in mine})
+
+
+@dataclass
+class Hit:
+    """A retrieved passage with its scores."""
+
+    id: str
+    case_id: str
+    title: str
+    force: str
+    section: str  # summary | recommendation | response
+    rec_no: int | None
+    status: str
+    text: str
+    source: str
+    url: str | None
+    score: float  # fused (reciprocal rank) score
+    dense: float  # cosine similarity to the question (0 when not among the dense results)
+    keyword: float  # BM25 score (0 when no term matched)
+    date: str = ""
+
+
+@dataclass
+class Citation:
+    """Where a claim comes from: a verbatim quote inside a stored passage."""
+
+    n: int
+    case_id: str
+    title: str
+    force: str
+    section: str  # "summary", "recommendation 2", "force response to recommendation 2"
+    rec_no: int | None
+    quote: str  # verbatim substring of `passage`
+    passage: str
+    source: str  # the path or URL the passage was ingested from, exactly as given
+    url: str | None
+    score: float
+    status: str = ""  # the recommendation's status, when the passage belongs to one
+    date: str = ""
+
+
+@dataclass
+class Answer:
+    """An answer in markdown with [n] markers, each referring to one citation."""
+
+    question: str
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    abstained: bool = False
+    kind: str = "lookup"  # lookup | list | filter
+    filters: Filters = field(default_factory=Filters)  # what was applied (explicit and from the question)
+    searched: int = 0  # how many cases were searched
+
+    def to_dict(self) -> dict:
+        """Plain JSON-able dict."""
+        return asdict(self)
+
+
+@dataclass
+class CaseSummary:
+    """One case in the collection, for `iopc cases` and the cases table."""
+
+    case_id: str
+    title: str
+    force: str | None
+    bodies: list[str]
+    references: list[str]
+    incident_month: str | None
+    published: str | None
+    recommended: str | None
+    response_due: str | None
+    response_due_inferred: bool
+    themes: list[str]
+    url: str | None
+    sources: list[str]
+    recommendations: list[dict]  # number, text, addressed_to, linked_bodies, status, response, national
+    layout: str
+    narrative: str = ""
+
+
+@dataclass
+class Stats:
+    """The shape of the collection."""
+
+    cases: int
+    sources: int
+    passages: int
+    recommendations: int
+    by_status: dict[str, int]
+    forces: dict[str, int]  # cases per force or body
+    model: str
+    location: str

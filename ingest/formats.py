@@ -1,0 +1,145 @@
+"""Turning a loaded document (text, HTML, PDF, JSON) into cases."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+from ingest.errors import SourceError
+from ingest.model import Case
+from ingest.readers import Loaded
+
+# Saved pages carry navigation, cookie banners and scripts around the case text.
+_NOISE_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "form", "aside",
+               "svg", "button", "iframe")
+_NOISE_HINT = re.compile(r"cookie|consent|banner|breadcrumb|skip-link|site-header|site-footer|menu|share",
+                         re.IGNORECASE)
+
+
+def cases_from(loaded: Loaded) -> tuple[list[Case], str]:
+    """The cases in a loaded document, and a note on how it was read (e.g. the fallback encoding)."""
+    from ingest.parse import parse_text
+
+    src = loaded.source
+    if loaded.kind == "text":
+        text, detail = decode_text(loaded.content, src)
+        return [_parse(parse_text, text, src)], detail
+    if loaded.kind == "html":
+        text, url = html_text(loaded.content, src)
+        case = _parse(parse_text, text, src)
+        case.url = case.url or url or loaded.url
+        return [case], ""
+    if loaded.kind == "pdf":
+        case = _parse(parse_text, pdf_text(loaded.content, src), src)
+        case.url = case.url or loaded.url
+        return [case], ""
+    text, detail = decode_text(loaded.content, src)
+    records = json_records(text, src, lines=loaded.kind == "jsonl")
+    return [record_case(r, src, i, parse_text) for i, r in enumerate(records, 1)], detail
+
+
+def _parse(parse_text, text: str, source: str) -> Case:
+    try:
+        return parse_text(text)
+    except ValueError as e:
+        raise SourceError(source, str(e)) from None
+
+
+def decode_text(content: bytes, source: str) -> tuple[str, str]:
+    """UTF-8 text, else Windows-1252 (said in the note); binary content is refused."""
+    head = content[:8192]
+    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) * 0.05:
+        raise SourceError(source, "binary file, not text")
+    try:
+        text, detail = content.decode("utf-8-sig"), ""
+    except UnicodeDecodeError as e:
+        where = f"invalid UTF-8 at byte {e.start}"
+        try:
+            text, detail = content.decode("cp1252"), f"{where}; decoded as Windows-1252"
+        except UnicodeDecodeError:
+            text, detail = content.decode("latin-1"), f"{where}; decoded as Latin-1"
+    if not text.strip():
+        raise SourceError(source, "empty file")
+    return text, detail
+
+
+def html_text(content: bytes, source: str) -> tuple[str, str | None]:
+    """The main text of an HTML page (no navigation, banners or scripts) and its canonical URL."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(content, "html.parser")
+    url = None
+    link = soup.find("link", rel="canonical") or soup.find("meta", property="og:url")
+    if link is not None:
+        url = link.get("href") or link.get("content")
+    for tag in soup(_NOISE_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(lambda t: t.attrs is not None and _NOISE_HINT.search(
+            " ".join([t.get("id") or "", *(t.get("class") or []), t.get("role") or ""]))):
+        if tag.name not in ("main", "article", "body", "html"):
+            tag.decompose()
+    root = soup.find("main") or soup.find("article") or soup.find(attrs={"role": "main"}) or soup.body or soup
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in root.get_text("\n").splitlines()]
+    text = "\n".join(line for line in lines if line)
+    if not text.strip():
+        raise SourceError(source, "the HTML page has no text")
+    title = soup.find("h1")
+    if title and title.get_text(strip=True) and not text.startswith(title.get_text(strip=True)):
+        text = title.get_text(" ", strip=True) + "\n" + text
+    return text, url
+
+
+def pdf_text(content: bytes, source: str) -> str:
+    """The text layer of a PDF; refuses encrypted, damaged and image-only files with the reason."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise SourceError(source, "encrypted PDF (a password is needed)")
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except SourceError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
+        raise SourceError(source, f"unreadable PDF (truncated or damaged): {e}") from None
+    except Exception as e:  # pypdf raises assorted errors on damaged files; never let one stop a batch
+        if type(e).__name__ in ("DependencyError", "FileNotDecryptedError"):
+            raise SourceError(source, "encrypted PDF (a password is needed)") from None
+        raise SourceError(source, f"unreadable PDF (truncated or damaged): {e}") from None
+    if not text.strip():
+        raise SourceError(source, "the PDF has no text layer (a scanned image?)")
+    return text
+
+
+def json_records(text: str, source: str, lines: bool) -> list[dict]:
+    """The records of a .json (object or list of objects) or .jsonl (one object per line) file."""
+    try:
+        if lines:
+            records = [json.loads(line) for line in text.splitlines() if line.strip()]
+        else:
+            data = json.loads(text)
+            records = data if isinstance(data, list) else [data]
+    except json.JSONDecodeError as e:
+        raise SourceError(source, f"malformed JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
+    if not records:
+        raise SourceError(source, "no records in the JSON file")
+    for i, r in enumerate(records, 1):
+        if not isinstance(r, dict):
+            raise SourceError(source, f"record {i} is not a JSON object")
+    return records
+
+
+def record_case(record: dict, source: str, index: int, parse_text) -> Case:
+    """A case from a JSON record: either {"text": page text} or structured fields (see README)."""
+    from ingest.records import case_from_record
+
+    if "title" not in record and isinstance(record.get("text"), str):
+        case = _parse(parse_text, record["text"], source)
+        case.url = record.get("url") or case.url
+        return case
+    try:
+        return case_from_record(record)
+    except (KeyError, TypeError, ValueError) as e:
+        raise SourceError(source, f"record {index}: {e}") from None

@@ -1,0 +1,147 @@
+"""Passages by structure: a case's summary, each recommendation and each response, with metadata.
+
+A part longer than the model's window is cut at sentence boundaries into verbatim slices, so a
+quote can always be found in the published text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from ingest.model import Case, Recommendation
+from ingest.sentences import sentence_spans
+from vectorstore import Passage
+from vectorstore.embedder import MAX_WORD_PIECES
+
+TokenCounter = Callable[[str], int]
+SECTIONS = ("summary", "recommendation", "response")
+_WORD = re.compile(r"\S+")
+
+
+def section_label(section: str, rec_no: int | None) -> str:
+    """Human label: "summary", "recommendation 2", "force response to recommendation 2"."""
+    if section == "recommendation":
+        return f"recommendation {rec_no}"
+    if section == "response":
+        return f"force response to recommendation {rec_no}"
+    return "summary"
+
+
+def case_date(case: Case) -> str:
+    """The case's date for sorting and filtering: incident month, else recommended, else published."""
+    if case.incident_month:
+        return case.incident_month + "-01"
+    return case.recommended or case.published or ""
+
+
+def case_metadata(case: Case, case_key: str, source: str) -> dict:
+    """Flat metadata shared by every passage of a case (Chroma needs scalars: lists are '|'-joined)."""
+    return {
+        "case_id": case_key,
+        "title": case.title,
+        "force": case.force.name if case.force else "",
+        "forces": "|".join(b.name for b in case.bodies),
+        "references": "|".join(case.references),
+        "incident_month": case.incident_month or "",
+        "published": case.published or "",
+        "recommended": case.recommended or "",
+        "response_due": case.response_due or "",
+        "response_due_inferred": case.response_due_inferred,
+        "date": case_date(case),
+        "themes": "|".join(case.themes),
+        "source": source,
+        "url": case.url or "",
+        "layout": case.layout,
+    }
+
+
+def _rec_metadata(rec: Recommendation) -> dict:
+    return {
+        "rec_no": rec.number,
+        "status": rec.status,
+        "addressed_to": rec.addressed_to.name if rec.addressed_to else "",
+        "national": rec.national,
+    }
+
+
+def case_parts(case: Case) -> list[tuple[str, int | None, str, dict]]:
+    """(section, rec_no, text, extra metadata) for each structural part that has text."""
+    parts: list[tuple[str, int | None, str, dict]] = []
+    if case.narrative.strip():
+        parts.append(("summary", None, case.narrative, {"rec_no": 0, "status": "", "addressed_to": "",
+                                                        "national": False}))
+    for rec in case.recommendations:
+        md = _rec_metadata(rec)
+        if rec.text.strip():
+            parts.append(("recommendation", rec.number, rec.text, md))
+        if rec.response and rec.response.strip():
+            parts.append(("response", rec.number, rec.response, md))
+    return parts
+
+
+def split_to_fit(text: str, budget: int, count_tokens: TokenCounter) -> list[str]:
+    """Verbatim slices of `text`, cut at sentence ends, each within `budget` word pieces."""
+    if count_tokens(text) <= budget:
+        return [text.strip()]
+    chunks: list[str] = []
+    start = end = None
+    for s, e in _fitting_spans(text, budget, count_tokens):
+        if start is not None and count_tokens(text[start:e]) > budget:
+            chunks.append(text[start:end])
+            start = None
+        if start is None:
+            start = s
+        end = e
+    if start is not None:
+        chunks.append(text[start:end])
+    return chunks
+
+
+def _fitting_spans(text: str, budget: int, count_tokens: TokenCounter):
+    """Sentence spans, with any single over-long sentence cut at word boundaries."""
+    for s, e in sentence_spans(text):
+        if count_tokens(text[s:e]) <= budget:
+            yield s, e
+            continue
+        words = [(m.start() + s, m.end() + s) for m in _WORD.finditer(text[s:e])]
+        ws = None
+        for w_start, w_end in words:
+            if ws is not None and count_tokens(text[ws:w_end]) > budget:
+                yield ws, prev_end
+                ws = None
+            if ws is None:
+                ws = w_start
+            prev_end = w_end
+        if ws is not None:
+            yield ws, prev_end
+
+
+
+
+def context_header(title: str, force: str, section: str, rec_no: int | None) -> str:
+    """What is prepended for indexing: title, force and section, so a part is findable by them."""
+    who = f" ({force})" if force and force not in title else ""
+    return f"{title}{who} — {section_label(section, rec_no)}\n"
+
+
+def index_text(text: str, metadata: dict) -> str:
+    """The text that is embedded and keyword-indexed for a stored passage."""
+    rec_no = metadata.get("rec_no") or None
+    return context_header(str(metadata.get("title", "")), str(metadata.get("force", "")),
+                          str(metadata.get("section", "summary")), rec_no) + text
+
+
+def case_passages(case: Case, case_key: str, source: str, id_prefix: str,
+                  count_tokens: TokenCounter, window: int = MAX_WORD_PIECES) -> list[Passage]:
+    """Every passage of `case`, each (with its context header) inside the model's window."""
+    base = case_metadata(case, case_key, source)
+    out: list[Passage] = []
+    for section, rec_no, text, extra in case_parts(case):
+        header = context_header(case.title, base["force"], section, rec_no)
+        budget = max(32, window - 2 - count_tokens(header))  # 2 for [CLS] and [SEP]
+        for part, chunk in enumerate(split_to_fit(text, budget, count_tokens)):
+            md = {**base, **extra, "section": section, "part": part}
+            pid = f"{id_prefix}-{len(out):03d}"
+            out.append(Passage(id=pid, text=chunk, metadata=md, index_text=header + chunk))
+    return out

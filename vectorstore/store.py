@@ -1,0 +1,244 @@
+"""The Chroma store: passages with their vectors, and one record per ingested source.
+
+The only module that imports chromadb. Embedded (PersistentClient on a local directory) or a
+Chroma server (HttpClient), chosen by StoreLocation; everything else is the same code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from vectorstore.embedder import ModelInfo
+from vectorstore.record import Passage
+
+PASSAGES = "iopc_passages"
+SOURCES = "iopc_sources"
+APP_NAME = "iopc-assistant"
+# Chroma insists on a vector per record; source records are looked up by id, never by vector.
+_NO_VECTOR = [1.0]
+_PAGE = 1000  # records per get() call, so large collections are read in bounded pieces
+
+
+class ModelMismatchError(RuntimeError):
+    """The index was built with another embedding model than the one asked to query it."""
+
+
+@dataclass(frozen=True)
+class StoreLocation:
+    """Where the index lives: a local directory (embedded) or a Chroma server URL."""
+
+    path: Path | None = None
+    url: str | None = None
+
+    @classmethod
+    def resolve(cls, data_dir: str | os.PathLike | None = None, url: str | None = None) -> "StoreLocation":
+        """From explicit arguments, else IOPC_CHROMA_URL / IOPC_DATA_DIR, else the user's data dir."""
+        url = url or os.environ.get("IOPC_CHROMA_URL") or None
+        if url:
+            return cls(url=url)
+        if data_dir is None:
+            data_dir = os.environ.get("IOPC_DATA_DIR") or None
+        if data_dir is None:
+            import platformdirs
+
+            data_dir = platformdirs.user_data_dir(APP_NAME, appauthor=False)
+        return cls(path=Path(data_dir).expanduser())
+
+    def __str__(self) -> str:
+        return self.url or str(self.path)
+
+
+@dataclass
+class SourceRecord:
+    """One ingested source (a path or URL exactly as given), the hash of its content and its parsed case."""
+
+    source: str
+    content_hash: str
+    case_key: str
+    case_json: str  # the parsed case as JSON; kept here so `cases` needs no re-parsing
+    n_passages: int
+    ingested_at: str
+    detail: str = ""  # e.g. "decoded as cp1252"
+
+    @property
+    def source_id(self) -> str:
+        return source_id(self.source)
+
+
+def source_id(source: str) -> str:
+    """Stable short id of a source string."""
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
+
+
+class ChromaStore:
+    """Passages and source records in two Chroma collections, bound to one embedding model."""
+
+    def __init__(self, location: StoreLocation, model: ModelInfo):
+        self.location = location
+        self.model = model
+        self._client = None
+        self._passages = None
+        self._sources = None
+
+    # -- connection -------------------------------------------------------------------------
+    def _connect(self):
+        import chromadb
+        from chromadb.config import Settings
+
+        settings = Settings(anonymized_telemetry=False)
+        if self.location.url:
+            from urllib.parse import urlparse
+
+            u = urlparse(self.location.url)
+            return chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000,
+                                       ssl=u.scheme == "https", settings=settings)
+        self.location.path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(self.location.path), settings=settings)
+
+    @property
+    def passages_collection(self):
+        if self._passages is None:
+            self._open()
+        return self._passages
+
+    @property
+    def sources_collection(self):
+        if self._sources is None:
+            self._open()
+        return self._sources
+
+    def _open(self) -> None:
+        self._client = self._connect()
+        wanted = {"embed_model": self.model.name, "embed_dim": self.model.dimension}
+        col = self._client.get_or_create_collection(
+            PASSAGES, metadata=wanted, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
+        found = {k: (col.metadata or {}).get(k) for k in wanted}
+        if found != wanted:
+            raise ModelMismatchError(
+                f"the index at {self.location} was built with embedding model {found['embed_model']} "
+                f"({found['embed_dim']} dimensions), but this run uses {self.model.name} "
+                f"({self.model.dimension} dimensions). Use the same model, or ingest into a new data directory.")
+        self._passages = col
+        self._sources = self._client.get_or_create_collection(SOURCES, embedding_function=None)
+
+    def recorded_model(self) -> ModelInfo:
+        """The model recorded in the index."""
+        md = self.passages_collection.metadata or {}
+        return ModelInfo(name=str(md.get("embed_model")), dimension=int(md.get("embed_dim", 0)))
+
+    # -- passages ---------------------------------------------------------------------------
+    def add_passages(self, passages: Sequence[Passage], embeddings) -> None:
+        """Store passages with their vectors (upsert by id)."""
+        for start in range(0, len(passages), _PAGE):
+            chunk = passages[start:start + _PAGE]
+            self.passages_collection.upsert(
+                ids=[p.id for p in chunk], documents=[p.text for p in chunk],
+                metadatas=[p.metadata for p in chunk],
+                embeddings=[list(map(float, e)) for e in embeddings[start:start + _PAGE]])
+
+    def delete_passages(self, ids: Iterable[str]) -> None:
+        """Remove passages by id."""
+        ids = list(ids)
+        for start in range(0, len(ids), _PAGE):
+            self.passages_collection.delete(ids=ids[start:start + _PAGE])
+
+    def passage_ids(self, where: dict | None = None) -> list[str]:
+        """Ids of stored passages, optionally filtered by metadata."""
+        return [i for ids, _, _ in self._pages(self.passages_collection, where, include=[]) for i in ids]
+
+    def all_passages(self) -> list[Passage]:
+        """Every stored passage with text and metadata."""
+        out: list[Passage] = []
+        for ids, docs, metas in self._pages(self.passages_collection, None, include=["documents", "metadatas"]):
+            out.extend(Passage(id=i, text=d or "", metadata=dict(m or {})) for i, d, m in zip(ids, docs, metas))
+        return out
+
+    def query(self, embedding, n: int, ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """Nearest passages as (id, cosine similarity), best first; restricted to `ids` when given."""
+        total = self.passages_collection.count()
+        if total == 0 or (ids is not None and not ids):
+            return []
+        n = min(n, total if ids is None else len(ids))
+        res = self.passages_collection.query(
+            query_embeddings=[list(map(float, embedding))], n_results=n,
+            ids=list(ids) if ids is not None else None, include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+
+    def count(self) -> int:
+        """Number of stored passages (including any stale ones awaiting clean-up)."""
+        return self.passages_collection.count()
+
+    # -- sources ----------------------------------------------------------------------------
+    def put_source(self, record: SourceRecord) -> None:
+        """Record (or replace) a source's hash, case and passage count."""
+        md = asdict(record)
+        doc = md.pop("case_json")
+        self.sources_collection.upsert(ids=[record.source_id], documents=[doc], metadatas=[md],
+                                       embeddings=[_NO_VECTOR])
+
+    def get_source(self, source: str) -> SourceRecord | None:
+        """The record of `source` exactly as given, if ingested."""
+        res = self.sources_collection.get(ids=[source_id(source)], include=["documents", "metadatas"])
+        if not res["ids"]:
+            return None
+        return SourceRecord(case_json=res["documents"][0], **res["metadatas"][0])
+
+    def sources(self) -> list[SourceRecord]:
+        """Every source record."""
+        out = []
+        for _, docs, metas in self._pages(self.sources_collection, None, include=["documents", "metadatas"]):
+            out.extend(SourceRecord(case_json=d, **m) for d, m in zip(docs, metas))
+        return out
+
+    def delete_source(self, source: str) -> None:
+        """Forget a source record (its passages are deleted separately)."""
+        self.sources_collection.delete(ids=[source_id(source)])
+
+    # -- helpers ----------------------------------------------------------------------------
+    @staticmethod
+    def _pages(collection, where, include):
+        offset = 0
+        while True:
+            res = collection.get(where=where, include=include, limit=_PAGE, offset=offset)
+            ids = res["ids"]
+            if not ids:
+                return
+            yield ids, res.get("documents") or [None] * len(ids), res.get("metadatas") or [None] * len(ids)
+            if len(ids) < _PAGE:
+                return
+            offset += len(ids)
+
+
+def case_json(case_dict: dict) -> str:
+    """Serialise a case dict for a SourceRecord."""
+    return json.dumps(case_dict, ensure_ascii=False, sort_keys=True)
+
+
+class WriteLock:
+    """Serialises writers on one embedded data directory (a PersistentClient is not multi-writer safe).
+
+    A Chroma server serialises writes itself, so there it is a no-op.
+    """
+
+    def __init__(self, location: StoreLocation):
+        self.path = location.path / ".write.lock" if location.path else None
+        self._fd = None
+
+    def __enter__(self):
+        if self.path:
+            import fcntl
+
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = open(self.path, "w")
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        if self._fd:
+            self._fd.close()  # closing releases the lock
+            self._fd = None
