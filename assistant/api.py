@@ -10,6 +10,7 @@ from assistant.catalog import Catalog
 from assistant.compose import Writer, abstention, check_markers, list_text, lookup_text, table_text
 from assistant.conversation import resolve
 from assistant.question import Question, read_question
+from assistant.relevance import relevance
 from assistant.quotes import best_spans, first_sentence
 from assistant.retrieval import HybridRetriever
 from assistant.types import Answer, CaseSummary, Filters, Hit, Stats
@@ -95,13 +96,12 @@ class Assistant:
         qvec = self.embedder.embed([query])[0]
         wide = q.kind == "list"
         hits = self.retriever.search(query, q.filters, k=80 if wide else 40, query_vector=qvec)
-        if not self._relevant(hits, q):
+        if not relevance(hits, q, self.catalog, self.embedder, qvec).relevant():
             return abstention(q.text, n_cases, q.filters.describe())
         groups = _group_by_case(hits)
         top = max(h.dense for h in hits)
         if wide:
-            keep = [g for g in groups if max(h.dense for h in g) >= max(settings.ABSTAIN_MIN_DENSE,
-                                                                           top - settings.LIST_MARGIN)]
+            keep = [g for g in groups if max(h.dense for h in g) >= top - settings.LIST_MARGIN]
             keep = [g[:1] for g in keep[:settings.LIST_MAX_CASES]]
         else:
             keep = [g for g in groups if max(h.dense for h in g) >= top - settings.LOOKUP_MARGIN]
@@ -114,34 +114,28 @@ class Assistant:
         return self._finish(Answer(question=q.text, text=text, citations=cites, kind=q.kind,
                                    filters=q.filters, searched=n_cases))
 
-    def _relevant(self, hits: list[Hit], q: Question) -> bool:
-        if not hits:
-            return False
-        top = max(h.dense for h in hits)
-        if top < settings.ABSTAIN_MIN_DENSE:
-            return False
-        unknown = self.catalog.keyword.unknown_terms(w for w in q.topic if len(w) > 3)
-        return not (unknown and top < settings.ABSTAIN_MIN_DENSE_UNKNOWN_TERM)
 
     def _enumerate(self, q: Question, n_cases: int) -> Answer:
         """Every recommendation (or case, when it has none) that passes the filters, as a table."""
-        allowed = self.catalog.allowed(q.filters) or []
         by_case: dict[str, list[Hit]] = {}
-        for pid in allowed:
-            h = self.retriever.hit(pid)
-            if h.section != "response" and self.catalog.passages[pid].metadata.get("part") == 0:
+        for pid in self.catalog.allowed(q.filters) or []:
+            if self.catalog.passages[pid].metadata.get("part") == 0:
+                h = self.retriever.hit(pid)
                 by_case.setdefault(h.case_id, []).append(h)
-        rows: list[Hit] = []
+        rows: list[tuple[Hit, Hit | None]] = []
         for hits in by_case.values():
-            recs = {h.rec_no: h for h in sorted(hits, key=lambda h: h.source) if h.section == "recommendation"}
-            rows += sorted(recs.values(), key=lambda h: h.rec_no or 0) or \
-                [h for h in hits if h.section == "summary"][:1]
-        rows.sort(key=lambda h: (h.date, h.title, h.rec_no or 0), reverse=True)
+            hits.sort(key=lambda h: h.source)  # twins: one source's version of each item
+            recs = {h.rec_no: h for h in reversed(hits) if h.section == "recommendation"}
+            responses = {h.rec_no: h for h in reversed(hits) if h.section == "response"}
+            items = [(recs[n], responses.get(n)) for n in sorted(recs)]
+            items += [(responses[n], None) for n in sorted(responses) if n not in recs]
+            rows += items or [(h, None) for h in hits if h.section == "summary"][:1]
+        rows.sort(key=lambda r: (r[0].date, r[0].title, -(r[0].rec_no or 0)), reverse=True)
         if not rows:
             return abstention(q.text, n_cases, q.filters.describe())
         shown = rows[:settings.TABLE_MAX_ROWS]
-        spans = {h.id: first_sentence(h.text) for h in shown}
-        n_shown_cases = len({h.case_id for h in shown})
+        spans = {h.id: first_sentence(h.text) for row in shown for h in row if h is not None}
+        n_shown_cases = len({h.case_id for h, _ in shown})
         scope = (f"{len(rows)} item{'s' if len(rows) != 1 else ''} in {n_shown_cases} of the {n_cases} cases"
                  f" (filters: {q.filters.describe()})"
                  + (f"; the first {len(shown)} are shown." if len(shown) < len(rows) else ":"))

@@ -115,6 +115,17 @@ class Catalog:
                       case.published or ""]
         return [d for d in dates if d]
 
+    def case_passages(self, case_id: str) -> list[str]:
+        """Ids of the passages of one case (all its sources)."""
+        return self._by_case.get(case_id, [])
+
+    @cached_property
+    def _by_case(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for pid, p in self.passages.items():
+            out.setdefault(str(p.metadata.get("case_id")), []).append(pid)
+        return out
+
     def forces(self) -> list[str]:
         """Every force or body named by some case, sorted."""
         return sorted({b for c in self.cases.values() for b in c.bodies})

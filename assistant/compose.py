@@ -46,7 +46,7 @@ def citation(n: int, hit: Hit, span: tuple[int, int]) -> Citation:
     return Citation(n=n, case_id=hit.case_id, title=hit.title, force=hit.force,
                     section=section_label(hit.section, hit.rec_no), rec_no=hit.rec_no,
                     quote=hit.text[span[0]:span[1]], passage=hit.text, source=hit.source, url=hit.url,
-                    score=round(hit.score, 6), status=hit.status, date=hit.date)
+                    score=round(hit.score, 6), status=hit.status, date=hit.date, addressed_to=hit.addressed_to)
 
 
 def when(date: str) -> str:
@@ -87,6 +87,14 @@ def lookup_text(groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scop
     return "\n".join(lines), cites
 
 
+def who(hit: Hit) -> str:
+    """The force, and the addressee when the recommendation went to another body."""
+    force = hit.force or "Force not stated"
+    if hit.addressed_to and hit.addressed_to != hit.force and hit.section != "summary":
+        return f"{force} (recommendation to {hit.addressed_to})"
+    return force
+
+
 def list_text(groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scope: str) -> tuple[str, list[Citation]]:
     """One line per case: force, title, the quote that makes it relevant, its status."""
     lines, cites = [scope], []
@@ -94,20 +102,27 @@ def list_text(groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scope:
         h = hits[0]
         c = citation(len(cites) + 1, h, spans[h.id])
         cites.append(c)
-        lines.append(f"- **{h.force or 'Force not stated'}** — {one_line(h.title)}: “{one_line(c.quote)}” [{c.n}]"
+        lines.append(f"- **{who(h)}** — {one_line(h.title)}: “{one_line(c.quote)}” [{c.n}]"
                      f" ({c.section}{', ' + h.status if h.section != 'summary' and h.status else ''})")
     return "\n".join(lines), cites
 
 
-def table_text(rows: list[Hit], spans: dict[str, tuple[int, int]], scope: str) -> tuple[str, list[Citation]]:
-    """A compact table: one row per recommendation (or case), with status and citation."""
-    lines = [scope, "", "| Case | Force | Date | Item | Status | What it says |", "|---|---|---|---|---|---|"]
-    cites = []
-    for h in rows:
+def table_text(rows: list[tuple[Hit, Hit | None]], spans: dict[str, tuple[int, int]],
+               scope: str) -> tuple[str, list[Citation]]:
+    """A compact table: one row per recommendation (or case) and its response, with status and citations."""
+    lines = [scope, "", "| Case | Force | Date | Item | Status | What it says | Response |",
+             "|---|---|---|---|---|---|---|"]
+    cites: list[Citation] = []
+    for h, response in rows:
         c = citation(len(cites) + 1, h, spans[h.id])
         cites.append(c)
-        lines.append(f"| {cell(h.title)} | {cell(h.force)} | {when(h.date)} | {c.section} | "
-                     f"{h.status or '—'} | “{cell(c.quote)}” [{c.n}] |")
+        answer = "—"
+        if response is not None:
+            r = citation(len(cites) + 1, response, spans[response.id])
+            cites.append(r)
+            answer = f"“{cell(r.quote)}” [{r.n}]"
+        lines.append(f"| {cell(h.title)} | {cell(who(h))} | {when(h.date)} | {c.section} | "
+                     f"{h.status or '—'} | “{cell(c.quote)}” [{c.n}] | {answer} |")
     return "\n".join(lines), cites
 
 

@@ -51,4 +51,4 @@ class HybridRetriever:
                    section=str(md.get("section")), rec_no=int(md.get("rec_no") or 0) or None,
                    status=str(md.get("status") or ""), text=p.text, source=str(md.get("source")),
                    url=str(md.get("url") or "") or None, score=score, dense=dense, keyword=keyword,
-                   date=str(md.get("date") or ""))
+                   date=str(md.get("date") or ""), addressed_to=str(md.get("addressed_to") or ""))

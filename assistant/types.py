@@ -65,6 +65,7 @@ class Hit:
     dense: float  # cosine similarity to the question (0 when not among the dense results)
     keyword: float  # BM25 score (0 when no term matched)
     date: str = ""
+    addressed_to: str = ""  # the recommendation's addressee, when the passage belongs to one
 
 
 @dataclass
@@ -84,6 +85,7 @@ class Citation:
     score: float
     status: str = ""  # the recommendation's status, when the passage belongs to one
     date: str = ""
+    addressed_to: str = ""
 
 
 @dataclass

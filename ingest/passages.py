@@ -68,9 +68,12 @@ def _rec_metadata(rec: Recommendation) -> dict:
 def case_parts(case: Case) -> list[tuple[str, int | None, str, dict]]:
     """(section, rec_no, text, extra metadata) for each structural part that has text."""
     parts: list[tuple[str, int | None, str, dict]] = []
-    if case.narrative.strip():
-        parts.append(("summary", None, case.narrative, {"rec_no": 0, "status": "", "addressed_to": "",
-                                                        "national": False}))
+    # The summary opens with the case's title, as the published page does: a reader (and a quote)
+    # then sees which case it is, and "Essex Police, October 2019" is findable and citable.
+    summary = "\n".join(t for t in (case.title.strip(), case.narrative.strip()) if t)
+    if summary:
+        parts.append(("summary", None, summary, {"rec_no": 0, "status": "", "addressed_to": "",
+                                                 "national": False}))
     for rec in case.recommendations:
         md = _rec_metadata(rec)
         if rec.text.strip():

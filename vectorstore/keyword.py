@@ -21,17 +21,48 @@ class KeywordIndex:
         self._stemmer = Stemmer.Stemmer("english")
         self._bm25 = bm25s.BM25()
         self.vocabulary: set[str] = set()
+        self._terms: list[frozenset[str]] = []
         if self.ids:
             tokens = bm25s.tokenize(list(texts), stopwords="en", stemmer=self._stemmer, show_progress=False)
             self._bm25.index(tokens, show_progress=False)
             self.vocabulary = set(tokens.vocab)
+            inverse = {i: t for t, i in tokens.vocab.items()}
+            self._terms = [frozenset(inverse[i] for i in doc) for doc in tokens.ids]
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def unknown_terms(self, words: Iterable[str]) -> list[str]:
-        """The words whose stem occurs in no indexed passage."""
-        return [w for w in words if self._stemmer.stemWord(w.lower()) not in self.vocabulary]
+    def terms(self, text: str) -> list[str]:
+        """The stemmed, stop-word-free terms of `text`, as the index sees them."""
+        import bm25s
+
+        return bm25s.tokenize([text], stopwords="en", stemmer=self._stemmer, show_progress=False,
+                              return_ids=False)[0]
+
+    def document_frequency(self, term: str) -> int:
+        """How many passages contain the (stemmed) term."""
+        return self._df().get(term, 0)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency; a term no passage contains gets the highest weight."""
+        import math
+
+        df = self._df().get(term, 0)
+        return math.log(1 + (len(self.ids) - df + 0.5) / (df + 0.5))
+
+    def _df(self) -> dict[str, int]:
+        if not hasattr(self, "_df_cache"):
+            from collections import Counter
+
+            self._df_cache = Counter(t for doc in self._terms for t in doc)
+        return self._df_cache
+
+    def coverage(self, query_terms: list[str], ids: Iterable[str]) -> float:
+        """Share of the query's terms, weighted by idf, that occur in the given passages."""
+        present = frozenset().union(*(self._terms[self._position[i]] for i in ids if i in self._position))
+        weights = {t: self.idf(t) for t in set(query_terms)}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
     def search(self, query: str, k: int = 50, allowed: Iterable[str] | None = None) -> list[tuple[str, float]]:
         """The k best (id, score) with score > 0, restricted to `allowed` ids when given."""

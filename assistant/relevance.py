@@ -1,0 +1,47 @@
+"""Is anything in the collection relevant? Two signals, thresholds calibrated by bench/calibrate.py.
+
+- sentence: the best cosine similarity between the question and a sentence of its top passages
+  (a passage-level score blurs one matching sentence among many that do not match);
+- unknown: the question's topic terms that occur in no passage at all. A question about something
+  the collection never mentions ("naloxone", "drones") can still sit close, in embedding space,
+  to a neighbouring topic; a term the collection has never seen is the tell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant import settings
+from assistant.catalog import Catalog
+from assistant.question import Question
+from assistant.types import Hit
+from ingest.sentences import sentences
+
+TOP_PASSAGES = 6
+
+
+@dataclass
+class Relevance:
+    """The signals for one question."""
+
+    sentence: float
+    unknown: list[str] = field(default_factory=list)
+
+    def relevant(self, min_sentence: float | None = None, min_sentence_unknown: float | None = None) -> bool:
+        """True when the best sentence clears the bar (a higher bar when some topic term is unknown)."""
+        bar = settings.ABSTAIN_MIN_SENTENCE if min_sentence is None else min_sentence
+        if self.unknown:
+            bar = max(bar, settings.ABSTAIN_MIN_SENTENCE_UNKNOWN if min_sentence_unknown is None
+                      else min_sentence_unknown)
+        return self.sentence >= bar
+
+
+def relevance(hits: list[Hit], q: Question, catalog: Catalog, embedder, question_vector) -> Relevance:
+    """The relevance signals of `hits` for `q` (zero when there are no hits)."""
+    texts = [s for h in hits[:TOP_PASSAGES] for s in sentences(h.text)]
+    if not texts:
+        return Relevance(0.0)
+    best = float((embedder.embed(texts) @ question_vector).max())
+    keyword = catalog.keyword
+    unknown = [t for t in dict.fromkeys(keyword.terms(" ".join(q.topic))) if keyword.document_frequency(t) == 0]
+    return Relevance(sentence=best, unknown=unknown)
