@@ -90,14 +90,14 @@ class Assistant:
     def _answer(self, q: Question, query: str) -> Answer:
         n_cases = len(self.catalog.cases)
         if not self.catalog.passages:
-            return abstention(q.text, 0, q.filters.describe())
+            return abstention(q.text, 0, q.filters)
         if q.kind == "filter":
             return self._enumerate(q, n_cases)
         qvec = self.embedder.embed([query])[0]
         wide = q.kind == "list"
         hits = self.retriever.search(query, q.filters, k=80 if wide else 40, query_vector=qvec)
         if not relevance(hits, q, self.catalog, self.embedder, qvec).relevant():
-            return abstention(q.text, n_cases, q.filters.describe())
+            return abstention(q.text, n_cases, q.filters)
         groups = _group_by_case(hits)
         top = max(h.dense for h in hits)
         if wide:
@@ -132,7 +132,7 @@ class Assistant:
             rows += items or [(h, None) for h in hits if h.section == "summary"][:1]
         rows.sort(key=lambda r: (r[0].date, r[0].title, -(r[0].rec_no or 0)), reverse=True)
         if not rows:
-            return abstention(q.text, n_cases, q.filters.describe())
+            return abstention(q.text, n_cases, q.filters)
         shown = rows[:settings.TABLE_MAX_ROWS]
         spans = {h.id: first_sentence(h.text) for row in shown for h in row if h is not None}
         n_shown_cases = len({h.case_id for h, _ in shown})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from assistant.types import Answer, Citation, Hit
+from assistant.types import Answer, Citation, Filters, Hit
 from ingest.passages import section_label
 
 
@@ -126,9 +126,9 @@ def table_text(rows: list[tuple[Hit, Hit | None]], spans: dict[str, tuple[int, i
     return "\n".join(lines), cites
 
 
-def abstention(question: str, n_cases: int, filters_note: str) -> Answer:
+def abstention(question: str, n_cases: int, filters: Filters) -> Answer:
     """The honest "nothing found" answer."""
-    scope = f" (filters: {filters_note})" if filters_note else ""
+    scope = f" (filters: {filters.describe()})" if not filters.is_empty() else ""
     text = (f"I found nothing in the {n_cases} cases{scope} that answers this question. "
             f"I searched for: “{one_line(question)}”.")
-    return Answer(question=question, text=text, citations=[], abstained=True, searched=n_cases)
+    return Answer(question=question, text=text, citations=[], abstained=True, filters=filters, searched=n_cases)

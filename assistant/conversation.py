@@ -35,7 +35,7 @@ def resolve(message: str, previous: Answer | None, explicit: Filters | None = No
         return FollowUp(question=q, query=message)
     new = stated_filters(message)
     if explicit:
-        new = new.merged(explicit)
+        new = new.merged(explicit.canonical())
     changes_scope = bool(new.forces or new.since or new.until or new.statuses or new.themes)
     if changes_scope:
         # "and in Kent?": the same question, in a new scope.

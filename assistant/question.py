@@ -86,7 +86,7 @@ def topic_words(text: str, filters: Filters) -> list[str]:
 def read_question(text: str, explicit: Filters | None = None) -> Question:
     """Kind, filters (explicit ones win over stated ones) and topic of a question."""
     stated = stated_filters(text)
-    filters = stated.merged(explicit) if explicit else stated
+    filters = stated.merged(explicit.canonical()) if explicit else stated
     topic = topic_words(text, stated)
     has_filter = bool(filters.forces or filters.since or filters.until or filters.statuses or filters.themes)
     if has_filter and not topic:

@@ -20,7 +20,7 @@ def best_spans(texts: list[str], question: str, question_vector, embedder) -> li
     """For each text, the (start, end) of its sentence(s) that best answer the question."""
     spans = [sentence_spans(t) or [(0, len(t))] for t in texts]
     flat = [t[s:e] for t, sp in zip(texts, spans) for s, e in sp]
-    vectors = embedder.embed(flat) if flat else []
+    vectors = embedder.embed_cached(flat) if flat else []
     q_stems = _stems(question)
     out, i = [], 0
     for text, sp in zip(texts, spans):

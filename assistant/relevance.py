@@ -41,7 +41,7 @@ def relevance(hits: list[Hit], q: Question, catalog: Catalog, embedder, question
     texts = [s for h in hits[:TOP_PASSAGES] for s in sentences(h.text)]
     if not texts:
         return Relevance(0.0)
-    best = float((embedder.embed(texts) @ question_vector).max())
+    best = float((embedder.embed_cached(texts) @ question_vector).max())
     keyword = catalog.keyword
     unknown = [t for t in dict.fromkeys(keyword.terms(" ".join(q.topic))) if keyword.document_frequency(t) == 0]
     return Relevance(sentence=best, unknown=unknown)

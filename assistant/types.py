@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 
 @dataclass
@@ -40,6 +40,12 @@ class Filters:
         if self.case_ids:
             parts.append(f"cases: {len(self.case_ids)} from the previous answer")
         return "; ".join(parts)
+
+    def canonical(self) -> "Filters":
+        """The same filters with force aliases ("Met", "Hampshire police") resolved to canonical names."""
+        from ingest.bodies import canonical_name
+
+        return replace(self, forces=[canonical_name(f) or f for f in self.forces])
 
     def merged(self, other: "Filters") -> "Filters":
         """These filters with every non-empty field of `other` taking precedence."""

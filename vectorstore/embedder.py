@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # torch and sentence-transformers load only when text is firs
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DEFAULT_DIMENSION = 384
 MAX_WORD_PIECES = 256
+CACHE_SIZE = 50_000  # sentence vectors kept in memory (384 floats each: about 75 MB at most)
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,15 @@ class Embedder:
         """Unit-length vectors, one row per text."""
         return self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
                                  convert_to_numpy=True, show_progress_bar=False)
+
+    def embed_cached(self, texts: Sequence[str]) -> "np.ndarray":
+        """Like embed, remembering recent texts: answers embed the same passage sentences again and again."""
+        import numpy as np
+
+        cache = self.__dict__.setdefault("_cache", {})
+        missing = list(dict.fromkeys(t for t in texts if t not in cache))
+        if missing:
+            if len(cache) + len(missing) > CACHE_SIZE:
+                cache.clear()
+            cache.update(zip(missing, self.embed(missing)))
+        return np.stack([cache[t] for t in texts]) if texts else np.zeros((0, self.info.dimension))

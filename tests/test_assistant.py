@@ -1,0 +1,78 @@
+"""The API end to end over the seed case: ingest, search, cited answers, abstention, filters, follow-ups."""
+
+import re
+
+from assistant import Answer, Filters
+from tests.conftest import SEED
+
+QUESTION = "Which forces changed special-scheme marker policy?"
+
+
+def assert_well_cited(answer: Answer):
+    """Every [n] refers to a citation, every citation is referred to, every quote is in its passage."""
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+    assert markers == {c.n for c in answer.citations}
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    for c in answer.citations:
+        assert c.quote and c.quote in c.passage
+    if answer.abstained:
+        assert not answer.citations
+
+
+def test_special_scheme_answer_cites_the_met(seeded):
+    answer = seeded.ask(QUESTION)
+    assert_well_cited(answer)
+    assert not answer.abstained
+    assert "Metropolitan Police Service" in answer.text
+    c = next(c for c in answer.citations if "Special Scheme Policy" in c.passage)
+    assert c.force == "Metropolitan Police Service"
+    assert c.title == "Response to calls for assistance - Metropolitan Police Service, June 2018"
+    assert c.section in ("force response to recommendation 1", "recommendation 1")
+    assert c.source == str(SEED)
+    assert c.rec_no == 1
+
+
+def test_search_ranks_the_amended_policy_first(seeded):
+    hits = seeded.search("special scheme marker", k=10)
+    assert hits and "Special Scheme" in hits[0].text or "special scheme" in hits[0].text
+    assert len({h.id for h in hits}) == len(hits)
+
+
+def test_abstains_on_an_unrelated_question(seeded):
+    answer = seeded.ask("What did the IOPC recommend about police dogs biting suspects?")
+    assert answer.abstained and not answer.citations
+    assert "nothing" in answer.text and "1 cases" in answer.text
+
+
+def test_filters_restrict_and_are_reported(seeded):
+    none = seeded.ask(QUESTION, filters=Filters(forces=["Kent Police"]))
+    assert none.abstained and "Kent Police" in none.text
+    met = seeded.ask(QUESTION, filters=Filters(forces=["Met"], since="2018", until="2019"))
+    assert not met.abstained and "force: Metropolitan Police Service" in met.text
+    assert_well_cited(met)
+
+
+def test_filter_question_lists_every_recommendation_with_status(seeded):
+    answer = seeded.ask("Show me the recommendations made to the Metropolitan Police Service and whether each was accepted")
+    assert answer.kind == "filter"
+    assert_well_cited(answer)
+    assert {c.rec_no for c in answer.citations} == {1, 2, 3}
+    assert answer.text.count("| accepted |") == 3
+
+
+def test_follow_up_keeps_the_cases_of_the_previous_turn(seeded):
+    first = seeded.chat(QUESTION, [])
+    follow = seeded.chat("What did they do about it?", [first])
+    assert_well_cited(follow)
+    assert not follow.abstained
+    assert follow.filters.case_ids == sorted({c.case_id for c in first.citations})
+    scoped = seeded.chat("and in Kent?", [first])
+    assert scoped.abstained and scoped.filters.forces == ["Kent Police"]
+
+
+def test_reingest_is_unchanged_and_stats_count(seeded):
+    report = seeded.ingest([str(SEED)])
+    assert report.unchanged == [str(SEED)] and not report.added
+    stats = seeded.stats()
+    assert (stats.cases, stats.sources, stats.recommendations) == (1, 1, 3)
+    assert stats.by_status == {"accepted": 3}
