@@ -10,7 +10,7 @@ from assistant.catalog import Catalog
 from assistant.compose import Writer, abstention, check_markers, list_text, lookup_text, table_text
 from assistant.conversation import resolve
 from assistant.question import Question, read_question
-from assistant.relevance import relevance
+from assistant.relevance import case_coverage, relevance
 from assistant.quotes import best_spans, first_sentence
 from assistant.retrieval import HybridRetriever
 from assistant.types import Answer, CaseSummary, Filters, Hit, Stats
@@ -101,7 +101,9 @@ class Assistant:
         groups = _group_by_case(hits)
         top = max(h.dense for h in hits)
         if wide:
-            keep = [g for g in groups if max(h.dense for h in g) >= top - settings.LIST_MARGIN]
+            keep = [g for g in groups if max(h.dense for h in g) >= top - settings.LIST_MARGIN
+                    and case_coverage(q, self.catalog, g[0].case_id) >= settings.LIST_MIN_COVERAGE]
+            keep = keep or groups[:1]
             keep = [g[:1] for g in keep[:settings.LIST_MAX_CASES]]
         else:
             keep = [g for g in groups if max(h.dense for h in g) >= top - settings.LOOKUP_MARGIN]

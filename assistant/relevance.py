@@ -36,6 +36,12 @@ class Relevance:
         return self.sentence >= bar
 
 
+def case_coverage(q: Question, catalog: Catalog, case_id: str) -> float:
+    """Share of the question's topic terms, weighted by rarity, that the case's passages contain."""
+    terms = catalog.keyword.terms(" ".join(q.topic))
+    return catalog.keyword.coverage(terms, catalog.case_passages(case_id)) if terms else 1.0
+
+
 def relevance(hits: list[Hit], q: Question, catalog: Catalog, embedder, question_vector) -> Relevance:
     """The relevance signals of `hits` for `q` (zero when there are no hits)."""
     texts = [s for h in hits[:TOP_PASSAGES] for s in sentences(h.text)]
@@ -43,5 +49,8 @@ def relevance(hits: list[Hit], q: Question, catalog: Catalog, embedder, question
         return Relevance(0.0)
     best = float((embedder.embed_cached(texts) @ question_vector).max())
     keyword = catalog.keyword
+    if len(keyword) < settings.MIN_PASSAGES_FOR_VOCABULARY:
+        # In a small collection most ordinary words are unseen: an unseen term tells nothing there.
+        return Relevance(sentence=best)
     unknown = [t for t in dict.fromkeys(keyword.terms(" ".join(q.topic))) if keyword.document_frequency(t) == 0]
     return Relevance(sentence=best, unknown=unknown)

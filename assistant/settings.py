@@ -8,7 +8,12 @@
 # the lowest such answerable one (0.550).
 ABSTAIN_MIN_SENTENCE = 0.40
 ABSTAIN_MIN_SENTENCE_UNKNOWN = 0.545
-# Cases kept in a list answer: best passage within this cosine margin of the top case.
+# Below this many passages the "unknown term" bar is not applied (see assistant/relevance.py).
+MIN_PASSAGES_FOR_VOCABULARY = 200
+# Cases kept in a list answer: best passage within this cosine margin of the top case, and covering
+# at least this share of the question's topic terms (idf-weighted), so that a case sharing only the
+# common words ("changed policy") is not listed.
+LIST_MIN_COVERAGE = 0.3
 LIST_MARGIN = 0.12
 LIST_MAX_CASES = 12
 # Cases shown for a lookup question, and how close to the best they must be.
