@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import re
@@ -26,10 +27,11 @@ def cases_from(loaded: Loaded) -> tuple[list[Case], str]:
         text, detail = decode_text(loaded.content, src)
         return [_parse(parse_text, text, src)], detail
     if loaded.kind == "html":
-        text, url = html_text(loaded.content, src)
+        markup, detail = html_markup(loaded.content, loaded.charset)
+        text, url = html_text(markup, src)
         case = _parse(parse_text, text, src)
         case.url = case.url or url or loaded.url
-        return [case], ""
+        return [case], detail
     if loaded.kind == "pdf":
         case = _parse(parse_text, pdf_text(loaded.content, src), src)
         case.url = case.url or loaded.url
@@ -48,6 +50,15 @@ def _parse(parse_text, text: str, source: str) -> Case:
 
 def decode_text(content: bytes, source: str) -> tuple[str, str]:
     """UTF-8 text, else Windows-1252 (said in the note); binary content is refused."""
+    # Why: UTF-16 (Notepad's "Unicode") is full of NUL bytes and was refused as binary; its BOM says what it is.
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = content.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise SourceError(source, f"invalid UTF-16 at byte {e.start}") from None
+        if not text.strip():
+            raise SourceError(source, "empty file")
+        return text, "decoded as UTF-16"
     head = content[:8192]
     if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) * 0.05:
         raise SourceError(source, "binary file, not text")
@@ -64,7 +75,28 @@ def decode_text(content: bytes, source: str) -> tuple[str, str]:
     return text, detail
 
 
-def html_text(content: bytes, source: str) -> tuple[str, str | None]:
+def html_markup(content: bytes, charset: str | None = None) -> tuple[bytes | str, str]:
+    """The page to hand to BeautifulSoup, and a note when its encoding was a fallback.
+
+    Why: left to itself BeautifulSoup ignores the HTTP charset and, with no <meta charset>, guesses, e.g.
+    read Latin-1 "Café naïve" as "Cafķ na’ve". So: the HTTP charset when there is one; a declared charset
+    or BOM is left to BeautifulSoup; otherwise UTF-8, else Windows-1252 as for text files (said in the note).
+    """
+    if charset:
+        try:
+            return content.decode(charset), ""
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown header charset: fall through to the page's own declaration
+    if b"charset" in content[:4096].lower() or content.startswith(
+            (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return content, ""
+    try:
+        return content.decode("utf-8"), ""
+    except UnicodeDecodeError as e:
+        return content.decode("cp1252", errors="replace"), f"invalid UTF-8 at byte {e.start}; decoded as Windows-1252"
+
+
+def html_text(content: bytes | str, source: str) -> tuple[str, str | None]:
     """The main text of an HTML page (no navigation, banners or scripts) and its canonical URL."""
     from bs4 import BeautifulSoup
 
@@ -84,16 +116,19 @@ def html_text(content: bytes, source: str) -> tuple[str, str | None]:
     text = "\n".join(line for line in lines if line)
     if not text.strip():
         raise SourceError(source, "the HTML page has no text")
-    title = soup.find("h1")
-    if title and title.get_text(strip=True) and not text.startswith(title.get_text(strip=True)):
-        text = title.get_text(" ", strip=True) + "\n" + text
+    h1 = soup.find("h1")
+    title = " ".join(h1.get_text(" ").split()) if h1 else ""
+    # The title only when the main text lacks it (e.g. an <h1> outside <main>). Why not startswith: a page
+    # whose main text opens with "Source · IOPC Learning Case" then the title got the title twice.
+    if title and title not in " ".join(text.split()):
+        text = title + "\n" + text
     return text, url
 
 
 def pdf_text(content: bytes, source: str) -> str:
     """The text layer of a PDF; refuses encrypted, damaged and image-only files with the reason."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError
 
     try:
         reader = PdfReader(io.BytesIO(content))
@@ -102,10 +137,13 @@ def pdf_text(content: bytes, source: str) -> str:
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
     except SourceError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
-        raise SourceError(source, f"unreadable PDF (truncated or damaged): {e}") from None
     except Exception as e:  # pypdf raises assorted errors on damaged files; never let one stop a batch
-        if type(e).__name__ in ("DependencyError", "FileNotDecryptedError"):
+        # Why one clause: FileNotDecryptedError is a PdfReadError, so a separate PdfReadError clause
+        # called it "truncated or damaged"; and a DependencyError is AES, which pypdf reads only with the
+        # optional 'cryptography' package, even when no password is needed: say that, not "password".
+        if isinstance(e, DependencyError):
+            raise SourceError(source, "encrypted PDF (AES: reading it needs the 'cryptography' package)") from None
+        if isinstance(e, FileNotDecryptedError):
             raise SourceError(source, "encrypted PDF (a password is needed)") from None
         raise SourceError(source, f"unreadable PDF (truncated or damaged): {e}") from None
     if not text.strip():
@@ -117,7 +155,14 @@ def json_records(text: str, source: str, lines: bool) -> list[dict]:
     """The records of a .json (object or list of objects) or .jsonl (one object per line) file."""
     try:
         if lines:
-            records = [json.loads(line) for line in text.splitlines() if line.strip()]
+            records = []
+            for n, line in enumerate(text.splitlines(), 1):
+                if line.strip():
+                    try:
+                        records.append(json.loads(line))
+                    except json.JSONDecodeError as e:
+                        # Why: each line is parsed alone, so e.lineno was always 1; give the file's line.
+                        raise SourceError(source, f"malformed JSON: {e.msg} at line {n}, column {e.colno}") from None
         else:
             data = json.loads(text)
             records = data if isinstance(data, list) else [data]

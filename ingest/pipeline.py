@@ -77,9 +77,9 @@ class Ingester:
                 try:
                     self._ingest_one(src, keys, report)
                 except SourceError as e:
-                    report.failed.append(Failure(e.source, e.reason))
+                    report.failed.append(Failure(e.source, _one_line(e.reason)))
                 except Exception as e:  # a bug on one odd file must not lose the rest of the batch
-                    report.failed.append(Failure(src, f"unexpected error: {type(e).__name__}: {e}"))
+                    report.failed.append(Failure(src, _one_line(f"unexpected error: {type(e).__name__}: {e}")))
         return report
 
     def _ingest_one(self, src: str, keys: CaseKeys, report: IngestReport) -> None:
@@ -124,6 +124,12 @@ class Ingester:
                 self.store.delete_passages(self.store.passage_ids({"source": r.source}))
                 self.store.delete_source(r.source)
         return [r.source for r in hits]
+
+
+def _one_line(reason: str) -> str:
+    # Why: the CLI prints "error: <source>: <reason>" one per line; library messages (pypdf, json, an
+    # unexpected exception) may hold newlines that would split a failure over several lines.
+    return " ".join(reason.split())
 
 
 def _progress(items: list[str], enabled: bool):

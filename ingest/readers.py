@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ class Loaded:
     content: bytes
     kind: str  # text | html | pdf | json | jsonl
     url: str | None = None  # the public page, for fetched URLs
+    charset: str | None = None  # the charset of the HTTP Content-Type header, for fetched URLs
 
 
 def is_url(source: str) -> bool:
@@ -38,7 +40,12 @@ def expand(sources: list[str]) -> list[str]:
             files = sorted(p for p in Path(src).rglob("*")
                            if p.is_file() and p.suffix.lower() in KINDS
                            and not any(part.startswith(".") for part in p.relative_to(src).parts))
-            out.extend(str(p) for p in files)
+            # Why keep an empty directory: silently dropping it made `iopc ingest emptydir/` report
+            # "0 added ... 0 failed" and exit 0; kept, it fails with a reason (see _read).
+            if files:
+                out.extend(str(p) for p in files)
+            else:
+                out.append(src)
         else:
             out.append(src)
     return out
@@ -54,18 +61,31 @@ def kind_of(name: str) -> str | None:
     return KINDS.get(Path(name).suffix.lower())
 
 
-def _too_big(source: str, size: int, max_bytes: int) -> SourceError:
-    return SourceError(source, f"{size / 1e6:.1f} MB is over the size limit of {max_bytes / 1e6:.0f} MB "
-                               "(raise it with --max-size)")
+def _size(n: int) -> str:
+    # Why: sizes were always printed in whole MB, so a small limit read "0.0 MB is over ... of 0 MB".
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+def _too_big(source: str, size: int | None, max_bytes: int) -> SourceError:
+    """size None: the size is unknown (a download stops reading one byte past the limit)."""
+    what = f"{_size(size)} is over" if size is not None else "over"
+    return SourceError(source, f"{what} the size limit of {_size(max_bytes)} (raise it with --max-size)")
 
 
 def _read(source: str, max_bytes: int) -> Loaded:
     kind = kind_of(source)
     try:
-        size = os.stat(source).st_size
+        info = os.stat(source)
+        size = info.st_size
+        if stat.S_ISDIR(info.st_mode):  # only an empty one gets here: expand() opens the others
+            raise SourceError(source, f"no accepted files in this directory "
+                                      f"(accepted: {', '.join(sorted(KINDS))})")
         if kind is None:
             raise SourceError(source, f"unsupported file type '{Path(source).suffix or '(none)'}' "
                                       f"(accepted: {', '.join(sorted(KINDS))})")
+        # Why: open() on a FIFO named x.txt blocks forever and hung the whole batch.
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(source, "not a regular file")
         if size > max_bytes:
             raise _too_big(source, size, max_bytes)
         with open(source, "rb") as f:
@@ -78,6 +98,8 @@ def _read(source: str, max_bytes: int) -> Loaded:
         raise SourceError(source, "is a directory") from None
     except OSError as e:
         raise SourceError(source, f"cannot read: {e.strerror or e}") from None
+    if len(content) > max_bytes:  # the file grew after stat(): still refuse rather than cut it silently
+        raise _too_big(source, None, max_bytes)
     if not content.strip():
         raise SourceError(source, "empty file")
     return Loaded(source=source, content=content, kind=kind)
@@ -92,6 +114,7 @@ def _fetch(source: str, max_bytes: int) -> Loaded:
         with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
             content = response.read(max_bytes + 1)
             ctype = response.headers.get_content_type()
+            charset = response.headers.get_content_charset()
             final_url = response.geturl()
     except urllib.error.HTTPError as e:
         raise SourceError(source, f"could not fetch: HTTP {e.code} {e.reason}") from None
@@ -99,8 +122,9 @@ def _fetch(source: str, max_bytes: int) -> Loaded:
         reason = getattr(e, "reason", e)
         raise SourceError(source, f"could not fetch: {reason}") from None
     if len(content) > max_bytes:
-        raise _too_big(source, len(content), max_bytes)
+        # Why no size: the read stopped at max_bytes + 1, so "501 bytes is over..." would be made up.
+        raise _too_big(source, None, max_bytes)
     if not content.strip():
         raise SourceError(source, "the page is empty")
     kind = {"application/pdf": "pdf", "text/plain": "text", "application/json": "json"}.get(ctype, "html")
-    return Loaded(source=source, content=content, kind=kind, url=final_url)
+    return Loaded(source=source, content=content, kind=kind, url=final_url, charset=charset)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from ingest.bodies import body, find_bodies, is_national
@@ -10,12 +11,35 @@ from ingest.model import STATUSES, Case, Recommendation
 RESPONSE_PERIOD = timedelta(days=56)  # para 28A: a response is due 56 days after the recommendation
 
 
-def _list(value) -> list[str]:
+def _list(value, field: str = "value", where: str = "") -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
         return [v.strip() for v in value.split("|") if v.strip()] if "|" in value else [value.strip()]
+    # Why: a number or object here used to surface as "'int' object is not iterable", naming no field.
+    if not isinstance(value, list):
+        raise ValueError(f"{where}'{field}' must be a string or a list of strings, got {value!r}")
     return [str(v).strip() for v in value if str(v).strip()]
+
+
+def _text(value, field: str, where: str = "") -> str | None:
+    """A string field (None when absent); why: a number here used to fail deep inside the body lookup."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{where}'{field}' must be a string, got {value!r}")
+    return value
+
+
+def _month(value) -> str | None:
+    """'YYYY-MM' (a full ISO date is cut to its month); why: any value used to be stored as is, and a
+    non-string month broke passage dates with an "unexpected error"."""
+    if not value:
+        return None
+    m = re.fullmatch(r"(\d{4}-\d{2})(-\d{2})?", str(value).strip())
+    if not m or not 1 <= int(m.group(1)[5:]) <= 12:
+        raise ValueError(f"'incident_month' must be YYYY-MM, got {value!r}")
+    return m.group(1)
 
 
 def _iso(value, field: str) -> str | None:
@@ -33,19 +57,23 @@ def _recommendation(r: dict, i: int, case_force) -> Recommendation:
     status = str(r.get("status") or "unknown").strip().lower()
     if status not in STATUSES:
         raise ValueError(f"recommendation {i}: status {r['status']!r} is not one of {', '.join(STATUSES)}")
-    addressed = body(r["addressed_to"]) if r.get("addressed_to") else case_force
+    addressed_name = _text(r.get("addressed_to"), "addressed_to", f"recommendation {i}: ")
+    addressed = body(addressed_name) if addressed_name else case_force
     return Recommendation(
         number=int(r.get("number") or i), text=str(r.get("text") or ""), addressed_to=addressed,
-        linked_bodies=[body(b) for b in _list(r.get("linked_bodies"))], status=status,
+        linked_bodies=[body(b) for b in _list(r.get("linked_bodies"), "linked_bodies", f"recommendation {i}: ")],
+        status=status,
         response=r.get("response") or None,
         national=bool(r.get("national", bool(addressed and is_national(addressed.name)))))
 
 
 def case_from_record(record: dict) -> Case:
-    """Build a Case from a record with at least a 'title'; raises KeyError/ValueError with the reason."""
-    if not str(record.get("title") or "").strip():
-        raise KeyError("missing 'title'")
-    force = body(record["force"]) if record.get("force") else None
+    """Build a Case from a record with at least a 'title'; raises ValueError/TypeError with the reason."""
+    # Why ValueError, not KeyError: str(KeyError(...)) is the repr, so the report read "record 1: \"missing 'title'\"".
+    if not (_text(record.get("title"), "title") or "").strip():
+        raise ValueError("missing 'title'")
+    force_name = _text(record.get("force"), "force")
+    force = body(force_name) if force_name else None
     recs = [_recommendation(r, i, force) for i, r in enumerate(record.get("recommendations") or [], 1)]
     recommended = _iso(record.get("recommended"), "recommended")
     due = _iso(record.get("response_due"), "response_due")
@@ -58,9 +86,9 @@ def case_from_record(record: dict) -> Case:
             bodies.setdefault(b.name, b)
     return Case(
         title=str(record["title"]).strip(), layout="json", force=force, bodies=list(bodies.values()),
-        references=_list(record.get("references") or record.get("reference")),
-        incident_month=record.get("incident_month") or None,
+        references=_list(record.get("references") or record.get("reference"), "references"),
+        incident_month=_month(record.get("incident_month")),
         published=_iso(record.get("published"), "published"), recommended=recommended,
-        response_due=due, response_due_inferred=inferred, themes=_list(record.get("themes")),
+        response_due=due, response_due_inferred=inferred, themes=_list(record.get("themes"), "themes"),
         narrative=str(record.get("narrative") or record.get("summary") or ""), recommendations=recs,
-        url=record.get("url") or None)
+        url=_text(record.get("url"), "url"))
