@@ -1,0 +1,255 @@
+"""The chat UI's formatting and answer functions, over the real model and real Chroma.
+
+The app only formats what the Assistant decides; these tests check the formatting (escaping
+above all: case text is data, never markup), the streamed chat turn, uploads and export.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import app
+from assistant.types import Citation, Filters
+
+from conftest import ROOT, SEED
+
+UI = ROOT / "tests" / "fixtures" / "ui"
+KENT = UI / "kent-custody-case.txt"
+HOSTILE = UI / "hostile-case.txt"
+PAYLOADS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[click here](javascript:alert(1))"]
+
+
+@pytest.fixture
+def three(make_assistant):
+    a = make_assistant()
+    report = a.ingest([str(SEED), str(KENT), str(HOSTILE)])
+    assert report.ok and len(report.added) == 3
+    return a
+
+
+def _inert(markup: str) -> None:
+    """No payload survives as markup: no tag, no handler, no markdown link to javascript:."""
+    assert "<script" not in markup.lower()
+    assert "<img" not in markup.lower()
+    assert "](javascript:" not in markup
+    assert not re.search(r"<a[^>]+href=[\"']?javascript:", markup, re.I)
+
+
+def test_import_app_is_cheap():
+    code = "import sys, app; print('gradio' in sys.modules, app.SAMPLE_CASE.is_file())"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
+
+
+def test_iopc_help_does_not_import_gradio():
+    code = ("import sys; from assistant.cli import main; main(['--help'], standalone_mode=False); "
+            "print('GRADIO', 'gradio' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert "serve" in out.stdout and "GRADIO False" in out.stdout
+
+
+def test_escape_text_neutralises_markup_and_links():
+    out = app.escape_text(" ".join(PAYLOADS))
+    _inert(out)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert "&#91;click here&#93;(javascript:alert(1))" in out
+    assert app.escape_text(None) == ""
+
+
+def test_safe_url_keeps_only_http():
+    assert app.safe_url("https://www.policeconduct.gov.uk/x?a=1&b=2") == "https://www.policeconduct.gov.uk/x?a=1&amp;b=2"
+    for bad in ["javascript:alert(1)", "data:text/html,<script>", "https://x/\"onmouseover=alert(1)", None, ""]:
+        assert app.safe_url(bad) is None
+
+
+def test_answer_markdown_links_markers_to_cards(three):
+    answer = three.ask("What changed in the special scheme marker policy?")
+    assert not answer.abstained and answer.citations
+    md = app.answer_markdown(answer, turn=2)
+    for c in answer.citations:
+        assert f'<a href="#cite-2-{c.n}" class="cite-link"' in md
+    assert "[1]" not in md  # every marker became a link
+    assert "**Response to calls for assistance - Metropolitan Police Service, June 2018**" in md
+    chunks = list(app.stream_chunks(md))
+    assert len(chunks) > 2 and chunks[-1] == md and all(md.startswith(c) for c in chunks)
+
+
+def test_hostile_case_is_text_in_answer_card_table_and_export(three):
+    answer = three.ask("pursuit log review")
+    assert any("Durham" in c.force for c in answer.citations), answer.text
+    assert "<script>alert(1)</script>" in answer.text  # the Assistant quotes it verbatim …
+    md = app.answer_markdown(answer)
+    _inert(md)  # … and the app shows it as text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md
+    cards = app.sources_html(["pursuit log review"], [answer])
+    _inert(cards)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in cards
+    export = app.export_markdown(["pursuit <b>log</b>"], [answer])
+    assert "\\<script\\>alert(1)\\</script\\>" in export
+    # rendered by a CommonMark renderer with raw HTML on, the export is still inert
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark", {"html": True}).render(export)
+    assert "<script" not in rendered and "<img" not in rendered and "<a " not in rendered
+    assert "<b>" not in rendered and "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    assert "[click here](javascript:alert(1))" in rendered
+    rows = app.case_rows(three.cases(), "durham")
+    assert len(rows) == 1 and rows[0][0].startswith("Hostile markup <script>")  # plain cell text
+
+
+def test_citation_card_fields():
+    passage = "Before the quote. The quote <b>itself</b> is here. After the quote."
+    c = Citation(n=3, case_id="c1", title="A <i>case</i>", force="Kent Police", section="force response to recommendation 2",
+                 rec_no=2, quote="The quote <b>itself</b> is here.", passage=passage, source="/tmp/x.txt",
+                 url="https://www.policeconduct.gov.uk/case/1", score=0.5, status="awaiting response",
+                 date="2021-03-01")
+    card = app.citation_card(c, turn=4)
+    assert 'id="cite-4-3"' in card and "&#91;3&#93;" in card
+    assert "A &lt;i&gt;case&lt;/i&gt;" in card and "Kent Police" in card and "March 2021" in card
+    assert "force response to recommendation 2" in card
+    assert '<span class="badge status-awaiting-response">awaiting response</span>' in card
+    assert "Before the quote. <mark>The quote &lt;b&gt;itself&lt;/b&gt; is here.</mark> After the quote." in card
+    assert 'href="https://www.policeconduct.gov.uk/case/1"' in card
+    c.url = "javascript:alert(1)"
+    assert "href=" not in app.citation_card(c)
+    # a quote not found in its passage is still shown, marked
+    c.quote = "elsewhere"
+    assert "<mark>elsewhere</mark>" in app.citation_card(c)
+
+
+def test_long_passage_is_trimmed_around_the_quote():
+    passage = "a" * 2000 + " THE QUOTE " + "b" * 2000
+    out = app.highlighted_passage("THE QUOTE", passage)
+    assert out.startswith("…") and out.endswith("…") and "<mark>THE QUOTE</mark>" in out
+    assert len(out) < 2 * app.CONTEXT_CHARS + 100
+
+
+def test_respond_streams_then_follow_up(three):
+    steps = list(app.respond(three, "rousing checks in custody", [], [], Filters(), delay=0))
+    assert steps[0][0][-1]["content"] == "Searching the cases…" and not steps[0][3]
+    assert len(steps) > 3
+    msgs, asked, answers, done = steps[-1]
+    assert done and asked == ["rousing checks in custody"] and len(answers) == 1
+    assert [m["role"] for m in msgs] == ["user", "assistant"]
+    assert "Kent Police" in msgs[1]["content"] and 'href="#cite-1-1"' in msgs[1]["content"]
+    # streamed prefixes grow to the final text
+    contents = [s[0][-1]["content"] for s in steps[1:-1]]
+    assert contents == sorted(contents, key=len) and contents[-1] == msgs[1]["content"]
+    # the follow-up is read against the previous answer
+    *_, (msgs2, asked2, answers2, done2) = app.respond(three, "what was the force response to it?", asked, answers,
+                                                       Filters(), delay=0)
+    assert done2 and len(answers2) == 2 and len(msgs2) == 4
+    assert answers2[1].citations and all(c.force == "Kent Police" for c in answers2[1].citations)
+    assert "cite-2-1" in msgs2[3]["content"]
+    html = app.sources_html(asked2, answers2)
+    assert html.index('data-turn="2"') < html.index('data-turn="1"')  # newest first
+    assert re.search(r'<details class="turn" data-turn="2" open>', html)
+    assert not re.search(r'<details class="turn" data-turn="1" open>', html)
+
+
+def test_filters_change_the_answer(three):
+    q = "What did the force do about checks?"
+    everyone = three.ask(q, app.make_filters())
+    kent = three.ask(q, app.make_filters(forces=["Kent Police"]))
+    assert {c.force for c in everyone.citations} > {"Kent Police"}
+    assert {c.force for c in kent.citations} == {"Kent Police"}
+
+
+def test_make_filters():
+    f = app.make_filters(["Kent Police"], "Custody", " 2020 ", "2021-06-30", ["accepted"])
+    assert f == Filters(forces=["Kent Police"], themes=["Custody"], since="2020", until="2021-06-30",
+                        statuses=["accepted"])
+    assert app.make_filters().is_empty()
+    with pytest.raises(ValueError, match="since must be YYYY"):
+        app.make_filters(since="last year")
+    with pytest.raises(ValueError, match="until"):
+        app.make_filters(until="2021/01/01")
+
+
+def test_export_markdown_has_citations(three):
+    *_, (_, asked, answers, _) = app.respond(three, "rousing checks in custody", [], [], Filters(), delay=0)
+    md = app.export_markdown(asked, answers)
+    assert md.startswith("# IOPC assistant conversation")
+    assert "## Q1: rousing checks in custody" in md and "### Sources" in md
+    for c in answers[0].citations:
+        assert f"[{c.n}] **{c.title}**" in md
+        assert " ".join(c.quote.split())[:60] in md
+    assert re.search(r"\[1\]", answers[0].text) and "[1]" in md
+
+
+def test_cases_rows_and_charts(three):
+    cases = three.cases()
+    rows = app.case_rows(cases)
+    assert len(rows) == 3 and all(len(r) == len(app.CASE_COLUMNS) for r in rows)
+    kent = next(r for r in rows if r[1] == "Kent Police")
+    assert kent[2] == "2021-10-14" and kent[3] == 2 and "accepted" in kent[4] and "awaiting response" in kent[4]
+    assert kent[5] == "kent-custody-case.txt"
+    met = next(r for r in rows if r[1] == "Metropolitan Police Service")
+    assert met[3] == 3 and met[4] == "accepted ×3"
+    assert [r[1] for r in app.case_rows(cases, "awaiting")] == ["Kent Police"]
+    assert app.case_rows(cases, "no such words") == []
+    data = app.chart_data(cases)
+    assert dict(data["force"]) == {"Metropolitan Police Service": 3, "Kent Police": 2, "Durham Constabulary": 1}
+    assert dict(data["status"]) == {"accepted": 5, "awaiting response": 1}
+    assert data["year"] == [("2019", 3), ("2020", 1), ("2021", 2)]
+    assert dict(data["theme"])["Custody"] == 2 and dict(data["theme"])["Domestic abuse"] == 3
+    frames = app.chart_frames(cases)
+    assert list(frames["force"].columns) == ["force", "recommendations"]
+    assert frames["status"]["recommendations"].sum() == 6
+
+
+def test_safe_name():
+    used: set[str] = set()
+    assert app.safe_name("../../etc/passwd.txt", used) == "passwd.txt"
+    assert app.safe_name("passwd.txt", used) == "passwd-2.txt"
+    assert app.safe_name("..\\evil <img src=x onerror=alert(1)>.HTML") == "evil_img_src_x_onerror_alert_1.html"
+    assert app.safe_name(".hidden.md") == "hidden.md"
+    assert app.safe_name("") == "upload"
+
+
+def test_ingest_uploads(make_assistant, tmp_path):
+    a = make_assistant(max_bytes=20_000)
+    assert not a.cases()
+    uploads = tmp_path / "gradio" / "abc"
+    uploads.mkdir(parents=True)
+    kent = uploads / "Kent case (final) <b>.txt"
+    kent.write_bytes(KENT.read_bytes())
+    exe = uploads / "tool.exe"
+    exe.write_bytes(b"MZ")
+    big = uploads / "big.txt"
+    big.write_bytes(b"x " * 20_000)
+    empty = uploads / "empty.md"
+    empty.write_bytes(b"")
+    report, lines = app.ingest_uploads(a, [str(kent), str(exe), str(big), str(empty)])
+    assert report.added == ["Kent case (final) <b>.txt"]
+    assert {f.source for f in report.failed} == {"tool.exe", "big.txt", "empty.md"}
+    assert "error: tool.exe: unsupported file type '.exe' (accepted: .htm, .html, .json, .jsonl, .md, .pdf, .txt)" in lines
+    assert "error: big.txt: 40,000 bytes is over the size limit of 20,000 bytes" in lines
+    assert "error: empty.md: empty file" in lines
+    assert lines[-1] == "1 added, 0 updated, 0 unchanged, 3 failed"
+    # the upload was stored under a sanitised name in a temporary directory, since removed
+    (case,) = a.cases()
+    (source,) = case.sources
+    assert Path(source).name == "Kent_case_final_b.txt" and "iopc-upload-" in source
+    assert not Path(source).exists()
+    # and is answerable at once
+    answer = a.ask("rousing checks in custody")
+    assert not answer.abstained and answer.citations[0].force == "Kent Police"
+    # uploading it again changes nothing in the collection's cases
+    again, lines = app.ingest_uploads(a, [str(kent)])
+    assert not again.failed and len(a.cases()) == 1
+
+
+def test_serve_refuses_public_host_without_auth(monkeypatch):
+    from assistant.cli import main
+
+    monkeypatch.delenv("IOPC_AUTH", raising=False)
+    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code != 0
+    assert "--auth" in result.output and "0.0.0.0" in result.output
