@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 SAMPLE_CASE = Path(__file__).parent / "assistant" / "data" / "sample-case.txt"
 
 EXAMPLES = [
-    "What changed in the special scheme marker policy?",
+    "Which forces changed special-scheme marker policy?",
     "How long does a special scheme marker stay in place for domestic abuse victims?",
     "What was recommended about diverted units and the original incident?",
     "Which recommendations are awaiting a response?",

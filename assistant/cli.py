@@ -170,7 +170,7 @@ def serve(ctx, host, port, auth, sample):
     a = _assistant(ctx)
     if sample and not a.catalog.passages:
         a.ingest([str(app.SAMPLE_CASE)])
-    app.build(a).launch(server_name=host, server_port=port,
+    app.build(a).launch(server_name=host, server_port=port, max_file_size=a.max_bytes,
                         auth=tuple(auth.split(":", 1)) if auth else None)
 
 
