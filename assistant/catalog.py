@@ -88,7 +88,7 @@ class Catalog:
                 continue
             if themes and not any(t in theme.lower() for t in themes for theme in self.case_themes(case, md)):
                 continue
-            if (since or until) and not any(since <= d <= until for d in self.case_dates(case, md)):
+            if (filters.since or filters.until) and not any(since <= d <= until for d in self.case_dates(case, md)):
                 continue
             if filters.statuses and md.get("status") not in filters.statuses:
                 continue

@@ -19,10 +19,16 @@ def title_key(case: Case) -> str | None:
     return f"{' '.join(words)}|{case.force.name}|{case.incident_month}"
 
 
-def new_case_key(case: Case) -> str:
-    """A readable, stable key: the title's slug and a short hash of what identifies the case."""
+def new_case_key(case: Case, source: str) -> str:
+    """A readable, stable key: the title's slug and a short hash of what identifies the case.
+
+    Without a reference or a full title key nothing identifies the case beyond its source (excerpts
+    titled just "Recommendation 1" are different cases), so the source goes into the hash.
+    """
     slug = re.sub(r"[^a-z0-9]+", "-", case.title.lower()).strip("-")[:60].strip("-") or "case"
-    ident = "|".join([case.title, case.force.name if case.force else "", *case.references])
+    anonymous = not case.references and title_key(case) is None
+    ident = "|".join([case.title, case.force.name if case.force else "", *case.references,
+                      source if anonymous else ""])
     return f"{slug}-{hashlib.sha1(ident.encode('utf-8')).hexdigest()[:6]}"
 
 
@@ -48,11 +54,11 @@ class CaseKeys:
         if tk:
             self._by_title.setdefault(tk, key)
 
-    def key_for(self, case: Case) -> str:
+    def key_for(self, case: Case, source: str) -> str:
         """The key of a known twin of `case`, else a new key; remembered either way."""
         key = next((self._by_ref[r] for r in self._ref_keys(case) if r in self._by_ref), None)
         if key is None:
             key = self._by_title.get(title_key(case) or "")
-        key = key or new_case_key(case)
+        key = key or new_case_key(case, source)
         self.remember(case, key)
         return key

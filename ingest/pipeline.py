@@ -90,7 +90,7 @@ class Ingester:
             report.unchanged.append(src)
             return
         cases, detail = cases_from(loaded)
-        case_keys = [keys.key_for(c) for c in cases]
+        case_keys = [keys.key_for(c, f"{src}#{i}") for i, c in enumerate(cases)]
         prefix = f"{source_id(src)}-{content_hash[:10]}"
         passages = []
         for i, (case, key) in enumerate(zip(cases, case_keys)):

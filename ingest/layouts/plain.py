@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingest.bodies import find_bodies
 from ingest.layouts.common import first_line
 from ingest.model import Case
 
@@ -9,5 +10,10 @@ LAYOUT = "unknown"
 
 
 def parse(text: str, url: str | None = None) -> Case:
-    """The first non-empty line is the title, the whole text the narrative."""
-    return Case(title=first_line(text), layout=LAYOUT, narrative=text.strip(), url=url)
+    """The first non-empty line is the title, the whole text the narrative.
+
+    Forces named in the title are recorded as the case's bodies (so a force filter finds the case);
+    none is promoted to the force it is filed under, which the page does not say.
+    """
+    title = first_line(text)
+    return Case(title=title, layout=LAYOUT, narrative=text.strip(), url=url, bodies=find_bodies(title))
