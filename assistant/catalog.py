@@ -94,6 +94,9 @@ class Catalog:
                 continue
             if filters.sections and md.get("section") not in filters.sections:
                 continue
+            if filters.national is not None and (md.get("section") == "summary"
+                                                 or bool(md.get("national")) != filters.national):
+                continue
             out.append(pid)
         return out
 

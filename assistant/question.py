@@ -27,6 +27,8 @@ _STATUS = [
     (re.compile(r"\b(?:(?:which|that) (?:were|was|have been|has been) accepted|accepted recommendations)\b",
                 re.IGNORECASE), "accepted"),
 ]
+_NATIONAL = re.compile(r"\bnational (bodies|body|recommendations?|organisations?|level)\b", re.IGNORECASE)
+_FORCES_OR_NATIONAL = re.compile(r"\b(forces?|police)\s+(or|and|and/or)\s+national\b", re.IGNORECASE)
 # Words that carry no topic: a question made only of these and its filters asks to enumerate.
 _GENERIC = set("""
 a an the and or of to in on for from by with about me us my our you your it its this that these those
@@ -37,6 +39,7 @@ made make given sent issued addressed collection corpus database library whether
 accepted accept acceptance status statuses response responses responded respond awaiting await
 force forces police constabulary service body bodies national please can could would should
 year years date dates month months since before after until between during up
+rather than individual individually subject subjects topic topics issue issues area areas kind kinds type types
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
@@ -65,6 +68,8 @@ def stated_filters(text: str) -> Filters:
         f.since = f.until = m.group(1)
     if not f.until and (m := _YEAR_UNTIL.search(text)):
         f.until = m.group(1)
+    if _NATIONAL.search(text) and not _FORCES_OR_NATIONAL.search(text):
+        f.national = True
     for pattern, status in _STATUS:
         if pattern.search(text):
             f.statuses = [status]
@@ -88,7 +93,8 @@ def read_question(text: str, explicit: Filters | None = None) -> Question:
     stated = stated_filters(text)
     filters = stated.merged(explicit.canonical()) if explicit else stated
     topic = topic_words(text, stated)
-    has_filter = bool(filters.forces or filters.since or filters.until or filters.statuses or filters.themes)
+    has_filter = bool(filters.forces or filters.since or filters.until or filters.statuses or filters.themes
+                      or filters.national is not None)
     if has_filter and not topic:
         kind = "filter"
     elif _LIST_START.search(text):

@@ -14,7 +14,7 @@ MIN_PASSAGES_FOR_VOCABULARY = 200
 # at least this share of the question's topic terms (idf-weighted), so that a case sharing only the
 # common words ("changed policy") is not listed.
 LIST_MIN_COVERAGE = 0.3
-LIST_MARGIN = 0.12
+LIST_MARGIN = 0.16
 LIST_MAX_CASES = 12
 # Cases shown for a lookup question, and how close to the best they must be.
 LOOKUP_MAX_CASES = 3

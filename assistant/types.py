@@ -16,10 +16,11 @@ class Filters:
     statuses: list[str] = field(default_factory=list)  # recommendation statuses
     sections: list[str] = field(default_factory=list)  # summary | recommendation | response
     case_ids: list[str] = field(default_factory=list)
+    national: bool | None = None  # True: only recommendations to national bodies; False: only local ones
 
     def is_empty(self) -> bool:
         """True when nothing is restricted."""
-        return not any(asdict(self).values())
+        return not any(v for k, v in asdict(self).items() if k != "national") and self.national is None
 
     def describe(self) -> str:
         """One line for people: "force: Sussex Police; year: 2021"."""
@@ -39,6 +40,8 @@ class Filters:
             parts.append("section: " + ", ".join(self.sections))
         if self.case_ids:
             parts.append(f"cases: {len(self.case_ids)} from the previous answer")
+        if self.national is not None:
+            parts.append("national recommendations" if self.national else "local recommendations")
         return "; ".join(parts)
 
     def canonical(self) -> "Filters":
@@ -50,7 +53,8 @@ class Filters:
     def merged(self, other: "Filters") -> "Filters":
         """These filters with every non-empty field of `other` taking precedence."""
         mine, theirs = asdict(self), asdict(other)
-        return Filters(**{k: theirs[k] if theirs[k] else mine[k] for k in mine})
+        return Filters(**{k: theirs[k] if theirs[k] or (k == "national" and theirs[k] is not None) else mine[k]
+                          for k in mine})
 
 
 @dataclass
