@@ -16,7 +16,7 @@ _YEAR_IN = re.compile(r"\b(?:in|during|from|for|of)\s+(?:the\s+year\s+)?((?:19|2
 _YEAR_SINCE = re.compile(r"\b(?:since|after|from)\s+((?:19|20)\d\d)\s*(?:onwards?)?\b(?!\s*(?:and|to|-|–))",
                          re.IGNORECASE)
 _YEAR_UNTIL = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-_YEAR_RANGE = re.compile(r"\b(?:between|from)\s+((?:19|20)\d\d)\s*(?:and|to|-|–)\s*((?:19|20)\d\d)\b",
+_YEAR_RANGE = re.compile(r"\b(?:between|from|in|during)\s+((?:19|20)\d\d)\s*(?:and|to|or|-|–)\s*((?:19|20)\d\d)\b",
                          re.IGNORECASE)
 _STATUS = [
     (re.compile(r"\b(awaiting|await|waiting for|pending|outstanding|no response yet|not (yet )?(been )?"
@@ -40,6 +40,7 @@ accepted accept acceptance status statuses response responses responded respond 
 force forces police constabulary service body bodies national please can could would should
 year years date dates month months since before after until between during up
 rather than individual individually subject subjects topic topics issue issues area areas kind kinds type types
+formal formally cover covers covered contain contains include includes included say says said
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
