@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import tempfile
 import time
 from collections import Counter
@@ -269,68 +268,25 @@ def chart_frames(cases: list["CaseSummary"]) -> dict[str, "pd.DataFrame"]:
 
 
 # -- uploads -------------------------------------------------------------------------------------
-def safe_name(name: str, used: set[str] | None = None) -> str:
-    """A file name safe to create: the basename only, [A-Za-z0-9._-], no leading dot, unique."""
-    base = re.split(r"[\\/]", name or "")[-1]
-    stem, dot, ext = base.rpartition(".")
-    if not dot:
-        stem, ext = base, ""
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_.")[:80] or "upload"
-    ext = re.sub(r"[^A-Za-z0-9]+", "", ext)[:10].lower()
-    out = f"{stem}.{ext}" if ext else stem
-    if used is not None:
-        i = 1
-        while out in used:
-            i += 1
-            out = f"{stem}-{i}.{ext}" if ext else f"{stem}-{i}"
-        used.add(out)
-    return out
+def upload_name(path: str) -> str:
+    """The name an upload is recorded under: its file's base name, never a path."""
+    return re.split(r"[\\/]", str(path))[-1] or "upload"
 
 
 def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
-def ingest_uploads(assistant: "Assistant", files: list[str]) -> tuple["IngestReport", list[str]]:
-    """Ingest uploaded files: each copied under a sanitised name into a fresh temporary directory.
+def ingest_uploads(assistant: "Assistant", files: list) -> tuple["IngestReport", list[str]]:
+    """Ingest uploaded files, each read from Gradio's temporary copy and recorded under its own name.
 
-    Returns the report (sources named by the original basename) and its lines, as `iopc ingest`
-    prints them. Type and size are checked before copying; the Assistant checks them again.
+    Type, size and content checks are the library's (the same messages as `iopc ingest`).
     """
-    from ingest.pipeline import Failure, IngestReport
-    from ingest.readers import KINDS
-
-    report = IngestReport()
-    workdir = Path(tempfile.mkdtemp(prefix="iopc-upload-"))
-    try:
-        original: dict[str, str] = {}
-        used: set[str] = set()
-        for f in files or []:
-            src = Path(f if isinstance(f, str) else getattr(f, "name", str(f)))
-            shown = re.split(r"[\\/]", src.name)[-1]
-            ext = Path(shown).suffix.lower()
-            if ext not in KINDS:
-                report.failed.append(Failure(shown, f"unsupported file type '{ext or '(none)'}' "
-                                                    f"(accepted: {', '.join(sorted(KINDS))})"))
-                continue
-            size = src.stat().st_size
-            if size > assistant.max_bytes:
-                report.failed.append(Failure(shown, f"{_size(size)} is over the size limit of "
-                                                    f"{_size(assistant.max_bytes)}"))
-                continue
-            target = workdir / safe_name(shown, used)
-            shutil.copyfile(src, target)
-            original[str(target)] = shown
-        if original:
-            got = assistant.ingest(list(original))
-            rename = lambda xs: [original.get(x, Path(x).name) for x in xs]  # noqa: E731
-            report.added += rename(got.added)
-            report.updated += rename(got.updated)
-            report.unchanged += rename(got.unchanged)
-            report.failed += [Failure(original.get(x.source, Path(x.source).name), x.reason) for x in got.failed]
-            report.notes += [Failure(original.get(x.source, Path(x.source).name), x.reason) for x in got.notes]
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    names = {}
+    for f in files or []:
+        path = str(f if isinstance(f, str) else getattr(f, "name", f))
+        names[path] = upload_name(path)
+    report = assistant.ingest(list(names), names=names)
     return report, report_lines(report)
 
 

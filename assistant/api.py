@@ -43,9 +43,13 @@ class Assistant:
     def retriever(self) -> HybridRetriever:
         return HybridRetriever(self.catalog, self.store, self.embedder)
 
-    def ingest(self, paths: list[str], progress: bool = False) -> IngestReport:
-        """Ingest files, directories and URLs; unchanged sources are skipped."""
-        report = Ingester(self.store, self.embedder, self.max_bytes).ingest([str(p) for p in paths], progress)
+    def ingest(self, paths: list[str], progress: bool = False, names: dict[str, str] | None = None) -> IngestReport:
+        """Ingest files, directories and URLs; unchanged sources are skipped.
+
+        `names` records a path under another name (an upload's file name; see Ingester.ingest).
+        """
+        report = Ingester(self.store, self.embedder, self.max_bytes).ingest(
+            [str(p) for p in paths], progress, {str(k): v for k, v in (names or {}).items()})
         if report.changed:
             self._catalog = None
         return report

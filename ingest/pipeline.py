@@ -67,23 +67,31 @@ class Ingester:
                 keys.remember(case, key)
         return keys
 
-    def ingest(self, sources: list[str], progress: bool = False) -> IngestReport:
-        """Ingest files, directories and URLs; unchanged content is skipped by hash."""
+    def ingest(self, sources: list[str], progress: bool = False,
+               names: dict[str, str] | None = None) -> IngestReport:
+        """Ingest files, directories and URLs; unchanged content is skipped by hash.
+
+        `names` maps a path to the name it is recorded and reported under (an upload's own file
+        name, while its content sits at a temporary path); the file type is taken from that name.
+        """
         report = IngestReport()
         paths = expand(sources)
+        names = names or {}
         with WriteLock(self.store.location):
             keys = self._known_keys()
-            for src in _progress(paths, progress):
+            for path in _progress(paths, progress):
+                src = names.get(path, path)
                 try:
-                    self._ingest_one(src, keys, report)
+                    self._ingest_one(path, src, keys, report)
                 except SourceError as e:
-                    report.failed.append(Failure(e.source, _one_line(e.reason)))
+                    report.failed.append(Failure(src, _one_line(e.reason)))
                 except Exception as e:  # a bug on one odd file must not lose the rest of the batch
                     report.failed.append(Failure(src, _one_line(f"unexpected error: {type(e).__name__}: {e}")))
         return report
 
-    def _ingest_one(self, src: str, keys: CaseKeys, report: IngestReport) -> None:
-        loaded = load(src, self.max_bytes)
+    def _ingest_one(self, path: str, src: str, keys: CaseKeys, report: IngestReport) -> None:
+        loaded = load(path, self.max_bytes, name=src)
+        loaded.source = src
         content_hash = hashlib.sha256(loaded.content).hexdigest()
         previous = self.store.get_source(src)
         if previous and previous.content_hash == content_hash:

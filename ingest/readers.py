@@ -51,9 +51,9 @@ def expand(sources: list[str]) -> list[str]:
     return out
 
 
-def load(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
+def load(source: str, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None) -> Loaded:
     """Read a file or fetch a URL; SourceError with the reason when that is not possible."""
-    return _fetch(source, max_bytes) if is_url(source) else _read(source, max_bytes)
+    return _fetch(source, max_bytes) if is_url(source) else _read(source, max_bytes, kind_of(name or source))
 
 
 def kind_of(name: str) -> str | None:
@@ -72,8 +72,7 @@ def _too_big(source: str, size: int | None, max_bytes: int) -> SourceError:
     return SourceError(source, f"{what} the size limit of {_size(max_bytes)} (raise it with --max-size)")
 
 
-def _read(source: str, max_bytes: int) -> Loaded:
-    kind = kind_of(source)
+def _read(source: str, max_bytes: int, kind: str | None) -> Loaded:
     try:
         info = os.stat(source)
         size = info.st_size
