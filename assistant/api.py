@@ -100,7 +100,7 @@ class Assistant:
         qvec = self.embedder.embed([query])[0]
         wide = q.kind == "list"
         hits = self.retriever.search(query, q.filters, k=80 if wide else 40, query_vector=qvec)
-        if not relevance(hits, q, self.catalog, self.embedder, qvec).relevant():
+        if not relevance(hits, q, self.catalog, self.embedder, qvec, self.store).relevant():
             return abstention(q.text, n_cases, q.filters)
         groups = _group_by_case(hits)
         top = max(h.dense for h in hits)

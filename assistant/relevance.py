@@ -2,9 +2,10 @@
 
 - sentence: the best cosine similarity between the question and a sentence of its top passages
   (a passage-level score blurs one matching sentence among many that do not match);
-- unknown: the question's topic terms that occur in no passage at all. A question about something
-  the collection never mentions ("naloxone", "drones") can still sit close, in embedding space,
-  to a neighbouring topic; a term the collection has never seen is the tell.
+- unknown: the question's topic words that occur in no passage and have no close neighbour among
+  the collection's words. A question about something the collection never mentions ("naloxone",
+  "drones") can still sit close, in embedding space, to a neighbouring topic; a word the collection
+  has never seen, nor any near synonym of it ("girl" has "female", "hurt" has "pain"), is the tell.
 """
 
 from __future__ import annotations
@@ -42,7 +43,23 @@ def case_coverage(q: Question, catalog: Catalog, case_id: str) -> float:
     return catalog.keyword.coverage(terms, catalog.case_passages(case_id)) if terms else 1.0
 
 
-def relevance(hits: list[Hit], q: Question, catalog: Catalog, embedder, question_vector) -> Relevance:
+def unknown_words(q: Question, catalog: Catalog, store, embedder,
+                  min_neighbour: float | None = None) -> list[str]:
+    """Topic words of `q` found in no passage and with no vocabulary word this similar."""
+    keyword = catalog.keyword
+    bar = settings.VOCABULARY_NEIGHBOUR_MIN if min_neighbour is None else min_neighbour
+    out = []
+    for word in dict.fromkeys(w.lower() for w in q.topic):
+        terms = keyword.terms(word)
+        if not terms or any(keyword.document_frequency(t) for t in terms):
+            continue
+        nearest = store.nearest_word(embedder.embed_cached([word])[0])
+        if nearest is None or nearest[1] < bar:
+            out.append(word)
+    return out
+
+
+def relevance(hits: list[Hit], q: Question, catalog: Catalog, embedder, question_vector, store) -> Relevance:
     """The relevance signals of `hits` for `q` (zero when there are no hits)."""
     texts = [s for h in hits[:TOP_PASSAGES] for s in sentences(h.text)]
     if not texts:
@@ -52,5 +69,4 @@ def relevance(hits: list[Hit], q: Question, catalog: Catalog, embedder, question
     if len(keyword) < settings.MIN_PASSAGES_FOR_VOCABULARY:
         # In a small collection most ordinary words are unseen: an unseen term tells nothing there.
         return Relevance(sentence=best)
-    unknown = [t for t in dict.fromkeys(keyword.terms(" ".join(q.topic))) if keyword.document_frequency(t) == 0]
-    return Relevance(sentence=best, unknown=unknown)
+    return Relevance(sentence=best, unknown=unknown_words(q, catalog, store, embedder))

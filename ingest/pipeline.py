@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -108,6 +109,7 @@ class Ingester:
         if not passages:
             raise SourceError(src, "no text found to index")
         vectors = self.embedder.embed([p.index_text for p in passages])
+        self._grow_vocabulary(passages)
         # New passages first, then the record that points at them, then the old passages:
         # a reader that trusts only passages matching the record never sees a half-written source.
         self.store.add_passages(passages, vectors)
@@ -121,6 +123,13 @@ class Ingester:
         (report.updated if previous else report.added).append(src)
         if detail:
             report.notes.append(Failure(src, detail))
+
+    def _grow_vocabulary(self, passages) -> None:
+        # The vocabulary only grows (a removed source's words stay): a word it wrongly keeps only
+        # makes the assistant a little less ready to say "nothing found".
+        new = self.store.missing_words(words_of(" ".join(p.index_text for p in passages)))
+        if new:
+            self.store.add_words(new, self.embedder.embed(new))
 
     def remove(self, target: str) -> list[str]:
         """Remove a source (as given) or every source of a case id; returns the sources removed."""
@@ -138,6 +147,14 @@ def _one_line(reason: str) -> str:
     # Why: the CLI prints "error: <source>: <reason>" one per line; library messages (pypdf, json, an
     # unexpected exception) may hold newlines that would split a failure over several lines.
     return " ".join(reason.split())
+
+
+_WORDS = re.compile(r"[a-z]{3,}")
+
+
+def words_of(text: str) -> list[str]:
+    """Distinct lower-case words of three letters or more (the vocabulary's unit)."""
+    return list(dict.fromkeys(_WORDS.findall(text.lower())))
 
 
 def _progress(items: list[str], enabled: bool):

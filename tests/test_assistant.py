@@ -39,7 +39,7 @@ def test_search_ranks_the_amended_policy_first(seeded):
 
 
 def test_abstains_on_an_unrelated_question(seeded):
-    answer = seeded.ask("What did the IOPC recommend about police dogs biting suspects?")
+    answer = seeded.ask("Which forces bought new helicopters for road policing?")
     assert answer.abstained and not answer.citations
     assert "nothing" in answer.text and "1 cases" in answer.text
 

@@ -54,3 +54,13 @@ def test_rrf_rewards_agreement():
     fused = reciprocal_rank_fusion([["x", "y", "z"], ["y", "x", "w"]])
     assert {fused[0][0], fused[1][0]} == {"x", "y"}
     assert fused[-1][0] in ("z", "w")
+
+
+def test_vocabulary_finds_near_synonyms_not_new_topics(tmp_path, embedder):
+    store = ChromaStore(StoreLocation(path=tmp_path), embedder.info)
+    words = ["woman", "female", "injured", "custody", "overdose", "vehicle"]
+    store.add_words(words, embedder.embed(words))
+    assert store.missing_words(["woman", "girl", "custody"]) == ["girl"]
+    near, similarity = store.nearest_word(embedder.embed(["girl"])[0])
+    assert near in ("female", "woman") and similarity > 0.6
+    assert store.nearest_word(embedder.embed(["kettling"])[0])[1] < 0.6

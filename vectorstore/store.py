@@ -18,6 +18,7 @@ from vectorstore.record import Passage
 
 PASSAGES = "iopc_passages"
 SOURCES = "iopc_sources"
+VOCABULARY = "iopc_vocabulary"
 APP_NAME = "iopc-assistant"
 # Chroma insists on a vector per record; source records are looked up by id, never by vector.
 _NO_VECTOR = [1.0]
@@ -84,6 +85,7 @@ class ChromaStore:
         self._client = None
         self._passages = None
         self._sources = None
+        self._vocabulary = None
 
     # -- connection -------------------------------------------------------------------------
     def _connect(self):
@@ -125,6 +127,8 @@ class ChromaStore:
                 f"({self.model.dimension} dimensions). Use the same model, or ingest into a new data directory.")
         self._passages = col
         self._sources = self._client.get_or_create_collection(SOURCES, embedding_function=None)
+        self._vocabulary = self._client.get_or_create_collection(
+            VOCABULARY, metadata=wanted, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
 
     def recorded_model(self) -> ModelInfo:
         """The model recorded in the index."""
@@ -172,6 +176,36 @@ class ChromaStore:
     def count(self) -> int:
         """Number of stored passages (including any stale ones awaiting clean-up)."""
         return self.passages_collection.count()
+
+    # -- vocabulary: every word of the collection, embedded, to tell unseen words from unseen topics --
+    @property
+    def vocabulary_collection(self):
+        if self._vocabulary is None:
+            self._open()
+        return self._vocabulary
+
+    def missing_words(self, words: Sequence[str]) -> list[str]:
+        """The words not yet in the vocabulary."""
+        words = list(dict.fromkeys(words))
+        known: set[str] = set()
+        for start in range(0, len(words), _PAGE):
+            known.update(self.vocabulary_collection.get(ids=words[start:start + _PAGE], include=[])["ids"])
+        return [w for w in words if w not in known]
+
+    def add_words(self, words: Sequence[str], embeddings) -> None:
+        """Add words with their vectors to the vocabulary."""
+        for start in range(0, len(words), _PAGE):
+            self.vocabulary_collection.upsert(
+                ids=list(words[start:start + _PAGE]),
+                embeddings=[list(map(float, e)) for e in embeddings[start:start + _PAGE]])
+
+    def nearest_word(self, embedding) -> tuple[str, float] | None:
+        """The vocabulary word closest to `embedding`, with its cosine similarity; None if empty."""
+        if self.vocabulary_collection.count() == 0:
+            return None
+        res = self.vocabulary_collection.query(query_embeddings=[list(map(float, embedding))], n_results=1,
+                                               include=["distances"])
+        return res["ids"][0][0], 1.0 - float(res["distances"][0][0])
 
     # -- sources ----------------------------------------------------------------------------
     def put_source(self, record: SourceRecord) -> None:
