@@ -375,11 +375,11 @@ def build(assistant: "Assistant") -> "gr.Blocks":
             filters = make_filters(forces, themes, since, until, statuses)
         except ValueError as e:
             raise gr.Error(str(e)) from None
-        for msgs, asked, answers, done in respond(assistant, message, asked, answers, filters):
+        for msgs, asked_now, answers_now, done in respond(assistant, message, asked, answers, filters):
             if not done:
-                yield msgs, asked, answers, "", gr.skip(), gr.skip()
-        yield (msgs, asked, answers, "", sources_html(asked, answers),
-               gr.DownloadButton(value=write_export(asked, answers), interactive=True))
+                yield msgs, asked_now, answers_now, "", gr.skip(), gr.skip()
+        yield (msgs, asked_now, answers_now, "", sources_html(asked_now, answers_now),
+               gr.DownloadButton(value=write_export(asked_now, answers_now), interactive=True))
 
     def write_export(asked, answers) -> str:
         path = Path(tempfile.mkdtemp(prefix="iopc-export-")) / "iopc-conversation.md"

@@ -108,7 +108,7 @@ def _fitting_spans(text: str, budget: int, count_tokens: TokenCounter):
             yield s, e
             continue
         words = [(m.start() + s, m.end() + s) for m in _WORD.finditer(text[s:e])]
-        ws = None
+        ws, prev_end = None, s
         for w_start, w_end in words:
             if ws is not None and count_tokens(text[ws:w_end]) > budget:
                 yield ws, prev_end

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vectorstore import ChromaStore, Embedder, KeywordIndex, ModelInfo, ModelMismatchError, Passage, StoreLocation
+from vectorstore import ChromaStore, KeywordIndex, ModelInfo, ModelMismatchError, Passage, StoreLocation
 from vectorstore.fusion import reciprocal_rank_fusion
 
 
