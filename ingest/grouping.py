@@ -1,22 +1,27 @@
-"""Recognising one case behind several sources: same reference, or same title, force and month."""
+"""Recognising one case behind several sources: same reference, title, page slug or text."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 
+from ingest.bodies import find_bodies
 from ingest.model import Case
 
 _TITLE_TAIL = re.compile(r"\s*[-–—]\s*[^-–—]*,\s*[A-Za-z]+\.?\s+\d{4}.*$")
 
 
 def title_key(case: Case) -> str | None:
-    """Title (without its "- Force, Month YYYY" tail), force and month, normalised; None if incomplete."""
+    """Title (without its "- Force, Month YYYY" tail), the bodies the tail names, and the month,
+    normalised; None if incomplete. A page to "the College of Policing and NPCC" is not the same
+    case as one to the College of Policing alone, however generic both titles are."""
     if not (case.force and case.incident_month):
         return None
+    tail = _TITLE_TAIL.search(case.title)
+    named = sorted(b.name for b in find_bodies(tail.group(0))) if tail else []
     words = re.sub(r"[^a-z0-9]+", " ", _TITLE_TAIL.sub("", case.title).lower()).split()
     words = [w for w in words if w != "iopc"]
-    return f"{' '.join(words)}|{case.force.name}|{case.incident_month}"
+    return f"{' '.join(words)}|{'+'.join(named or [case.force.name])}|{case.incident_month}"
 
 
 def new_case_key(case: Case, source: str) -> str:
@@ -32,33 +37,52 @@ def new_case_key(case: Case, source: str) -> str:
     return f"{slug}-{hashlib.sha1(ident.encode('utf-8')).hexdigest()[:6]}"
 
 
+_LEARNING_SLUG = re.compile(r"/learning/(?P<slug>[a-z0-9-]*[a-z][a-z0-9-]*)/?$")
+TEXT_KEY_CHARS = 120  # normalised characters of a recommendation or summary that identify a case
+
+
+def _text_key(text: str) -> str | None:
+    norm = re.sub(r"[^a-z0-9]+", "", text.lower())
+    return norm[:TEXT_KEY_CHARS] if len(norm) >= TEXT_KEY_CHARS else None
+
+
+def identities(case: Case) -> list[str]:
+    """Everything that identifies `case` across sites: any one shared means the same case.
+
+    - a reference, together with the body (a force's and the NPCC's recommendations from one
+      investigation share its reference but are different cases);
+    - the title key (title, force, month);
+    - the page's slug under /learning/ (the IOPC's page and its mirror use the same slug);
+    - the opening of a recommendation (it names its addressee) or of the summary together with the
+      body (a force's and the NPCC's pages tell the same story): the mirrors copy the IOPC's text,
+      which finds twins whose excerpt has no title line at all.
+    """
+    force = case.force.name if case.force else ""
+    keys = [f"ref:{ref}|{force}" for ref in case.references]
+    if tk := title_key(case):
+        keys.append(f"title:{tk}")
+    if case.url and (m := _LEARNING_SLUG.search(case.url.lower())):
+        keys.append(f"slug:{m.group('slug')}")
+    keys += [f"text:{k}" for k in map(_text_key, (r.text for r in case.recommendations)) if k]
+    if summary := _text_key(case.narrative):
+        keys.append(f"summary:{force}|{summary}")
+    return keys
+
+
 class CaseKeys:
     """Assigns case keys, reusing the key of an already known twin."""
 
     def __init__(self):
-        self._by_ref: dict[str, str] = {}
-        self._by_title: dict[str, str] = {}
-
-    @staticmethod
-    def _ref_keys(case: Case) -> list[str]:
-        # A force's and the NPCC's recommendations from one investigation share its reference
-        # but are different cases: the reference identifies a case only together with its body.
-        force = case.force.name if case.force else ""
-        return [f"{ref}|{force}" for ref in case.references]
+        self._known: dict[str, str] = {}
 
     def remember(self, case: Case, key: str) -> None:
         """Record that `case` is filed under `key`."""
-        for ref in self._ref_keys(case):
-            self._by_ref.setdefault(ref, key)
-        tk = title_key(case)
-        if tk:
-            self._by_title.setdefault(tk, key)
+        for identity in identities(case):
+            self._known.setdefault(identity, key)
 
     def key_for(self, case: Case, source: str) -> str:
         """The key of a known twin of `case`, else a new key; remembered either way."""
-        key = next((self._by_ref[r] for r in self._ref_keys(case) if r in self._by_ref), None)
-        if key is None:
-            key = self._by_title.get(title_key(case) or "")
+        key = next((self._known[i] for i in identities(case) if i in self._known), None)
         key = key or new_case_key(case, source)
         self.remember(case, key)
         return key

@@ -38,3 +38,40 @@ def test_force_filter_keeps_cases_without_dates(make_assistant, tmp_path):
     assert a.catalog.allowed(Filters(forces=["Kent Police"]))
     answer = a.ask("What did Kent Police officers not follow about spit guards?")
     assert not answer.abstained and "Kent Police" in answer.citations[0].title
+
+
+def _case(title, force, month="2023-02", url=None, recs=(), narrative=""):
+    from ingest.bodies import body
+    from ingest.model import Case, Recommendation
+
+    return Case(title=title, layout="test", force=body(force) if force else None, incident_month=month,
+                url=url, narrative=narrative,
+                recommendations=[Recommendation(number=i, text=t) for i, t in enumerate(recs, 1)])
+
+
+def test_twins_by_slug_and_by_recommendation_text():
+    from ingest.grouping import CaseKeys
+
+    keys = CaseKeys()
+    rec = "The IOPC recommends that Kent Police update their call handling policy so that silent calls are graded."
+    a = keys.key_for(_case("Recommendation - Kent Police, February 2023", "Kent Police",
+                           url="https://policeconduct.gov.uk/our-work/learning/recommendation-kent-police-february-2023",
+                           recs=[rec]), "a.txt")
+    mirror = _case("Recommendation 1", None, month=None,
+                   url="https://mirror.example/sources/iopc/learning/recommendation-kent-police-february-2023/")
+    assert keys.key_for(mirror, "b.txt") == a
+    excerpt = _case("Recommendation 1", None, month=None, recs=[rec])  # no title, no URL: the text tells
+    assert keys.key_for(excerpt, "c.txt") == a
+
+
+def test_same_story_to_different_bodies_stays_apart():
+    from ingest.grouping import CaseKeys
+
+    keys = CaseKeys()
+    story = "This recommendation follows an IOPC review of a local investigation where a force received silent calls."
+    force = keys.key_for(_case("Recommendation - Kent Police, February 2023", "Kent Police", narrative=story), "a")
+    npcc = keys.key_for(_case("Recommendation - National Police Chiefs' Council, February 2023", "NPCC",
+                              narrative=story), "b")
+    both = keys.key_for(_case("Recommendation - Kent Police and National Police Chiefs' Council, February 2023",
+                              "Kent Police"), "c")
+    assert len({force, npcc, both}) == 3
