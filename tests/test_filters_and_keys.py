@@ -53,7 +53,8 @@ def test_twins_by_slug_and_by_recommendation_text():
     from ingest.grouping import CaseKeys
 
     keys = CaseKeys()
-    rec = "The IOPC recommends that Kent Police update their call handling policy so that silent calls are graded."
+    rec = ("The IOPC recommends that Kent Police update their call handling policy so that silent or abandoned "
+           "999 calls from a number with a domestic abuse warning marker are graded for an emergency response.")
     a = keys.key_for(_case("Recommendation - Kent Police, February 2023", "Kent Police",
                            url="https://policeconduct.gov.uk/our-work/learning/recommendation-kent-police-february-2023",
                            recs=[rec]), "a.txt")
