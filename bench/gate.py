@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 import sys
 
-# Floors per questions file: measured 2026-11-28 (see the README), minus a margin for one miss.
+# Floors per questions file, set from the numbers measured on 2026-11-28 (see the README) less a
+# margin of about one question; never below hit@5 0.9, must-cite 0.8, abstention accuracy 0.8 on dev.
 FLOORS = {
-    "questions-dev": {"hit_at_5": 0.9, "must_cite": 0.8, "abstention_accuracy": 0.8, "force_recall": 0.8,
-                      "false_abstention_max": 0.1},
-    "questions-own": {"hit_at_5": 0.85, "must_cite": 0.75, "abstention_accuracy": 0.4, "force_recall": 0.85,
+    # measured: hit@5 1.000, must-cite 1.000, force recall 0.917, abstention 1.000, false 0.000
+    "questions-dev": {"hit_at_5": 0.9, "must_cite": 0.85, "abstention_accuracy": 0.8, "force_recall": 0.85,
+                      "false_abstention_max": 0.05},
+    # measured: hit@5 1.000, must-cite 0.941, force recall 0.967, abstention 0.571, false 0.000
+    "questions-own": {"hit_at_5": 0.95, "must_cite": 0.9, "abstention_accuracy": 0.5, "force_recall": 0.9,
                       "false_abstention_max": 0.05},
 }
 
