@@ -30,6 +30,9 @@ eval: install  ## ingest the development corpus into .eval-index and score the d
 	$(BIN)/iopc --data-dir .eval-index eval ../shared/corpus/questions-dev.jsonl --baseline dense --baseline bm25 --baseline llamaindex
 	$(BIN)/iopc --data-dir .eval-index eval bench/questions-own.jsonl --baseline dense --baseline bm25 --baseline llamaindex
 
+bench: install  ## latency and memory over the development corpus
+	$(BIN)/python bench/latency.py
+
 screenshots: install
 	$(BIN)/python bench/screenshots.py
 
