@@ -102,16 +102,7 @@ class Assistant:
         hits = self.retriever.search(query, q.filters, k=80 if wide else 40, query_vector=qvec)
         if not relevance(hits, q, self.catalog, self.embedder, qvec, self.store).relevant():
             return abstention(q.text, n_cases, q.filters)
-        groups = _group_by_case(hits)
-        top = max(h.dense for h in hits)
-        if wide:
-            keep = [g for g in groups if max(h.dense for h in g) >= top - settings.LIST_MARGIN
-                    and case_coverage(q, self.catalog, g[0].case_id) >= settings.LIST_MIN_COVERAGE]
-            keep = keep or groups[:1]
-            keep = [g[:1] for g in keep[:settings.LIST_MAX_CASES]]
-        else:
-            keep = [g for g in groups if max(h.dense for h in g) >= top - settings.LOOKUP_MARGIN]
-            keep = [g[:settings.PASSAGES_PER_CASE] for g in keep[:settings.LOOKUP_MAX_CASES]]
+        keep = self._choose(_group_by_case(hits), q, wide)
         chosen = [h for g in keep for h in g]
         spans = dict(zip((h.id for h in chosen),
                          best_spans([h.text for h in chosen], query, qvec, self.embedder)))
@@ -120,6 +111,16 @@ class Assistant:
         return self._finish(Answer(question=q.text, text=text, citations=cites, kind=q.kind,
                                    filters=q.filters, searched=n_cases))
 
+    def _choose(self, groups: list[list[Hit]], q: Question, wide: bool) -> list[list[Hit]]:
+        """The cases (with their passages) an answer shows: for a list, every case close enough to
+        the best that shares its rarer terms, one passage each; else the few best, two passages each."""
+        top = max(h.dense for g in groups for h in g)
+        if wide:
+            keep = [g for g in groups if max(h.dense for h in g) >= top - settings.LIST_MARGIN
+                    and case_coverage(q, self.catalog, g[0].case_id) >= settings.LIST_MIN_COVERAGE]
+            return [g[:1] for g in (keep or groups[:1])[:settings.LIST_MAX_CASES]]
+        keep = [g for g in groups if max(h.dense for h in g) >= top - settings.LOOKUP_MARGIN]
+        return [g[:settings.PASSAGES_PER_CASE] for g in keep[:settings.LOOKUP_MAX_CASES]]
 
     def _enumerate(self, q: Question, n_cases: int) -> Answer:
         """Every recommendation (or case, when it has none) that passes the filters, as a table."""
