@@ -32,6 +32,7 @@ _FORCES_OR_NATIONAL = re.compile(r"\b(forces?|police)\s+(or|and|and/or)\s+nation
 # Words that carry no topic: a question made only of these and its filters asks to enumerate.
 _GENERIC = set("""
 a an the and or of to in on for from by with about me us my our you your it its this that these those
+i we they he she him her his them their there here what's we've i'm why at as into onto
 show list give tell find all every each any some one ones which what who whom whose where when how
 is are was were be been being do does did done have has had hold holds held there their they them
 iopc ipcc learning learnings recommendation recommendations recommended recommend case cases
@@ -86,7 +87,9 @@ def topic_words(text: str, filters: Filters) -> list[str]:
     for b in find_bodies(text) + find_areas(text):
         stripped = stripped.replace(b.as_written, " ")
     stripped = re.sub(r"\b(19|20)\d\d\b", " ", stripped)
-    return [w for w in _WORD.findall(stripped) if w.lower().strip("'’") not in _GENERIC and len(w) > 1]
+    # Contractions ("weren't", "couldn't") are grammar, not topic.
+    return [w for w in _WORD.findall(stripped) if w.lower().strip("'’") not in _GENERIC and len(w) > 1
+            and not re.search(r"n['’]t$", w.lower())]
 
 
 def read_question(text: str, explicit: Filters | None = None) -> Question:

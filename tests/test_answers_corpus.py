@@ -12,7 +12,8 @@ pytestmark = pytest.mark.corpus
 
 def _questions():
     corpus = corpus_dir()
-    files = [ROOT / "bench" / "questions-own.jsonl"] + ([corpus / "questions-dev.jsonl"] if corpus else [])
+    files = [ROOT / "bench" / "questions-own.jsonl", ROOT / "bench" / "questions-holdout.jsonl"] + (
+        [corpus / "questions-dev.jsonl"] if corpus else [])
     return [json.loads(line) for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
