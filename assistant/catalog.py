@@ -33,16 +33,13 @@ class Catalog:
     def _add_case(self, key: str, case, source: str) -> None:
         known = self.cases.get(key)
         if known is None:
-            d = asdict(case)
             self.cases[key] = CaseSummary(
                 case_id=key, title=case.title, force=case.force.name if case.force else None,
                 bodies=[b.name for b in case.bodies], references=list(case.references),
                 incident_month=case.incident_month, published=case.published, recommended=case.recommended,
                 response_due=case.response_due, response_due_inferred=case.response_due_inferred,
                 themes=list(case.themes), url=case.url, sources=[source],
-                recommendations=[{**r, "addressed_to": (r["addressed_to"] or {}).get("name"),
-                                  "linked_bodies": [b["name"] for b in r["linked_bodies"]]}
-                                 for r in d["recommendations"]],
+                recommendations=_recommendation_rows(case),
                 layout=case.layout, narrative=case.narrative)
             return
         # A twin from another site: keep both sources, and fill what the first one lacked.
@@ -59,9 +56,7 @@ class Catalog:
                 setattr(known, attr, value.name if attr == "force" and value else value)
         known.themes += [t for t in case.themes if t not in known.themes]
         if len(case.recommendations) > len(known.recommendations):
-            known.recommendations = [{**asdict(r), "addressed_to": r.addressed_to.name if r.addressed_to else None,
-                                      "linked_bodies": [b.name for b in r.linked_bodies]}
-                                     for r in case.recommendations]
+            known.recommendations = _recommendation_rows(case)
         if len(case.narrative) > len(known.narrative):
             known.narrative = case.narrative
 
@@ -136,6 +131,12 @@ class Catalog:
     def themes(self) -> list[str]:
         """Every theme tag, sorted."""
         return sorted({t for c in self.cases.values() for t in c.themes})
+
+
+def _recommendation_rows(case) -> list[dict]:
+    """A case's recommendations as plain rows, bodies by canonical name."""
+    return [{**asdict(r), "addressed_to": r.addressed_to.name if r.addressed_to else None,
+             "linked_bodies": [b.name for b in r.linked_bodies]} for r in case.recommendations]
 
 
 def _bounds(since: str | None, until: str | None) -> tuple[str, str]:

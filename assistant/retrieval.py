@@ -34,17 +34,10 @@ class HybridRetriever:
             keyword = dict(self.catalog.keyword.search(query, CANDIDATES, allowed))
         rankings = [list(r) for r in (dense, keyword) if r]
         fused = reciprocal_rank_fusion(rankings)[:k]
-        return [self._hit(pid, score, dense.get(pid, 0.0), keyword.get(pid, 0.0)) for pid, score in fused]
-
-    def dense_scores(self, query_vector, ids: list[str]) -> dict[str, float]:
-        """Cosine similarity of the question to the given passages."""
-        return dict(self.store.query(query_vector, len(ids), ids=ids)) if ids else {}
+        return [self.hit(pid, score, dense.get(pid, 0.0), keyword.get(pid, 0.0)) for pid, score in fused]
 
     def hit(self, pid: str, score: float = 0.0, dense: float = 0.0, keyword: float = 0.0) -> Hit:
         """A Hit for a stored passage."""
-        return self._hit(pid, score, dense, keyword)
-
-    def _hit(self, pid: str, score: float, dense: float, keyword: float) -> Hit:
         p = self.catalog.passages[pid]
         md = p.metadata
         return Hit(id=pid, case_id=str(md.get("case_id")), title=str(md.get("title")), force=str(md.get("force")),

@@ -6,6 +6,7 @@ The index is rebuilt when the stored passages change, never per query.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Iterable, Sequence
 
 
@@ -41,21 +42,20 @@ class KeywordIndex:
 
     def document_frequency(self, term: str) -> int:
         """How many passages contain the (stemmed) term."""
-        return self._df().get(term, 0)
+        return self._df.get(term, 0)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term no passage contains gets the highest weight."""
         import math
 
-        df = self._df().get(term, 0)
+        df = self._df.get(term, 0)
         return math.log(1 + (len(self.ids) - df + 0.5) / (df + 0.5))
 
+    @cached_property
     def _df(self) -> dict[str, int]:
-        if not hasattr(self, "_df_cache"):
-            from collections import Counter
+        from collections import Counter
 
-            self._df_cache = Counter(t for doc in self._terms for t in doc)
-        return self._df_cache
+        return Counter(t for doc in self._terms for t in doc)
 
     def coverage(self, query_terms: list[str], ids: Iterable[str]) -> float:
         """Share of the query's terms, weighted by idf, that occur in the given passages."""

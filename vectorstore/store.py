@@ -7,7 +7,6 @@ Chroma server (HttpClient), chosen by StoreLocation; everything else is the same
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -130,11 +129,6 @@ class ChromaStore:
         self._vocabulary = self._client.get_or_create_collection(
             VOCABULARY, metadata=wanted, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
 
-    def recorded_model(self) -> ModelInfo:
-        """The model recorded in the index."""
-        md = self.passages_collection.metadata or {}
-        return ModelInfo(name=str(md.get("embed_model")), dimension=int(md.get("embed_dim", 0)))
-
     # -- passages ---------------------------------------------------------------------------
     def add_passages(self, passages: Sequence[Passage], embeddings) -> None:
         """Store passages with their vectors (upsert by id)."""
@@ -247,10 +241,6 @@ class ChromaStore:
                 return
             offset += len(ids)
 
-
-def case_json(case_dict: dict) -> str:
-    """Serialise a case dict for a SourceRecord."""
-    return json.dumps(case_dict, ensure_ascii=False, sort_keys=True)
 
 
 class WriteLock:
