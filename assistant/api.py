@@ -116,7 +116,8 @@ class Assistant:
         the best that shares its rarer terms, one passage each; else the few best, two passages each."""
         top = max(h.dense for g in groups for h in g)
         if wide:
-            keep = [g for g in groups if max(h.dense for h in g) >= top - settings.LIST_MARGIN
+            keep = [g for rank, g in enumerate(groups)
+                    if (rank < settings.LIST_ALWAYS_TOP or max(h.dense for h in g) >= top - settings.LIST_MARGIN)
                     and case_coverage(q, self.catalog, g[0].case_id) >= settings.LIST_MIN_COVERAGE]
             return [g[:1] for g in (keep or groups[:1])[:settings.LIST_MAX_CASES]]
         keep = [g for g in groups if max(h.dense for h in g) >= top - settings.LOOKUP_MARGIN]

@@ -50,6 +50,10 @@ class Catalog:
         for ref in case.references:
             if ref not in known.references:
                 known.references.append(ref)
+        if known.force is None and case.force is not None:
+            # The twin with a title line ("… - Force, Month YYYY") names the case better than an
+            # excerpt that starts mid-page ("Recommendation 1").
+            known.title = case.title
         for attr in ("published", "recommended", "response_due", "url", "force", "incident_month"):
             if getattr(known, attr) is None:
                 value = getattr(case, attr)

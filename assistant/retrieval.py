@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.catalog import Catalog
 from assistant.types import Filters, Hit
+from ingest.passages import case_date
 from vectorstore import ChromaStore, Embedder, reciprocal_rank_fusion
 
 CANDIDATES = 100  # per ranking, before fusion
@@ -40,8 +41,13 @@ class HybridRetriever:
         """A Hit for a stored passage."""
         p = self.catalog.passages[pid]
         md = p.metadata
-        return Hit(id=pid, case_id=str(md.get("case_id")), title=str(md.get("title")), force=str(md.get("force")),
+        # Title, force and date come from the case (twins merged), so every source of it reads the same.
+        case = self.catalog.cases.get(str(md.get("case_id")))
+        title = case.title if case else str(md.get("title"))
+        force = (case.force if case else None) or str(md.get("force") or "")
+        date = (case_date(case) if case else "") or str(md.get("date") or "")
+        return Hit(id=pid, case_id=str(md.get("case_id")), title=title, force=force,
                    section=str(md.get("section")), rec_no=int(md.get("rec_no") or 0) or None,
                    status=str(md.get("status") or ""), text=p.text, source=str(md.get("source")),
                    url=str(md.get("url") or "") or None, score=score, dense=dense, keyword=keyword,
-                   date=str(md.get("date") or ""), addressed_to=str(md.get("addressed_to") or ""))
+                   date=date, addressed_to=str(md.get("addressed_to") or ""))

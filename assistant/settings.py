@@ -17,6 +17,8 @@ MIN_PASSAGES_FOR_VOCABULARY = 200
 # common words ("changed policy") is not listed.
 LIST_MIN_COVERAGE = 0.3
 LIST_MARGIN = 0.16
+# The best cases of the fused ranking are kept whatever their dense score (keyword evidence counts).
+LIST_ALWAYS_TOP = 3
 LIST_MAX_CASES = 12
 # Cases shown for a lookup question, and how close to the best they must be.
 LOOKUP_MAX_CASES = 3

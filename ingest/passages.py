@@ -28,8 +28,10 @@ def section_label(section: str, rec_no: int | None) -> str:
     return "summary"
 
 
-def case_date(case: Case) -> str:
-    """The case's date for sorting and filtering: incident month, else recommended, else published."""
+def case_date(case) -> str:
+    """The case's date for sorting and filtering: incident month, else recommended, else published.
+
+    Takes anything with those three fields (a Case, or the catalog's merged CaseSummary)."""
     if case.incident_month:
         return case.incident_month + "-01"
     return case.recommended or case.published or ""
