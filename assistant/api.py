@@ -132,7 +132,8 @@ class Assistant:
                 by_case.setdefault(h.case_id, []).append(h)
         rows: list[tuple[Hit, Hit | None]] = []
         for hits in by_case.values():
-            hits.sort(key=lambda h: h.source)  # twins: one source's version of each item
+            # Twins: one version of each item, preferring one that knows its status.
+            hits.sort(key=lambda h: (h.status not in ("", "unknown"), h.source), reverse=True)
             recs = {h.rec_no: h for h in reversed(hits) if h.section == "recommendation"}
             responses = {h.rec_no: h for h in reversed(hits) if h.section == "response"}
             items = [(recs[n], responses.get(n)) for n in sorted(recs)]

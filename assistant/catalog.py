@@ -59,8 +59,7 @@ class Catalog:
                 value = getattr(case, attr)
                 setattr(known, attr, value.name if attr == "force" and value else value)
         known.themes += [t for t in case.themes if t not in known.themes]
-        if len(case.recommendations) > len(known.recommendations):
-            known.recommendations = _recommendation_rows(case)
+        known.recommendations = _merge_recommendations(known.recommendations, _recommendation_rows(case))
         if len(case.narrative) > len(known.narrative):
             known.narrative = case.narrative
 
@@ -141,6 +140,18 @@ def _recommendation_rows(case) -> list[dict]:
     """A case's recommendations as plain rows, bodies by canonical name."""
     return [{**asdict(r), "addressed_to": r.addressed_to.name if r.addressed_to else None,
              "linked_bodies": [b.name for b in r.linked_bodies]} for r in case.recommendations]
+
+
+def _merge_recommendations(mine: list[dict], theirs: list[dict]) -> list[dict]:
+    """Twins' recommendations by number: each twin may have captured what the other's excerpt lost
+    (a response, a status), so the row that knows more wins."""
+    def weight(row: dict) -> tuple:
+        return (row["status"] != "unknown", bool(row.get("response")), len(row.get("text") or ""))
+    by_number = {r["number"]: r for r in mine}
+    for row in theirs:
+        if row["number"] not in by_number or weight(row) > weight(by_number[row["number"]]):
+            by_number[row["number"]] = row
+    return [by_number[n] for n in sorted(by_number)]
 
 
 def _bounds(since: str | None, until: str | None) -> tuple[str, str]:

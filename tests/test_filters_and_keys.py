@@ -76,3 +76,19 @@ def test_same_story_to_different_bodies_stays_apart():
     both = keys.key_for(_case("Recommendation - Kent Police and National Police Chiefs' Council, February 2023",
                               "Kent Police"), "c")
     assert len({force, npcc, both}) == 3
+
+
+def test_twins_show_the_status_one_of_them_knows(make_assistant, tmp_path):
+    import json
+
+    a = make_assistant()
+    rec = {"number": 1, "text": "The IOPC recommends that Kent Police review how detainees are roused in custody."}
+    for name, status in [("a.json", "unknown"), ("b.json", "awaiting response")]:
+        (tmp_path / name).write_text(json.dumps({
+            "title": "Recommendation - Kent Police, March 2025", "force": "Kent Police", "incident_month": "2025-03",
+            "recommendations": [{**rec, "status": status}]}), encoding="utf-8")
+    assert a.ingest([str(tmp_path / "a.json"), str(tmp_path / "b.json")]).ok
+    (case,) = a.cases()
+    assert [r["status"] for r in case.recommendations] == ["awaiting response"]
+    table = a.ask("Show me the recommendations to Kent Police and whether each was accepted")
+    assert table.kind == "filter" and "| awaiting response |" in table.text and "| unknown |" not in table.text
