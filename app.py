@@ -273,10 +273,6 @@ def upload_name(path: str) -> str:
     return re.split(r"[\\/]", str(path))[-1] or "upload"
 
 
-def _size(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
-
-
 def ingest_uploads(assistant: "Assistant", files: list) -> tuple["IngestReport", list[str]]:
     """Ingest uploaded files, each read from Gradio's temporary copy and recorded under its own name.
 
@@ -350,7 +346,7 @@ def build(assistant: "Assistant") -> "gr.Blocks":
     """The Gradio app over `assistant`: Chat, Cases and Add cases tabs."""
     import gradio as gr
 
-    from ingest.readers import KINDS
+    from ingest.readers import KINDS, size_text
 
     def choices():
         return assistant.catalog.forces(), assistant.catalog.themes()
@@ -449,7 +445,7 @@ def build(assistant: "Assistant") -> "gr.Blocks":
                                        title="Recommendations by status", sort="-y", y_lim=[0, None], elem_id="chart-status")
         with gr.Tab("Add cases", id="add"):
             gr.Markdown(f"Upload case files ({', '.join(sorted(KINDS))}), up to "
-                        f"{_size(assistant.max_bytes)} each. New cases are answerable at once.")
+                        f"{size_text(assistant.max_bytes)} each. New cases are answerable at once.")
             files = gr.File(file_count="multiple", file_types=sorted(KINDS), type="filepath",
                             label="Case files", elem_id="upload")
             add = gr.Button("Add to the collection", variant="primary", elem_id="add-cases")

@@ -30,6 +30,7 @@ class Assistant:
         self.writer = writer
         self.max_bytes = max_bytes
         self._catalog: Catalog | None = None
+        self._retriever: HybridRetriever | None = None
 
     # -- the collection ---------------------------------------------------------------------
     @property
@@ -41,7 +42,10 @@ class Assistant:
 
     @property
     def retriever(self) -> HybridRetriever:
-        return HybridRetriever(self.catalog, self.store, self.embedder)
+        """Hybrid retrieval over the current catalog (made again only when the catalog is)."""
+        if self._retriever is None or self._retriever.catalog is not self.catalog:
+            self._retriever = HybridRetriever(self.catalog, self.store, self.embedder)
+        return self._retriever
 
     def ingest(self, paths: list[str], progress: bool = False, names: dict[str, str] | None = None) -> IngestReport:
         """Ingest files, directories and URLs; unchanged sources are skipped.

@@ -61,15 +61,16 @@ def kind_of(name: str) -> str | None:
     return KINDS.get(Path(name).suffix.lower())
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """A byte count for people: "1.5 MB", or "40,000 bytes" below 0.1 MB."""
     # Why: sizes were always printed in whole MB, so a small limit read "0.0 MB is over ... of 0 MB".
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
 def _too_big(source: str, size: int | None, max_bytes: int) -> SourceError:
     """size None: the size is unknown (a download stops reading one byte past the limit)."""
-    what = f"{_size(size)} is over" if size is not None else "over"
-    return SourceError(source, f"{what} the size limit of {_size(max_bytes)} (raise it with --max-size)")
+    what = f"{size_text(size)} is over" if size is not None else "over"
+    return SourceError(source, f"{what} the size limit of {size_text(max_bytes)} (raise it with --max-size)")
 
 
 def _read(source: str, max_bytes: int, kind: str | None) -> Loaded:
