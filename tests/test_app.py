@@ -226,7 +226,7 @@ def test_ingest_uploads(make_assistant, tmp_path):
     assert report.added == ["Kent case (final) <b>.txt"]
     assert {f.source for f in report.failed} == {"tool.exe", "big.txt", "empty.md"}
     assert "error: tool.exe: unsupported file type '.exe' (accepted: .htm, .html, .json, .jsonl, .md, .pdf, .txt)" in lines
-    assert any(line.startswith("error: big.txt: 40,000 bytes is over the size limit of 20,000 bytes") for line in lines)
+    assert "error: big.txt: 40,000 bytes is over the size limit of 20,000 bytes (raise it with --max-size)" in lines
     assert "error: empty.md: empty file" in lines
     assert lines[-1] == "1 added, 0 updated, 0 unchanged, 3 failed"
     # the upload is recorded under its own file name, not the temporary path it was read from
