@@ -1,0 +1,1 @@
+"""Benchmarks and reliability trials (not tests): `python -m bench`, `python -m bench.reliability`."""
