@@ -36,9 +36,14 @@ class Assistant:
     @property
     def catalog(self) -> Catalog:
         """The in-memory view of the collection (loaded on first use, reloaded after changes)."""
-        if self._catalog is None:
+        if self._catalog is None or self._catalog.generation != self.store.seen:
             self._catalog = Catalog(self.store)
         return self._catalog
+
+    def refresh(self) -> None:
+        """Look for changes by any process (an ingest from the CLI while the app runs); the
+        collection is reloaded on next use if there were."""
+        self.store.sync()
 
     @property
     def retriever(self) -> HybridRetriever:
@@ -54,24 +59,21 @@ class Assistant:
         """
         report = Ingester(self.store, self.embedder, self.max_bytes).ingest(
             [str(p) for p in paths], progress, {str(k): v for k, v in (names or {}).items()})
-        if report.changed:
-            self._catalog = None
         return report
 
     def remove(self, target: str) -> list[str]:
         """Remove a source (as given when ingested) or a case by id; returns the sources removed."""
-        removed = Ingester(self.store, self.embedder).remove(target)
-        if removed:
-            self._catalog = None
-        return removed
+        return Ingester(self.store, self.embedder).remove(target)
 
     def cases(self) -> list[CaseSummary]:
         """Every case, twins merged, newest first."""
+        self.refresh()
         return sorted(self.catalog.cases.values(),
                       key=lambda c: (c.incident_month or c.recommended or c.published or "", c.title), reverse=True)
 
     def stats(self) -> Stats:
         """Counts of cases, sources, passages, recommendations by status, cases per force."""
+        self.refresh()
         cases = self.catalog.cases.values()
         by_status = Counter(r["status"] for c in cases for r in c.recommendations)
         forces = Counter(b for c in cases for b in c.bodies)
@@ -83,14 +85,17 @@ class Assistant:
     # -- search and answers -----------------------------------------------------------------
     def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid") -> list[Hit]:
         """The k best passages for `query` (hybrid dense + BM25), best first."""
+        self.refresh()
         return self.retriever.search(query, filters, k=k, mode=mode)
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         """Answer one question, every claim a cited quote; abstains when nothing relevant is found."""
+        self.refresh()
         return self._answer(read_question(question, filters), question)
 
     def chat(self, message: str, history: list[Answer] | None = None, filters: Filters | None = None) -> Answer:
         """Answer `message` in a conversation: follow-ups are read against the last answer."""
+        self.refresh()
         previous = next((a for a in reversed(history or []) if not a.abstained), None)
         follow = resolve(message, previous, filters)
         return self._answer(follow.question, follow.query)

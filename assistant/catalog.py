@@ -6,6 +6,7 @@ rebuild anything.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict
 from functools import cached_property
 
@@ -20,11 +21,8 @@ class Catalog:
     """Passages whose source record vouches for them, grouped into cases."""
 
     def __init__(self, store: ChromaStore):
-        records = store.sources()
-        current = {r.source: r.content_hash for r in records}
-        self.passages: dict[str, Passage] = {
-            p.id: p for p in store.all_passages()
-            if current.get(str(p.metadata.get("source"))) == p.metadata.get("source_hash")}
+        self.generation = store.seen  # the store's state this view was loaded from
+        records, self.passages = _consistent_snapshot(store)
         self.cases: dict[str, CaseSummary] = {}
         for record in records:
             for case, key in zip(cases_of(record), record.case_key.split("|")):
@@ -134,6 +132,27 @@ class Catalog:
     def themes(self) -> list[str]:
         """Every theme tag, sorted."""
         return sorted({t for c in self.cases.values() for t in c.themes})
+
+
+def _consistent_snapshot(store: ChromaStore, attempts: int = 3):
+    """Source records and the passages they vouch for, every record whole.
+
+    A record is whole when exactly its `n_passages` passages carry its content hash. Records and
+    passages are two reads, and a writer in another process may land between them (a replaced
+    source, a removal), so a mismatch is read again; a source still not whole is left out, so no
+    case is ever half-present.
+    """
+    for attempt in range(attempts):
+        records = store.sources()
+        current = {r.source: r.content_hash for r in records}
+        passages = {p.id: p for p in store.all_passages()
+                    if current.get(str(p.metadata.get("source"))) == p.metadata.get("source_hash")}
+        found = Counter(str(p.metadata.get("source")) for p in passages.values())
+        broken = {r.source for r in records if found[r.source] != r.n_passages}
+        if not broken:
+            return records, passages
+    return ([r for r in records if r.source not in broken],
+            {i: p for i, p in passages.items() if str(p.metadata.get("source")) not in broken})
 
 
 def _recommendation_rows(case) -> list[dict]:

@@ -56,10 +56,12 @@ def cases_of(record: SourceRecord) -> list[Case]:
 class Ingester:
     """Writes sources into a ChromaStore; one source's failure never stops the batch."""
 
-    def __init__(self, store: ChromaStore, embedder: Embedder, max_bytes: int = DEFAULT_MAX_BYTES):
+    def __init__(self, store: ChromaStore, embedder: Embedder, max_bytes: int = DEFAULT_MAX_BYTES,
+                 on_wait=None):
         self.store = store
         self.embedder = embedder
         self.max_bytes = max_bytes
+        self.on_wait = on_wait  # told when another writer holds the data directory (default: stderr)
 
     def _known_keys(self) -> CaseKeys:
         keys = CaseKeys()
@@ -78,7 +80,9 @@ class Ingester:
         report = IngestReport()
         paths = expand(sources)
         names = names or {}
-        with WriteLock(self.store.location):
+        with WriteLock(self.store.location, self.on_wait):
+            self.store.sync()  # another process may have written since we opened the store
+            self.sweep()
             keys = self._known_keys()
             for path in _progress(paths, progress):
                 src = names.get(path, path)
@@ -120,6 +124,9 @@ class Ingester:
             detail=detail))
         new_ids = {p.id for p in passages}
         self.store.delete_passages(i for i in self.store.passage_ids({"source": src}) if i not in new_ids)
+        # After each source, not once per batch: a reader (a running `iopc serve`) then sees every
+        # finished source, even if this batch is later killed.
+        self.store.mark_changed()
         (report.updated if previous else report.added).append(src)
         if detail:
             report.notes.append(Failure(src, detail))
@@ -133,14 +140,32 @@ class Ingester:
 
     def remove(self, target: str) -> list[str]:
         """Remove a source (as given) or every source of a case id; returns the sources removed."""
-        with WriteLock(self.store.location):
+        with WriteLock(self.store.location, self.on_wait):
+            self.store.sync()
             records = self.store.sources()
             hits = [r for r in records if r.source == target] or \
                 [r for r in records if target in r.case_key.split("|")]
             for r in hits:
-                self.store.delete_passages(self.store.passage_ids({"source": r.source}))
+                # The record first: once it is gone no reader trusts the passages, so a crash between
+                # the two deletes leaves only stale passages, which the next write sweeps.
                 self.store.delete_source(r.source)
+                self.store.delete_passages(self.store.passage_ids({"source": r.source}))
+            if hits:
+                self.store.mark_changed()
         return [r.source for r in hits]
+
+    def sweep(self) -> int:
+        """Delete passages no source record vouches for (left by a crashed write); returns how many.
+
+        Cheap when there are none: the stored count is compared with the records' first.
+        """
+        records = {r.source: r for r in self.store.sources()}
+        if self.store.count() == sum(r.n_passages for r in records.values()):
+            return 0
+        stale = [i for i, source, digest in self.store.passage_owners()
+                 if source not in records or records[source].content_hash != digest]
+        self.store.delete_passages(stale)
+        return len(stale)
 
 
 def _one_line(reason: str) -> str:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
+import threading
+import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -18,6 +21,7 @@ from vectorstore.record import Passage
 PASSAGES = "iopc_passages"
 SOURCES = "iopc_sources"
 VOCABULARY = "iopc_vocabulary"
+STATE = "iopc_state"  # one record, "generation": changes with every write, so readers know to reload
 APP_NAME = "iopc-assistant"
 # Chroma insists on a vector per record; source records are looked up by id, never by vector.
 _NO_VECTOR = [1.0]
@@ -85,6 +89,8 @@ class ChromaStore:
         self._passages = None
         self._sources = None
         self._vocabulary = None
+        self._state = None
+        self._seen: str | None = None  # the generation this process last loaded or wrote
 
     # -- connection -------------------------------------------------------------------------
     def _connect(self):
@@ -128,6 +134,58 @@ class ChromaStore:
         self._sources = self._client.get_or_create_collection(SOURCES, embedding_function=None)
         self._vocabulary = self._client.get_or_create_collection(
             VOCABULARY, metadata=wanted, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
+        self._state = self._client.get_or_create_collection(STATE, embedding_function=None)
+        if self._seen is None:
+            self._seen = self.generation()
+
+    # -- change tracking across processes ---------------------------------------------------
+    def generation(self) -> str:
+        """An opaque token that changes whenever any process writes to the store."""
+        if self._state is None:
+            self._open()
+        res = self._state.get(ids=["generation"], include=["documents"])
+        return (res["documents"] or [""])[0] or ""
+
+    def mark_changed(self) -> None:
+        """Record that this process has just written (call after every completed write)."""
+        token = f"{os.getpid()}:{uuid.uuid4().hex}"
+        self._state.upsert(ids=["generation"], documents=[token], embeddings=[_NO_VECTOR])
+        self._seen = token
+
+    @property
+    def seen(self) -> str | None:
+        """The generation this process last loaded or wrote."""
+        return self._seen
+
+    def sync(self) -> bool:
+        """True if the store changed since this process last looked; reconnects when another
+        process wrote to the embedded store, whose vectors this process would not see otherwise."""
+        token = self.generation()
+        if token == self._seen:
+            return False
+        self._seen = token
+        if self.location.path and not token.startswith(f"{os.getpid()}:"):
+            self._reconnect()
+        return True
+
+    def _reconnect(self) -> None:
+        # An embedded Chroma client keeps the vector index in memory and never re-reads what another
+        # process added (verified with chromadb 1.5: get() sees the rows, query() does not). A fresh
+        # client loads the index from disk. The old one is closed a little later, so that queries in
+        # flight on other threads finish on it.
+        old = self._client
+        self._client = self._passages = self._sources = self._vocabulary = self._state = None
+        if old is not None:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            # Chroma shares one "system" per path in a process; taking ours out of its table makes the
+            # next client build a fresh one, and we stop the old one ourselves.
+            stale = SharedSystemClient._identifier_to_system.pop(str(self.location.path), None)
+            SharedSystemClient._identifier_to_refcount.pop(str(self.location.path), None)
+            timer = threading.Timer(30.0, _stop_quietly, args=(stale,))
+            timer.daemon = True
+            timer.start()
+        self._open()
 
     # -- passages ---------------------------------------------------------------------------
     def add_passages(self, passages: Sequence[Passage], embeddings) -> None:
@@ -148,6 +206,12 @@ class ChromaStore:
     def passage_ids(self, where: dict | None = None) -> list[str]:
         """Ids of stored passages, optionally filtered by metadata."""
         return [i for ids, _, _ in self._pages(self.passages_collection, where, include=[]) for i in ids]
+
+    def passage_owners(self) -> list[tuple[str, str, str]]:
+        """(id, source, source hash) of every stored passage: enough to find stale ones."""
+        return [(i, str((m or {}).get("source")), str((m or {}).get("source_hash")))
+                for ids, _, metas in self._pages(self.passages_collection, None, include=["metadatas"])
+                for i, m in zip(ids, metas)]
 
     def all_passages(self) -> list[Passage]:
         """Every stored passage with text and metadata."""
@@ -243,14 +307,24 @@ class ChromaStore:
 
 
 
+def _stop_quietly(system) -> None:
+    try:
+        if system is not None:
+            system.stop()
+    except Exception:  # already stopped or gone: nothing to release
+        pass
+
+
 class WriteLock:
     """Serialises writers on one embedded data directory (a PersistentClient is not multi-writer safe).
 
-    A Chroma server serialises writes itself, so there it is a no-op.
+    A second writer waits, saying so on stderr; the lock is the kernel's (flock), so a killed
+    writer never leaves it held. A Chroma server serialises writes itself, so there it is a no-op.
     """
 
-    def __init__(self, location: StoreLocation):
+    def __init__(self, location: StoreLocation, on_wait=None):
         self.path = location.path / ".write.lock" if location.path else None
+        self.on_wait = on_wait or (lambda message: print(message, file=sys.stderr, flush=True))
         self._fd = None
 
     def __enter__(self):
@@ -258,8 +332,18 @@ class WriteLock:
             import fcntl
 
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fd = open(self.path, "w")
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            self._fd = open(self.path, "a+")
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self._fd.seek(0)
+                holder = self._fd.read().strip() or "another process"
+                self.on_wait(f"waiting for {holder} to finish writing to {self.path.parent} ...")
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+            self._fd.seek(0)
+            self._fd.truncate()
+            self._fd.write(f"process {os.getpid()}")
+            self._fd.flush()
         return self
 
     def __exit__(self, *exc):

@@ -1,0 +1,112 @@
+"""A whole collection across processes: stale passages swept, half-written sources never shown, a
+running reader seeing another process's ingest, a second writer waiting for the first."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SEED
+from test_ingest import case_text
+
+IOPC = Path(sys.executable).parent / "iopc"
+
+
+def iopc(data_dir, *args, **kw) -> subprocess.CompletedProcess:
+    """The real command in its own process, as a member of staff would run it."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    return subprocess.run([str(IOPC), "--data-dir", str(data_dir), *args], capture_output=True, text=True,
+                          env=env, timeout=300, **kw)
+
+
+def essex(tmp_path) -> Path:
+    path = tmp_path / "essex.txt"
+    path.write_text(case_text("Kingfisher custody review - Essex Police, April 2021", "Essex Police",
+                              "2021/044044", "kingfisher"), encoding="utf-8")
+    return path
+
+
+def test_a_reader_sees_another_process_ingest_without_restarting(seeded, tmp_path):
+    question = "What was recommended after the kingfisher custody review?"
+    before = seeded.ask(question)
+    assert "Essex Police" not in {c.force for c in before.citations}
+    assert seeded.stats().cases == 1
+
+    done = iopc(seeded.location.path, "ingest", "--quiet", str(essex(tmp_path)))
+    assert done.returncode == 0, done.stderr
+
+    after = seeded.ask(question)
+    assert not after.abstained
+    assert any(c.force == "Essex Police" and "kingfisher" in c.passage for c in after.citations)
+    assert seeded.stats().cases == 2
+    # dense search sees the other process's vectors, not only its rows
+    assert any("kingfisher" in h.text for h in seeded.search("kingfisher", mode="dense", k=3))
+
+    # and this process can still write after the other did, without losing the other's case
+    third = tmp_path / "kent.txt"
+    third.write_text(case_text("Heron custody review - Kent Police, May 2022", "Kent Police", "2022/121212",
+                               "heron"), encoding="utf-8")
+    assert seeded.ingest([str(third)]).added == [str(third)]
+    listed = iopc(seeded.location.path, "cases", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert all(name in listed.stdout for name in ("Kingfisher", "Heron", "Special Scheme"))
+
+
+def test_a_second_writer_waits_for_the_first_and_says_so(tmp_path):
+    data = tmp_path / "index"
+    data.mkdir()
+    with open(data / ".write.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write("process 4242")
+        held.flush()
+        writer = subprocess.Popen([str(IOPC), "--data-dir", str(data), "ingest", "--quiet", str(SEED)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  env={**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"})
+        first_line = writer.stderr.readline()  # blocks until the writer reports that it waits
+        assert "waiting for process 4242 to finish writing to" in first_line
+        assert writer.poll() is None  # still waiting while the lock is held
+    out, err = writer.communicate(timeout=300)
+    assert writer.returncode == 0, err
+    assert iopc(data, "stats", "--json").stdout.count('"cases": 1') == 1
+
+
+def test_stale_passages_are_invisible_and_swept_by_the_next_write(seeded, embedder, tmp_path):
+    from vectorstore import Passage
+
+    clean = seeded.store.count()
+    # What a write killed before its record leaves behind: passages no record vouches for.
+    orphan = Passage(id="orphan-1", text="Officers used a kingfisher drone over the custody suite.",
+                     metadata={"source": str(tmp_path / "never-recorded.txt"), "source_hash": "x", "case_id": "k",
+                               "section": "summary", "part": 0})
+    seeded.store.add_passages([orphan], embedder.embed([orphan.text]))
+    seeded.store.mark_changed()
+    assert seeded.store.count() == clean + 1
+    assert "orphan-1" not in {h.id for h in seeded.search("kingfisher drone custody suite", k=20)}
+    assert seeded.stats().passages == clean
+
+    assert seeded.ingest([str(SEED)]).unchanged == [str(SEED)]  # a write, though nothing new
+    assert seeded.store.count() == clean
+
+
+def test_a_source_whose_passages_are_not_all_there_is_left_out(seeded, tmp_path):
+    from dataclasses import replace
+
+    report = seeded.ingest([str(essex(tmp_path))])
+    assert report.added
+    record = seeded.store.get_source(report.added[0])
+    # A record claiming more passages than stored: as if some were lost; the case must not half-show.
+    seeded.store.put_source(replace(record, n_passages=record.n_passages + 1))
+    seeded.store.mark_changed()
+    assert seeded.stats().cases == 1
+    answer = seeded.ask("What was recommended after the kingfisher custody review?")
+    assert all(c.force != "Essex Police" for c in answer.citations)
+
+
+def test_remove_leaves_nothing_trusted_or_stored(seeded):
+    # The order of its deletes (record first) is exercised by the kill trials in bench/crash.py.
+    assert seeded.remove(str(SEED)) == [str(SEED)]
+    assert seeded.store.count() == 0 and seeded.store.sources() == []
+    assert seeded.ask("Which forces changed special-scheme marker policy?").abstained
