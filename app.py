@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -42,6 +43,9 @@ DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MARKER_RE = re.compile(r"&#91;(\d+)&#93;(?!:)")
 CONTEXT_CHARS = 320  # passage text shown either side of a quote on a card
 UNKNOWN = "unknown"
+# Chat events in flight at once (Gradio's default is 1). Answers are computed one at a time (see
+# Serialised); the others meanwhile stream their lines out, so 20 users wait less at the same CPU.
+CHAT_CONCURRENCY = 4
 
 
 # -- escaping ------------------------------------------------------------------------------------
@@ -296,6 +300,23 @@ def report_lines(report: "IngestReport") -> list[str]:
 
 
 # -- the app -------------------------------------------------------------------------------------
+class Serialised:
+    """The Assistant's chat, one call at a time across the server's worker threads.
+
+    Why: an ingest in this process (an upload) switches the shared tokenizer's truncation off and on
+    while another thread encodes, which makes that encode fail or run untruncated (measured), and the
+    catalog reload after a change is not made for two threads. Torch and Chroma would cope.
+    """
+
+    def __init__(self, assistant: "Assistant", lock: threading.Lock):
+        self.assistant, self.lock = assistant, lock
+
+    def chat(self, *args, **kwargs) -> "Answer":
+        """Assistant.chat under the lock."""
+        with self.lock:
+            return self.assistant.chat(*args, **kwargs)
+
+
 CARDS_CSS = """
 .empty { color: var(--body-text-color-subdued); font-style: italic; padding: 8px; }
 details.turn { margin-bottom: 10px; }
@@ -342,11 +363,14 @@ if (!window.__iopcCiteHandler) {
 """
 
 
-def build(assistant: "Assistant") -> "gr.Blocks":
-    """The Gradio app over `assistant`: Chat, Cases and Add cases tabs."""
+def build(assistant: "Assistant", concurrency: int = CHAT_CONCURRENCY) -> "gr.Blocks":
+    """The Gradio app over `assistant`: Chat, Cases and Add cases tabs; `concurrency` chat events at once."""
     import gradio as gr
 
     from ingest.readers import KINDS, size_text
+
+    busy = threading.Lock()  # held while the Assistant answers or ingests an upload
+    serialised = Serialised(assistant, busy)
 
     def choices():
         return assistant.catalog.forces(), assistant.catalog.themes()
@@ -371,7 +395,7 @@ def build(assistant: "Assistant") -> "gr.Blocks":
             filters = make_filters(forces, themes, since, until, statuses)
         except ValueError as e:
             raise gr.Error(str(e)) from None
-        for msgs, asked_now, answers_now, done in respond(assistant, message, asked, answers, filters):
+        for msgs, asked_now, answers_now, done in respond(serialised, message, asked, answers, filters):
             if not done:
                 yield msgs, asked_now, answers_now, "", gr.skip(), gr.skip()
         yield (msgs, asked_now, answers_now, "", sources_html(asked_now, answers_now),
@@ -388,7 +412,8 @@ def build(assistant: "Assistant") -> "gr.Blocks":
     def add_cases(files):
         if not files:
             return ("No files chosen.",) + (gr.skip(),) * 8
-        _, lines = ingest_uploads(assistant, files)
+        with busy:
+            _, lines = ingest_uploads(assistant, files)
         forces, themes = choices()
         return ("\n".join(lines), gr.Dropdown(choices=forces), gr.Dropdown(choices=themes),
                 *cases_view(""), None)
@@ -453,8 +478,10 @@ def build(assistant: "Assistant") -> "gr.Blocks":
 
         case_outputs = [table, summary, by_force, by_theme, by_year, by_status]
         filters_in = [force, theme, since, until, status]
+        # api_name: a stable endpoint for API clients (bench/load.py): /chat
         box.submit(on_submit, [box, asked_state, answers_state, *filters_in],
-                   [chatbot, asked_state, answers_state, box, sources, export])
+                   [chatbot, asked_state, answers_state, box, sources, export],
+                   api_name="chat", concurrency_limit=concurrency)
         clear.click(new_conversation, None, [chatbot, asked_state, answers_state, sources, export, box])
         chatbot.clear(new_conversation, None, [chatbot, asked_state, answers_state, sources, export, box])
         search.change(cases_view, [search], case_outputs)
@@ -472,7 +499,10 @@ def main() -> None:
     assistant = Assistant()
     if not assistant.catalog.passages:
         assistant.ingest([str(SAMPLE_CASE)])
-    build(assistant).launch(server_name="127.0.0.1", server_port=7860)
+    # The same launch options as `iopc serve` (see SECURITY.md).
+    build(assistant).launch(server_name="127.0.0.1", server_port=7860, max_file_size=assistant.max_bytes,
+                            blocked_paths=[str(assistant.location.path)] if assistant.location.path else None,
+                            enable_monitoring=False, run_history=False)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict, is_dataclass
 
@@ -154,24 +155,38 @@ def stats(ctx, as_json):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=7860, show_default=True, help="Port.")
-@click.option("--auth", envvar="IOPC_AUTH", help="user:password, required to bind beyond localhost. Env: IOPC_AUTH.")
+@click.option("--auth", envvar="IOPC_AUTH", help="user:password, required to bind beyond localhost. "
+              "Env: IOPC_AUTH (better than the option: other users can read a command line).")
 @click.option("--sample/--no-sample", default=True, show_default=True,
               help="Ingest the bundled sample case when the index is empty.")
+@click.option("--max-size", type=click.FloatRange(min=0, min_open=True),
+              help="Largest uploaded file, in MB (default 20); larger uploads are refused.")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=None,
+              help="Chat events in flight at once (default 4); answers are still computed one at a time.")
 @click.pass_context
-def serve(ctx, host, port, auth, sample):
+def serve(ctx, host, port, auth, sample, max_size, concurrency):
     """Serve the chat UI."""
     if host not in ("127.0.0.1", "localhost", "::1") and not auth:
         raise click.ClickException(f"refusing to serve on {host} without authentication: "
                                    "pass --auth user:password or set IOPC_AUTH")
     if auth and ":" not in auth:
         raise click.ClickException("--auth must be user:password")
+    # Gradio reports usage to its makers unless told not to; nothing here needs the network.
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import app
 
-    a = _assistant(ctx)
+    a = _assistant(ctx, **({"max_bytes": int(max_size * 1e6)} if max_size else {}))
     if sample and not a.catalog.passages:
         a.ingest([str(app.SAMPLE_CASE)])
-    app.build(a).launch(server_name=host, server_port=port, max_file_size=a.max_bytes,
-                        auth=tuple(auth.split(":", 1)) if auth else None)
+    # Gradio serves only its own assets and the files the app made or received (uploads, exports);
+    # blocking the index directory as well keeps it unservable even if it sits under a served folder.
+    # The monitoring page would show event timings to any visitor, and print a dashboard link; run
+    # history would keep questions and answers in the browser and offer to copy them to a HF bucket.
+    app.build(a, concurrency=concurrency or app.CHAT_CONCURRENCY).launch(
+        server_name=host, server_port=port, max_file_size=a.max_bytes,
+        auth=tuple(auth.split(":", 1)) if auth else None,
+        blocked_paths=[str(a.location.path)] if a.location.path else None,
+        enable_monitoring=False, run_history=False)
 
 
 @main.command(name="eval")
