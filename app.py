@@ -282,10 +282,14 @@ def ingest_uploads(assistant: "Assistant", files: list) -> tuple["IngestReport",
 
     Type, size and content checks are the library's (the same messages as `iopc ingest`).
     """
+    from ingest.readers import safe_name
+
     names = {}
     for f in files or []:
         path = str(f if isinstance(f, str) else getattr(f, "name", f))
-        names[path] = upload_name(path)
+        # Why safe_name: the name is the source's identity and is printed one per line; an upload named
+        # "evil\n.txt", with a NUL, an escape sequence or 5,000 characters must not break either.
+        names[path] = safe_name(upload_name(path))
     report = assistant.ingest(list(names), names=names)
     return report, report_lines(report)
 

@@ -27,6 +27,7 @@ def cases_from(loaded: Loaded) -> tuple[list[Case], str]:
         text, detail = decode_text(loaded.content, src)
         return [_parse(parse_text, text, src)], detail
     if loaded.kind == "html":
+        refuse_binary(loaded.content, src)
         markup, detail = html_markup(loaded.content, loaded.charset)
         text, url = html_text(markup, src)
         case = _parse(parse_text, text, src)
@@ -59,9 +60,7 @@ def decode_text(content: bytes, source: str) -> tuple[str, str]:
         if not text.strip():
             raise SourceError(source, "empty file")
         return text, "decoded as UTF-16"
-    head = content[:8192]
-    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) * 0.05:
-        raise SourceError(source, "binary file, not text")
+    refuse_binary(content, source)
     try:
         text, detail = content.decode("utf-8-sig"), ""
     except UnicodeDecodeError as e:
@@ -73,6 +72,18 @@ def decode_text(content: bytes, source: str) -> tuple[str, str]:
     if not text.strip():
         raise SourceError(source, "empty file")
     return text, detail
+
+
+def refuse_binary(content: bytes, source: str) -> None:
+    """SourceError for content that is not text: NULs or many control bytes (UTF-16 with a BOM is text)."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    # Why for HTML too: a gzipped page saved as .html was decoded as Windows-1252 and ingested as garbage.
+    if content.startswith(b"\x1f\x8b"):
+        raise SourceError(source, "gzip-compressed, not text (decompress it first)")
+    head = content[:8192]
+    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) * 0.05:
+        raise SourceError(source, "binary file, not text")
 
 
 def html_markup(content: bytes, charset: str | None = None) -> tuple[bytes | str, str]:
@@ -131,13 +142,16 @@ def pdf_text(content: bytes, source: str) -> str:
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
     try:
-        reader = PdfReader(io.BytesIO(content))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise SourceError(source, "encrypted PDF (a password is needed)")
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        with _pdf_limits():
+            reader = PdfReader(io.BytesIO(content))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise SourceError(source, "encrypted PDF (a password is needed)")
+            text = "\n".join(page.extract_text() or "" for page in reader.pages)
     except SourceError:
         raise
     except Exception as e:  # pypdf raises assorted errors on damaged files; never let one stop a batch
+        if type(e).__name__ == "LimitReachedError" or "maximum number of tokens" in str(e):
+            raise SourceError(source, f"the PDF is too big once decompressed (a compression bomb?): {e}") from None
         # Why one clause: FileNotDecryptedError is a PdfReadError, so a separate PdfReadError clause
         # called it "truncated or damaged"; and a DependencyError is AES, which pypdf reads only with the
         # optional 'cryptography' package, even when no password is needed: say that, not "password".
@@ -149,6 +163,25 @@ def pdf_text(content: bytes, source: str) -> str:
     if not text.strip():
         raise SourceError(source, "the PDF has no text layer (a scanned image?)")
     return text
+
+
+# A compression bomb: a 2 MB PDF whose FlateDecode stream inflates to gigabytes. pypdf (6.x) stops
+# inflating at 75 MB and parsing a content stream at 2,000,000 tokens, which still took 15 s and 400 MB on
+# one hostile file; a case page's text is a few hundred kilobytes, so these caps are far above any real one.
+PDF_MAX_INFLATED = 20_000_000  # bytes out of one decompressed stream
+PDF_MAX_TOKENS = 300_000  # operands and operators parsed in one content stream
+
+
+def _pdf_limits():
+    """pypdf's decompression and parsing limits, lowered for this read (no-op on a pypdf without them)."""
+    import contextlib
+
+    try:
+        from pypdf import apply_configuration
+    except ImportError:  # pypdf 5: its own fixed limits (75 MB) still apply
+        return contextlib.nullcontext()
+    return apply_configuration(zlib_maximum_output_length=PDF_MAX_INFLATED,
+                               stream_parsing_work_maximum_count=PDF_MAX_TOKENS)
 
 
 def json_records(text: str, source: str, lines: bool) -> list[dict]:

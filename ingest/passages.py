@@ -6,6 +6,7 @@ quote can always be found in the published text.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Callable
 
@@ -89,37 +90,45 @@ def split_to_fit(text: str, budget: int, count_tokens: TokenCounter) -> list[str
     """Verbatim slices of `text`, cut at sentence ends, each within `budget` word pieces."""
     if count_tokens(text) <= budget:
         return [text.strip()]
+    # Why sums of memoised counts: counting every growing chunk (and, in an over-long sentence, the chunk
+    # up to every word) was quadratic: a 4 MB one-line page took hours. Word pieces never span whitespace,
+    # where every cut is made, so a chunk's count is the sum of its sentences' (or words') counts.
+    count = functools.lru_cache(maxsize=65536)(count_tokens)
     chunks: list[str] = []
     start = end = None
-    for s, e in _fitting_spans(text, budget, count_tokens):
-        if start is not None and count_tokens(text[start:e]) > budget:
+    used = 0
+    for s, e, n in _fitting_spans(text, budget, count):
+        if start is not None and used + n > budget:
             chunks.append(text[start:end])
             start = None
         if start is None:
-            start = s
+            start, used = s, 0
         end = e
+        used += n
     if start is not None:
         chunks.append(text[start:end])
     return chunks
 
 
-def _fitting_spans(text: str, budget: int, count_tokens: TokenCounter):
-    """Sentence spans, with any single over-long sentence cut at word boundaries."""
+def _fitting_spans(text: str, budget: int, count: TokenCounter):
+    """(start, end, word pieces) of each sentence, any single over-long sentence cut at word boundaries."""
     for s, e in sentence_spans(text):
-        if count_tokens(text[s:e]) <= budget:
-            yield s, e
+        n = count(text[s:e])
+        if n <= budget:
+            yield s, e, n
             continue
-        words = [(m.start() + s, m.end() + s) for m in _WORD.finditer(text[s:e])]
-        ws, prev_end = None, s
-        for w_start, w_end in words:
-            if ws is not None and count_tokens(text[ws:w_end]) > budget:
-                yield ws, prev_end
+        ws, prev_end, used = None, s, 0
+        for m in _WORD.finditer(text, s, e):
+            k = count(m.group(0))
+            if ws is not None and used + k > budget:
+                yield ws, prev_end, used
                 ws = None
             if ws is None:
-                ws = w_start
-            prev_end = w_end
+                ws, used = m.start(), 0
+            used += k
+            prev_end = m.end()
         if ws is not None:
-            yield ws, prev_end
+            yield ws, prev_end, used
 
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,19 +32,34 @@ def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
+class Found(str):
+    """A path found by walking a directory: it remembers the directory, so _read can keep inside it."""
+
+    root: str = ""
+
+
+def _found(path: Path, root: str) -> Found:
+    f = Found(str(path))
+    f.root = root
+    return f
+
+
 def expand(sources: list[str]) -> list[str]:
     """Sources in order, directories replaced by their accepted files (sorted, recursive)."""
     out: list[str] = []
     for src in sources:
         src = str(src)
         if not is_url(src) and os.path.isdir(src):
+            # Why `not is_dir()` rather than `is_file()`: a FIFO, a device, a broken link or a link loop with
+            # an accepted name was dropped without a word; now each fails with its reason (see _read).
+            # Symbolic links to directories are not descended (rglob does not follow them).
             files = sorted(p for p in Path(src).rglob("*")
-                           if p.is_file() and p.suffix.lower() in KINDS
+                           if p.suffix.lower() in KINDS and not p.is_dir()
                            and not any(part.startswith(".") for part in p.relative_to(src).parts))
             # Why keep an empty directory: silently dropping it made `iopc ingest emptydir/` report
             # "0 added ... 0 failed" and exit 0; kept, it fails with a reason (see _read).
             if files:
-                out.extend(str(p) for p in files)
+                out.extend(_found(p, src) for p in files)
             else:
                 out.append(src)
         else:
@@ -73,8 +89,29 @@ def _too_big(source: str, size: int | None, max_bytes: int) -> SourceError:
     return SourceError(source, f"{what} the size limit of {size_text(max_bytes)} (raise it with --max-size)")
 
 
+def _outside(found: Found) -> bool:
+    """True when a file found under a directory is a symbolic link leading out of that directory."""
+    if not os.path.islink(found):
+        return False
+    root = os.path.realpath(found.root)
+    return os.path.commonpath([root, os.path.realpath(found)]) != root
+
+
 def _read(source: str, max_bytes: int, kind: str | None) -> Loaded:
     try:
+        # Decision: ingesting a directory reads what is in it. A link found there that leads elsewhere
+        # (/etc/passwd.txt, /dev/zero, another user's files) is reported, not followed; a link within the
+        # directory is read. A path given by name is read wherever it leads: the user named it.
+        if isinstance(source, Found) and _outside(source):
+            raise SourceError(source, "symbolic link to outside the directory, not followed "
+                                      "(give its target by name to ingest it)")
+        # Why: a name with bytes that are not UTF-8 (Python holds them as lone surrogates) could not be
+        # stored and failed as an "unexpected error" after the file was read.
+        if not source.isascii():
+            try:
+                source.encode("utf-8")
+            except UnicodeEncodeError:
+                raise SourceError(source, "the file name is not valid UTF-8 (rename the file)") from None
         info = os.stat(source)
         size = info.st_size
         if stat.S_ISDIR(info.st_mode):  # only an empty one gets here: expand() opens the others
@@ -91,13 +128,15 @@ def _read(source: str, max_bytes: int, kind: str | None) -> Loaded:
         with open(source, "rb") as f:
             content = f.read(max_bytes + 1)
     except FileNotFoundError:
-        raise SourceError(source, "no such file or directory") from None
+        raise SourceError(source, "broken symbolic link" if os.path.islink(source) else "no such file or directory") from None
     except PermissionError:
         raise SourceError(source, "permission denied") from None
     except IsADirectoryError:
         raise SourceError(source, "is a directory") from None
     except OSError as e:
         raise SourceError(source, f"cannot read: {e.strerror or e}") from None
+    except ValueError:  # os.stat("a\0b") raises ValueError, which reached the report as an "unexpected error"
+        raise SourceError(source, "cannot read: the name contains a NUL character") from None
     if len(content) > max_bytes:  # the file grew after stat(): still refuse rather than cut it silently
         raise _too_big(source, None, max_bytes)
     if not content.strip():
@@ -113,6 +152,7 @@ def _fetch(source: str, max_bytes: int) -> Loaded:
     try:
         with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
             content = response.read(max_bytes + 1)
+            encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
             ctype = response.headers.get_content_type()
             charset = response.headers.get_content_charset()
             final_url = response.geturl()
@@ -121,6 +161,10 @@ def _fetch(source: str, max_bytes: int) -> Loaded:
     except (urllib.error.URLError, OSError, ValueError) as e:
         reason = getattr(e, "reason", e)
         raise SourceError(source, f"could not fetch: {reason}") from None
+    # Why: urllib does not undo a Content-Encoding, so a gzipped page was parsed as binary garbage and
+    # ingested; and an unbounded gunzip of a small bomb would fill memory. Inflated, it meets the same limit.
+    if encoding not in ("identity", "") and len(content) <= max_bytes:
+        content = _inflate(content, encoding, source, max_bytes)
     if len(content) > max_bytes:
         # Why no size: the read stopped at max_bytes + 1, so "501 bytes is over..." would be made up.
         raise _too_big(source, None, max_bytes)
@@ -128,3 +172,40 @@ def _fetch(source: str, max_bytes: int) -> Loaded:
         raise SourceError(source, "the page is empty")
     kind = {"application/pdf": "pdf", "text/plain": "text", "application/json": "json"}.get(ctype, "html")
     return Loaded(source=source, content=content, kind=kind, url=final_url, charset=charset)
+
+
+def _inflate(content: bytes, encoding: str, source: str, max_bytes: int) -> bytes:
+    """A gzip/deflate HTTP body decompressed, never past max_bytes (a gzip bomb stops there)."""
+    import zlib
+
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise SourceError(source, f"could not fetch: unsupported Content-Encoding '{encoding}'")
+    # wbits 47 reads gzip or zlib; "deflate" is sometimes sent raw (no zlib header): -15 reads that.
+    for wbits in (47, -15):
+        inflater = zlib.decompressobj(wbits)
+        try:
+            out = inflater.decompress(content, max_bytes + 1)
+        except zlib.error:
+            continue
+        if len(out) > max_bytes or inflater.unconsumed_tail:
+            raise SourceError(source, f"over the size limit of {size_text(max_bytes)} once decompressed "
+                                      f"(raise it with --max-size)")
+        return out
+    raise SourceError(source, f"could not fetch: the {encoding}-encoded body is damaged")
+
+
+NAME_MAX = 200
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def safe_name(name: str) -> str:
+    """A name to record and print a source under: one line, no control characters, at most NAME_MAX long."""
+    # Why: a source name is printed as "error: <name>: <reason>", one line per source; a newline, NUL or
+    # escape sequence in an uploaded file's name split that line or drove the terminal. Undecodable bytes
+    # (lone surrogates) could not be stored. A long name keeps its extension, which says its type.
+    name = _UNSAFE_NAME.sub("_", name).encode("utf-8", "replace").decode("utf-8").strip() or "upload"
+    if len(name) > NAME_MAX:
+        stem, ext = os.path.splitext(name)
+        ext = ext if len(ext) <= 16 else ""
+        name = stem[: NAME_MAX - len(ext) - 1] + "…" + ext
+    return name

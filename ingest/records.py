@@ -19,6 +19,9 @@ def _list(value, field: str = "value", where: str = "") -> list[str]:
     # Why: a number or object here used to surface as "'int' object is not iterable", naming no field.
     if not isinstance(value, list):
         raise ValueError(f"{where}'{field}' must be a string or a list of strings, got {value!r}")
+    # Why: str() of an object or null item stored "{'a': 1}" or "None" as a tag the record never named.
+    if any(not isinstance(v, (str, int)) or isinstance(v, bool) for v in value):
+        raise ValueError(f"{where}'{field}' must be a string or a list of strings, got {value!r}")
     return [str(v).strip() for v in value if str(v).strip()]
 
 
@@ -51,6 +54,17 @@ def _iso(value, field: str) -> str | None:
         raise ValueError(f"'{field}' must be an ISO date (YYYY-MM-DD), got {value!r}") from None
 
 
+def _number(value, default: int, where: str) -> int:
+    """A recommendation number: a whole number (or its digits as a string); its position when absent or 0."""
+    if value is None or value == "" or value is False or value == 0:
+        return default
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise ValueError(f"{where}'number' must be a whole number, got {value!r}")
+
+
 def _recommendation(r: dict, i: int, case_force) -> Recommendation:
     if not isinstance(r, dict):
         raise TypeError(f"recommendation {i} is not an object")
@@ -59,11 +73,15 @@ def _recommendation(r: dict, i: int, case_force) -> Recommendation:
         raise ValueError(f"recommendation {i}: status {r['status']!r} is not one of {', '.join(STATUSES)}")
     addressed_name = _text(r.get("addressed_to"), "addressed_to", f"recommendation {i}: ")
     addressed = body(addressed_name) if addressed_name else case_force
+    where = f"recommendation {i}: "
+    # Why typed: str() of a list or object put "[None, True]" into the text as if the record said it,
+    # a non-string response failed later inside the passage builder, and int(1e999) raised OverflowError.
     return Recommendation(
-        number=int(r.get("number") or i), text=str(r.get("text") or ""), addressed_to=addressed,
-        linked_bodies=[body(b) for b in _list(r.get("linked_bodies"), "linked_bodies", f"recommendation {i}: ")],
+        number=_number(r.get("number"), i, where), text=_text(r.get("text"), "text", where) or "",
+        addressed_to=addressed,
+        linked_bodies=[body(b) for b in _list(r.get("linked_bodies"), "linked_bodies", where)],
         status=status,
-        response=r.get("response") or None,
+        response=_text(r.get("response"), "response", where),
         national=bool(r.get("national", bool(addressed and is_national(addressed.name)))))
 
 
@@ -90,5 +108,6 @@ def case_from_record(record: dict) -> Case:
         incident_month=_month(record.get("incident_month")),
         published=_iso(record.get("published"), "published"), recommended=recommended,
         response_due=due, response_due_inferred=inferred, themes=_list(record.get("themes"), "themes"),
-        narrative=str(record.get("narrative") or record.get("summary") or ""), recommendations=recs,
+        narrative=_text(record.get("narrative"), "narrative") or _text(record.get("summary"), "summary") or "",
+        recommendations=recs,
         url=_text(record.get("url"), "url"))

@@ -38,7 +38,7 @@ THEMES: tuple[str, ...] = (
 )
 
 PUBLISHED_RE = re.compile(r"^[ \t]*Published[ \t]+(?P<date>\d{1,2} \w+ \d{4})[ \t]*$", re.MULTILINE)
-PART_SEPARATOR = re.compile(r"^\[\.\.\.\]\s*$", re.MULTILINE)
+PART_SEPARATOR = re.compile(r"^[ \t]*\[\.\.\.\][ \t]*$", re.MULTILINE)
 BULLET_RE = re.compile(r"^[ \t]*•[ \t]*(.*?)[ \t]*$")
 
 
@@ -92,8 +92,10 @@ class TitleLine:
 def parse_title_line(line: str) -> TitleLine | None:
     """The title line's parts, or None when `line` does not end in "- <Force>, <Month YYYY>"."""
     line = line.strip()
+    if len(line) > 300:  # checked first: matching TITLE_RE on a megabyte line took seconds, for every call
+        return None
     m = TITLE_RE.match(line)
-    if not m or len(line) > 300:
+    if not m:
         return None
     return TitleLine(title=line, force_text=m.group("force").strip(), month=month_of(m.group("when")))
 
@@ -102,6 +104,20 @@ def title_bodies(force_text: str) -> list[Body]:
     """The bodies named in a title's force part ("X and Y"); the part itself when none is known."""
     found = find_bodies(force_text)
     return found or [body(force_text)]
+
+
+# A page's title is one line of a few words; the parsers' "first line" may be megabytes of one-line text.
+# Why a cap: the title heads every passage's indexed text, so an unbounded one was copied into each of
+# thousands of passages (gigabytes), and looking for bodies in it took seconds.
+TITLE_MAX = 300
+
+
+def short_title(title: str) -> str:
+    """The title, or (when longer than TITLE_MAX) a verbatim prefix of it cut back to a word end."""
+    if len(title) <= TITLE_MAX:
+        return title
+    cut = title[:TITLE_MAX]
+    return (cut.rsplit(" ", 1)[0] if " " in cut.strip() else cut).rstrip()
 
 
 def first_line(text: str) -> str:
