@@ -142,6 +142,7 @@ class Ingester:
         """Remove a source (as given) or every source of a case id; returns the sources removed."""
         with WriteLock(self.store.location, self.on_wait):
             self.store.sync()
+            self.sweep()  # what a killed remove left, even when this one finds nothing to remove
             records = self.store.sources()
             hits = [r for r in records if r.source == target] or \
                 [r for r in records if target in r.case_key.split("|")]
