@@ -138,6 +138,12 @@ class ChromaStore:
         if self._seen is None:
             self._seen = self.generation()
 
+    def close(self) -> None:
+        """Release the connection (an embedded store's files and memory); reopened on next use."""
+        if self._client is not None:
+            self._client.close()
+        self._client = self._passages = self._sources = self._vocabulary = self._state = None
+
     # -- change tracking across processes ---------------------------------------------------
     def generation(self) -> str:
         """An opaque token that changes whenever any process writes to the store."""
