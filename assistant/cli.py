@@ -21,12 +21,22 @@ def _json(obj) -> None:
 
 def _assistant(ctx: click.Context, **kw):
     from assistant.api import Assistant
-    from vectorstore import ModelMismatchError
 
-    try:
-        return Assistant(data_dir=ctx.obj["data_dir"], chroma_url=ctx.obj["chroma_url"], **kw)
-    except ModelMismatchError as e:
-        raise click.ClickException(str(e)) from None
+    return Assistant(data_dir=ctx.obj["data_dir"], chroma_url=ctx.obj["chroma_url"], **kw)
+
+
+class _Commands(click.Group):
+    """Store problems (another model's index, an unreachable server) end as one clear line."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except RuntimeError as e:
+            from vectorstore.store import StoreError  # only now: `iopc --help` stays light
+
+            if isinstance(e, StoreError):
+                raise click.ClickException(str(e)) from None
+            raise
 
 
 def _filters(force, theme, since, until, status) -> Filters:
@@ -50,7 +60,7 @@ def with_filters(f):
     return f
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", envvar="IOPC_DATA_DIR", type=click.Path(file_okay=False),
               help="Where the index lives (default: your user data directory). Env: IOPC_DATA_DIR.")
 @click.option("--chroma-url", envvar="IOPC_CHROMA_URL",

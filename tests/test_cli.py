@@ -46,3 +46,15 @@ def test_ingest_failure_exits_1_naming_the_file(tmp_path):
 def test_serve_refuses_public_host_without_auth(tmp_path):
     result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "x"), "serve", "--host", "0.0.0.0"])
     assert result.exit_code != 0 and "--auth" in result.output
+
+
+def test_an_index_of_another_model_is_refused_in_one_line(tmp_path):
+    from vectorstore import ChromaStore, ModelInfo, StoreLocation
+
+    other = ChromaStore(StoreLocation(path=tmp_path / "index"), ModelInfo("other/model", 768))
+    other.count()
+    other.close()
+    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "index"), "stats"])
+    assert result.exit_code == 1
+    assert "was built with embedding model other/model (768 dimensions)" in result.output
+    assert "all-MiniLM-L6-v2" in result.output and "Traceback" not in result.output

@@ -57,3 +57,56 @@ def test_ingest_and_ask_through_a_server(chroma_url, embedder):
                for c in answer.citations)
     assert reader.ingest([str(SEED)]).unchanged == [str(SEED)]
     assert reader.stats().cases == 1
+
+
+def test_keyword_index_remove_and_changes_are_shared_between_clients(chroma_url, embedder, tmp_path):
+    from assistant import Assistant
+    from test_ingest import case_text
+
+    essex = tmp_path / "essex.txt"
+    essex.write_text(case_text("Kingfisher custody review - Essex Police, April 2021", "Essex Police",
+                               "2021/044044", "kingfisher"), encoding="utf-8")
+    reader = Assistant(chroma_url=chroma_url, embedder=embedder)
+    cases_before = reader.stats().cases
+    writer = Assistant(chroma_url=chroma_url, embedder=embedder)
+    assert writer.ingest([str(essex)]).added == [str(essex)]
+
+    # the reader's keyword index is rebuilt from the server after another client's write
+    assert any("kingfisher" in h.text for h in reader.search("kingfisher", mode="bm25", k=3))
+    assert reader.stats().cases == cases_before + 1
+
+    assert reader.remove(str(essex)) == [str(essex)]
+    assert writer.stats().cases == cases_before
+    assert not any("kingfisher" in h.text for h in writer.search("kingfisher", mode="bm25", k=3))
+
+
+def test_every_command_takes_the_server_url(chroma_url, tmp_path):
+    import json
+    import os
+
+    from test_ingest import case_text
+
+    kent = tmp_path / "kent.txt"
+    kent.write_text(case_text("Heron custody review - Kent Police, May 2022", "Kent Police", "2022/121212",
+                              "heron"), encoding="utf-8")
+    iopc = Path(sys.executable).parent / "iopc"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env.pop("IOPC_DATA_DIR", None)  # nothing may fall back to a local directory
+
+    def run(*args, url=chroma_url):
+        return subprocess.run([str(iopc), "--chroma-url", url, *args], capture_output=True, text=True,
+                              env=env, timeout=300)
+
+    assert run("ingest", "--quiet", str(kent)).returncode == 0
+    answer = json.loads(run("ask", "--json", "What was recommended after the heron custody review?").stdout)
+    assert any(c["force"] == "Kent Police" for c in answer["citations"])
+    assert "heron" in run("search", "heron custody").stdout.lower()
+    assert "Heron custody review" in run("cases").stdout
+    assert json.loads(run("stats", "--json").stdout)["location"] == chroma_url
+    assert run("remove", str(kent)).returncode == 0
+    assert "Heron custody review" not in run("cases").stdout
+
+    down = run("stats", url="http://127.0.0.1:9")
+    assert down.returncode == 1
+    assert "cannot reach the Chroma server at http://127.0.0.1:9" in down.stderr
+    assert "Traceback" not in down.stderr

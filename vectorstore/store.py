@@ -28,8 +28,16 @@ _NO_VECTOR = [1.0]
 _PAGE = 1000  # records per get() call, so large collections are read in bounded pieces
 
 
-class ModelMismatchError(RuntimeError):
+class StoreError(RuntimeError):
+    """The store cannot be used as asked; the message says why and what to do."""
+
+
+class ModelMismatchError(StoreError):
     """The index was built with another embedding model than the one asked to query it."""
+
+
+class StoreUnavailableError(StoreError):
+    """The Chroma server cannot be reached, or the data directory cannot be opened."""
 
 
 @dataclass(frozen=True)
@@ -102,10 +110,22 @@ class ChromaStore:
             from urllib.parse import urlparse
 
             u = urlparse(self.location.url)
-            return chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000,
-                                       ssl=u.scheme == "https", settings=settings)
-        self.location.path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(self.location.path), settings=settings)
+            if u.scheme not in ("http", "https") or not u.hostname:
+                raise StoreUnavailableError(f"{self.location.url} is not a Chroma server URL "
+                                            "(expected http://HOST:PORT or https://HOST:PORT)")
+            try:
+                return chromadb.HttpClient(host=u.hostname, port=u.port or (443 if u.scheme == "https" else 8000),
+                                           ssl=u.scheme == "https", settings=settings)
+            except Exception as e:  # chromadb raises ValueError or connection errors alike
+                raise StoreUnavailableError(
+                    f"cannot reach the Chroma server at {self.location.url} ({e}); "
+                    "start it with: chroma run --host 127.0.0.1 --port PORT --path DIR") from None
+        try:
+            self.location.path.mkdir(parents=True, exist_ok=True)
+            return chromadb.PersistentClient(path=str(self.location.path), settings=settings)
+        except OSError as e:
+            raise StoreUnavailableError(f"cannot open the data directory {self.location.path}: {e.strerror or e}") \
+                from None
 
     @property
     def passages_collection(self):
