@@ -73,7 +73,9 @@ def case_parts(case: Case) -> list[tuple[str, int | None, str, dict]]:
     parts: list[tuple[str, int | None, str, dict]] = []
     # The summary opens with the case's title, as the published page does: a reader (and a quote)
     # then sees which case it is, and "Essex Police, October 2019" is findable and citable.
-    summary = "\n".join(t for t in (case.title.strip(), case.narrative.strip()) if t)
+    # A narrative that already opens with the title (a page of unknown layout) is not given it twice.
+    title, narrative = case.title.strip(), case.narrative.strip()
+    summary = narrative if title and narrative.startswith(title) else "\n".join(t for t in (title, narrative) if t)
     if summary:
         parts.append(("summary", None, summary, {"rec_no": 0, "status": "", "addressed_to": "",
                                                  "national": False}))

@@ -1,14 +1,13 @@
 """Hostile inputs (written by bench/hostile.py): each ingests as inert text or fails with one clear line naming
-it, nothing else in the store changes (compared before and after), and nothing hangs or blows memory."""
+it, and nothing else in the store changes (compared before and after). Time and memory per input are
+bounded by `python -m bench.reliability`, not here."""
 
 from __future__ import annotations
 
-import resource
-import time
-
 import pytest
 
-from bench.hostile import GB, MB, check, http_pages, inputs, page, web_server
+from bench.fuzz import pieces
+from bench.hostile import check, http_pages, inputs, page, web_server
 from ingest.errors import SourceError
 from test_ingest import SEED
 
@@ -43,15 +42,13 @@ def test_hostile_input(name, stocked, server, tmp_path, embedder):
     a = stocked
     if hostile.max_bytes:  # the same index, opened with a smaller size limit
         a = Assistant(data_dir=stocked.location.path, embedder=embedder, max_bytes=hostile.max_bytes)
-    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     outcome = check(a, hostile, tmp_path, server, ingest_uploads, answer_markdown)
     assert outcome.problems == []
-    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) * 1024
-    assert grown < 1 * GB, f"peak memory grew by {grown / MB:.0f} MB"
 
 
 # Lines of megabytes built to make a backtracking regex or a quadratic loop take hours: each one
-# read, parsed and cut into passages (with the real tokenizer) in bounded time.
+# read, parsed and cut into passages with the real tokenizer (a regression hangs the suite; the
+# time each takes is measured by `python -m bench.reliability`, not asserted here).
 TRAPS = {
     "header labels": "Kent Police Ref: " * 100_000,
     "title dashes": "a - b " * 300_000 + ", May 2020",
@@ -67,12 +64,12 @@ def test_megabyte_line_parses_in_bounded_time(name, embedder):
     from ingest.passages import case_passages
     from ingest.readers import Loaded
 
-    start = time.monotonic()
     try:
         cases, _ = cases_from(Loaded("trap.txt", TRAPS[name].encode(), "text"))
     except SourceError:
         cases = []
     for case in cases:
         assert len(case.title) <= 300
-        case_passages(case, "k", "trap.txt", "p", embedder.count_tokens)
-    assert time.monotonic() - start < 45
+        passages = case_passages(case, "k", "trap.txt", "p", embedder.count_tokens)
+        assert all(piece in TRAPS[name] for p in passages
+                   for piece in pieces(p.text, p.metadata["section"], p.metadata["part"], case.title))
