@@ -1,7 +1,7 @@
 """Benchmarks against the physical floor, on SYNTHETIC cases (bench/synth.py) and the real corpus.
 
     python -m bench            # full: ingest 1,000 cases fresh; latency at 1,000 and 10,000 cases
-    python -m bench --quick    # reduced: 50 cases, one size; under 5 minutes on 2 cores
+    python -m bench --quick    # reduced: 30 cases, one size; under 5 minutes on 2 cores
 
 Side by side, in one run: ingest throughput of Assistant.ingest against a bare
 SentenceTransformer.encode of the same index texts; search()/ask() latency against the floor (one
@@ -114,10 +114,10 @@ def _encoders(corpus: Path, quick: bool, work: Path, timeout: float) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="50 cases, one size, one round: under 5 minutes")
+    parser.add_argument("--quick", action="store_true", help="30 cases, one size, one round: about 5 minutes")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--sizes", type=int, nargs="+", help="case counts for latency (default 1000 10000)")
-    parser.add_argument("--quick-cases", type=int, default=50)
+    parser.add_argument("--quick-cases", type=int, default=30)
     parser.add_argument("--build-backend", help="encoder for the cached large indexes (default: fastest available)")
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--no-encoders", action="store_true", help="skip bench/encoders.compare")
