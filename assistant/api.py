@@ -80,7 +80,8 @@ class Assistant:
         return Stats(cases=len(cases), sources=sum(len(c.sources) for c in cases),
                      passages=len(self.catalog.passages), recommendations=sum(by_status.values()),
                      by_status=dict(by_status), forces=dict(forces.most_common()),
-                     model=self.embedder.info.name, location=str(self.location))
+                     model=self.embedder.info.name, location=str(self.location),
+                     encoder=self.embedder.backend)
 
     # -- search and answers -----------------------------------------------------------------
     def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid") -> list[Hit]:

@@ -21,8 +21,10 @@ def _json(obj) -> None:
 
 def _assistant(ctx: click.Context, **kw):
     from assistant.api import Assistant
+    from vectorstore import Embedder
 
-    return Assistant(data_dir=ctx.obj["data_dir"], chroma_url=ctx.obj["chroma_url"], **kw)
+    return Assistant(data_dir=ctx.obj["data_dir"], chroma_url=ctx.obj["chroma_url"],
+                     embedder=Embedder(backend=ctx.obj["encoder"]), **kw)
 
 
 class _Commands(click.Group):
@@ -65,10 +67,13 @@ def with_filters(f):
               help="Where the index lives (default: your user data directory). Env: IOPC_DATA_DIR.")
 @click.option("--chroma-url", envvar="IOPC_CHROMA_URL",
               help="Use a Chroma server instead, e.g. http://127.0.0.1:8000. Env: IOPC_CHROMA_URL.")
+@click.option("--encoder", envvar="IOPC_ENCODER", type=click.Choice(["torch", "onnx", "onnx-int8"]),
+              help="How the model runs: torch (default), onnx, or onnx-int8 (faster start and encode; "
+                   "exported once from the bundled model). Env: IOPC_ENCODER.")
 @click.pass_context
-def main(ctx: click.Context, data_dir, chroma_url):
+def main(ctx: click.Context, data_dir, chroma_url, encoder):
     """Ask questions of IOPC learning cases and get answers that cite their passages."""
-    ctx.obj = {"data_dir": data_dir, "chroma_url": chroma_url}
+    ctx.obj = {"data_dir": data_dir, "chroma_url": chroma_url, "encoder": encoder}
 
 
 @main.command()
@@ -159,7 +164,7 @@ def stats(ctx, as_json):
     click.echo(f"{s.cases} cases from {s.sources} sources, {s.passages} passages, {s.recommendations} recommendations")
     for status, n in sorted(s.by_status.items()):
         click.echo(f"  {status}: {n}")
-    click.echo(f"index: {s.location} (model {s.model})")
+    click.echo(f"index: {s.location} (model {s.model}, encoder {s.encoder})")
 
 
 @main.command()

@@ -149,3 +149,4 @@ class Stats:
     forces: dict[str, int]  # cases per force or body
     model: str
     location: str
+    encoder: str = "torch"  # how this process runs the model (the vectors are the same model's)
