@@ -7,7 +7,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install eval bench screenshots clean
+.PHONY: run test install eval latency bench bench-quick reliability reliability-quick screenshots clean
 
 $(BIN)/iopc: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,20 @@ eval: install  ## ingest the development corpus into .eval-index and score the d
 	$(BIN)/iopc --data-dir .eval-index eval ../shared/corpus/questions-dev.jsonl --baseline dense --baseline bm25 --baseline llamaindex
 	$(BIN)/iopc --data-dir .eval-index eval bench/questions-own.jsonl --baseline dense --baseline bm25 --baseline llamaindex
 
-bench: install  ## latency and memory over the development corpus
+bench: install  ## scale benchmark: synthetic 1,000 and 10,000 cases against the physical floor
+	$(BIN)/python -m bench
+
+bench-quick: install  ## the same, reduced (under 5 minutes)
+	$(BIN)/python -m bench --quick
+
+latency: install  ## latency and memory over the development corpus
 	$(BIN)/python bench/latency.py
+
+reliability: install  ## kill trials, 20 concurrent chat clients, fuzzed and hostile input: one table
+	$(BIN)/python -m bench.reliability
+
+reliability-quick: install  ## the same, bounded and seeded, as CI runs it
+	$(BIN)/python -m bench.reliability --quick
 
 screenshots: install
 	$(BIN)/python bench/screenshots.py
