@@ -422,7 +422,9 @@ def build(assistant: "Assistant", concurrency: int = CHAT_CONCURRENCY) -> "gr.Bl
         return ("\n".join(lines), gr.Dropdown(choices=forces), gr.Dropdown(choices=themes),
                 *cases_view(""), None)
 
-    with gr.Blocks(title="IOPC learning cases assistant") as demo:
+    # Uploads and exports (questions and answers) sit in Gradio's cache folder: swept hourly of
+    # anything older than a day, so they do not pile up on a long-running server.
+    with gr.Blocks(title="IOPC learning cases assistant", delete_cache=(3600, 86400)) as demo:
         gr.Markdown("## IOPC learning cases assistant\nAnswers quote the cases; every claim cites "
                     "its passage. Click a [n] marker to see its source.")
         asked_state = gr.State([])
