@@ -17,6 +17,7 @@ from assistant.types import Answer, CaseSummary, Filters, Hit, Stats
 from ingest.pipeline import IngestReport, Ingester
 from ingest.readers import DEFAULT_MAX_BYTES
 from vectorstore import ChromaStore, Embedder, StoreLocation
+from vectorstore.sentence_vectors import SentenceVectors
 
 
 class Assistant:
@@ -27,6 +28,7 @@ class Assistant:
         self.location = StoreLocation.resolve(data_dir, chroma_url)
         self.embedder = embedder or Embedder()
         self.store = ChromaStore(self.location, self.embedder.info)
+        self.sentence_vectors = SentenceVectors(self.store, self.embedder)
         self.writer = writer
         self.max_bytes = max_bytes
         self._catalog: Catalog | None = None
@@ -110,12 +112,12 @@ class Assistant:
         qvec = self.embedder.embed([query])[0]
         wide = q.kind == "list"
         hits = self.retriever.search(query, q.filters, k=80 if wide else 40, query_vector=qvec)
-        if not relevance(hits, q, self.catalog, self.embedder, qvec, self.store).relevant():
+        if not relevance(hits, q, self.catalog, self.embedder, qvec, self.store, self.sentence_vectors).relevant():
             return abstention(q.text, n_cases, q.filters)
         keep = self._choose(_group_by_case(hits), q, wide)
         chosen = [h for g in keep for h in g]
         spans = dict(zip((h.id for h in chosen),
-                         best_spans([h.text for h in chosen], query, qvec, self.embedder)))
+                         best_spans([h.text for h in chosen], query, qvec, self.sentence_vectors)))
         scope = _scope(len(keep), n_cases, q.filters, wide)
         text, cites = (list_text if wide else lookup_text)(keep, spans, scope)
         return self._finish(Answer(question=q.text, text=text, citations=cites, kind=q.kind,

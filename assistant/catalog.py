@@ -7,7 +7,7 @@ rebuild anything.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from functools import cached_property
 
 from assistant.types import CaseSummary, Filters
@@ -75,25 +75,36 @@ class Catalog:
         themes = [t.lower() for t in filters.themes]
         since, until = _bounds(filters.since, filters.until)
         out = []
+        for pid, f in self._facets.items():
+            if filters.case_ids and f.case_id not in filters.case_ids:
+                continue
+            if forces and forces.isdisjoint(f.forces):
+                continue
+            if themes and not any(t in theme for t in themes for theme in f.themes):
+                continue
+            if (filters.since or filters.until) and not any(since <= d <= until for d in f.dates):
+                continue
+            if filters.statuses and f.status not in filters.statuses:
+                continue
+            if filters.sections and f.section not in filters.sections:
+                continue
+            if filters.national is not None and (f.section == "summary" or f.national != filters.national):
+                continue
+            out.append(pid)
+        return out
+
+    @cached_property
+    def _facets(self) -> dict[str, "_Facets"]:
+        # Worked out once per catalog: filtering then costs a few comparisons per passage, not the
+        # case lookups and list building it took on every filtered question.
+        out = {}
         for pid, p in self.passages.items():
             md = p.metadata
             case = self.cases.get(str(md.get("case_id")))
-            if filters.case_ids and md.get("case_id") not in filters.case_ids:
-                continue
-            if forces and not forces & set(self.case_forces(case, md)):
-                continue
-            if themes and not any(t in theme.lower() for t in themes for theme in self.case_themes(case, md)):
-                continue
-            if (filters.since or filters.until) and not any(since <= d <= until for d in self.case_dates(case, md)):
-                continue
-            if filters.statuses and md.get("status") not in filters.statuses:
-                continue
-            if filters.sections and md.get("section") not in filters.sections:
-                continue
-            if filters.national is not None and (md.get("section") == "summary"
-                                                 or bool(md.get("national")) != filters.national):
-                continue
-            out.append(pid)
+            out[pid] = _Facets(case_id=str(md.get("case_id")), forces=frozenset(self.case_forces(case, md)),
+                               themes=tuple(t.lower() for t in self.case_themes(case, md)),
+                               dates=tuple(self.case_dates(case, md)), status=str(md.get("status") or ""),
+                               section=str(md.get("section") or ""), national=bool(md.get("national")))
         return out
 
     @staticmethod
@@ -132,6 +143,19 @@ class Catalog:
     def themes(self) -> list[str]:
         """Every theme tag, sorted."""
         return sorted({t for c in self.cases.values() for t in c.themes})
+
+
+@dataclass(frozen=True)
+class _Facets:
+    """What filters look at for one passage (its case's forces, themes and dates, twins merged)."""
+
+    case_id: str
+    forces: frozenset
+    themes: tuple
+    dates: tuple
+    status: str
+    section: str
+    national: bool
 
 
 def _consistent_snapshot(store: ChromaStore, attempts: int = 3):

@@ -16,11 +16,13 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in _WORD.findall(text.lower()) if len(w) > 2}
 
 
-def best_spans(texts: list[str], question: str, question_vector, embedder) -> list[tuple[int, int]]:
-    """For each text, the (start, end) of its sentence(s) that best answer the question."""
+def best_spans(texts: list[str], question: str, question_vector, sentence_vectors) -> list[tuple[int, int]]:
+    """For each text, the (start, end) of its sentence(s) that best answer the question.
+
+    `sentence_vectors` has `embed_cached(texts)`: a SentenceVectors (stored at ingest) or an Embedder."""
     spans = [sentence_spans(t) or [(0, len(t))] for t in texts]
     flat = [t[s:e] for t, sp in zip(texts, spans) for s, e in sp]
-    vectors = embedder.embed_cached(flat) if flat else []
+    vectors = sentence_vectors.embed_cached(flat) if flat else []
     q_stems = _stems(question)
     out, i = [], 0
     for text, sp in zip(texts, spans):

@@ -59,12 +59,15 @@ def unknown_words(q: Question, catalog: Catalog, store, embedder,
     return out
 
 
-def relevance(hits: list[Hit], q: Question, catalog: Catalog, embedder, question_vector, store) -> Relevance:
-    """The relevance signals of `hits` for `q` (zero when there are no hits)."""
-    texts = [s for h in hits[:TOP_PASSAGES] for s in sentences(h.text)]
+def relevance(hits: list[Hit], q: Question, catalog: Catalog, embedder, question_vector, store,
+              sentence_vectors=None) -> Relevance:
+    """The relevance signals of `hits` for `q` (zero when there are no hits).
+
+    `sentence_vectors` (a SentenceVectors) looks up the vectors stored at ingest; else they are embedded."""
+    texts = [s for h in hits[:TOP_PASSAGES] for s in (sentences(h.text) or [h.text])]
     if not texts:
         return Relevance(0.0)
-    best = float((embedder.embed_cached(texts) @ question_vector).max())
+    best = float(((sentence_vectors or embedder).embed_cached(texts) @ question_vector).max())
     keyword = catalog.keyword
     if len(keyword) < settings.MIN_PASSAGES_FOR_VOCABULARY:
         # In a small collection most ordinary words are unseen: an unseen term tells nothing there.

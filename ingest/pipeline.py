@@ -15,7 +15,9 @@ from ingest.grouping import CaseKeys
 from ingest.model import Case
 from ingest.passages import case_passages
 from ingest.readers import DEFAULT_MAX_BYTES, expand, load
+from ingest.sentences import sentences
 from vectorstore import ChromaStore, Embedder, SourceRecord, WriteLock
+from vectorstore.sentence_vectors import sentence_key
 from vectorstore.store import source_id
 
 
@@ -114,6 +116,7 @@ class Ingester:
             raise SourceError(src, "no text found to index")
         vectors = self.embedder.embed([p.index_text for p in passages])
         self._grow_vocabulary(passages)
+        self._store_sentences(passages)
         # New passages first, then the record that points at them, then the old passages:
         # a reader that trusts only passages matching the record never sees a half-written source.
         self.store.add_passages(passages, vectors)
@@ -130,6 +133,14 @@ class Ingester:
         (report.updated if previous else report.added).append(src)
         if detail:
             report.notes.append(Failure(src, detail))
+
+    def _store_sentences(self, passages) -> None:
+        # Every sentence an answer may weigh, embedded now rather than at each question; like the
+        # vocabulary they are kept when a source is removed (shared by content, and harmless).
+        texts = {sentence_key(s): s for p in passages for s in (sentences(p.text) or [p.text])}
+        new = self.store.missing_sentences(list(texts))
+        if new:
+            self.store.add_sentences(new, self.embedder.embed([texts[k] for k in new]))
 
     def _grow_vocabulary(self, passages) -> None:
         # The vocabulary only grows (a removed source's words stay): a word it wrongly keeps only

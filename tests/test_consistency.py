@@ -110,3 +110,31 @@ def test_remove_leaves_nothing_trusted_or_stored(seeded):
     assert seeded.remove(str(SEED)) == [str(SEED)]
     assert seeded.store.count() == 0 and seeded.store.sources() == []
     assert seeded.ask("Which forces changed special-scheme marker policy?").abstained
+
+
+def test_answers_look_up_sentence_vectors_stored_at_ingest(seeded):
+    from assistant import Assistant
+    from ingest.sentences import sentences
+    from vectorstore import Embedder
+    from vectorstore.sentence_vectors import sentence_key
+
+    passages = seeded.store.all_passages()
+    keys = [sentence_key(s) for p in passages for s in sentences(p.text)]
+    assert keys and set(seeded.store.sentence_vectors(keys)) == set(keys)
+
+    class Recording(Embedder):
+        """The real model, noting what it is asked to encode."""
+
+        encoded: list[str] = []
+
+        def embed(self, texts):
+            self.encoded.extend(texts)
+            return super().embed(texts)
+
+    recording = Recording()
+    recording.__dict__["model"] = seeded.embedder.model  # the already-loaded model, not a second copy
+    fresh = Assistant(data_dir=seeded.location.path, embedder=recording)
+    question = "Which forces changed special-scheme marker policy?"
+    answer = fresh.ask(question)
+    assert not answer.abstained and answer.citations
+    assert recording.encoded == [question]  # the question only: every sentence came from the store

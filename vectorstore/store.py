@@ -21,6 +21,7 @@ from vectorstore.record import Passage
 PASSAGES = "iopc_passages"
 SOURCES = "iopc_sources"
 VOCABULARY = "iopc_vocabulary"
+SENTENCES = "iopc_sentences"  # a vector per distinct passage sentence, by hash (see sentence_vectors.py)
 STATE = "iopc_state"  # one record, "generation": changes with every write, so readers know to reload
 APP_NAME = "iopc-assistant"
 # Chroma insists on a vector per record; source records are looked up by id, never by vector.
@@ -97,6 +98,7 @@ class ChromaStore:
         self._passages = None
         self._sources = None
         self._vocabulary = None
+        self._sentences = None
         self._state = None
         self._seen: str | None = None  # the generation this process last loaded or wrote
 
@@ -154,6 +156,8 @@ class ChromaStore:
         self._sources = self._client.get_or_create_collection(SOURCES, embedding_function=None)
         self._vocabulary = self._client.get_or_create_collection(
             VOCABULARY, metadata=wanted, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
+        self._sentences = self._client.get_or_create_collection(
+            SENTENCES, metadata=wanted, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
         self._state = self._client.get_or_create_collection(STATE, embedding_function=None)
         if self._seen is None:
             self._seen = self.generation()
@@ -162,7 +166,7 @@ class ChromaStore:
         """Release the connection (an embedded store's files and memory); reopened on next use."""
         if self._client is not None:
             self._client.close()
-        self._client = self._passages = self._sources = self._vocabulary = self._state = None
+        self._client = self._passages = self._sources = self._vocabulary = self._sentences = self._state = None
 
     # -- change tracking across processes ---------------------------------------------------
     def generation(self) -> str:
@@ -200,7 +204,7 @@ class ChromaStore:
         # client loads the index from disk. The old one is closed a little later, so that queries in
         # flight on other threads finish on it.
         old = self._client
-        self._client = self._passages = self._sources = self._vocabulary = self._state = None
+        self._client = self._passages = self._sources = self._vocabulary = self._sentences = self._state = None
         if old is not None:
             from chromadb.api.shared_system_client import SharedSystemClient
 
@@ -290,6 +294,34 @@ class ChromaStore:
         res = self.vocabulary_collection.query(query_embeddings=[list(map(float, embedding))], n_results=1,
                                                include=["distances"])
         return res["ids"][0][0], 1.0 - float(res["distances"][0][0])
+
+    # -- sentence vectors, by content hash ----------------------------------------------------
+    def sentence_vectors(self, keys: Sequence[str]) -> dict:
+        """Stored vectors of the sentences with these keys (the missing ones are left out)."""
+        if self._sentences is None:
+            self._open()
+        out = {}
+        for start in range(0, len(keys), _PAGE):
+            res = self._sentences.get(ids=list(keys[start:start + _PAGE]), include=["embeddings"])
+            out.update(zip(res["ids"], res["embeddings"]))
+        return out
+
+    def missing_sentences(self, keys: Sequence[str]) -> list[str]:
+        """The keys with no stored sentence vector."""
+        if self._sentences is None:
+            self._open()
+        known: set[str] = set()
+        for start in range(0, len(keys), _PAGE):
+            known.update(self._sentences.get(ids=list(keys[start:start + _PAGE]), include=[])["ids"])
+        return [k for k in keys if k not in known]
+
+    def add_sentences(self, keys: Sequence[str], embeddings) -> None:
+        """Store sentence vectors under their keys."""
+        if self._sentences is None:
+            self._open()
+        for start in range(0, len(keys), _PAGE):
+            self._sentences.upsert(ids=list(keys[start:start + _PAGE]),
+                                   embeddings=[list(map(float, e)) for e in embeddings[start:start + _PAGE]])
 
     # -- sources ----------------------------------------------------------------------------
     def put_source(self, record: SourceRecord) -> None:
