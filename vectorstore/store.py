@@ -252,10 +252,10 @@ class ChromaStore:
 
     def query(self, embedding, n: int, ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Nearest passages as (id, cosine similarity), best first; restricted to `ids` when given."""
-        total = self.passages_collection.count()
-        if total == 0 or (ids is not None and not ids):
+        if ids is not None and not ids:
             return []
-        n = min(n, total if ids is None else len(ids))
+        # No count() first (a round trip per question): Chroma returns fewer when it has fewer.
+        n = min(n, len(ids)) if ids is not None else n
         res = self.passages_collection.query(
             query_embeddings=[list(map(float, embedding))], n_results=n,
             ids=list(ids) if ids is not None else None, include=["distances"])
