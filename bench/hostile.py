@@ -381,8 +381,11 @@ def run(quick: bool = True, seed: int = 0):
         for h in inputs(quick):
             row.trials += 1
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            # The same index, opened with the input's own size limit when it has one (as the tests do).
+            opened = Assistant(data_dir=tmp / "index", embedder=a.embedder, max_bytes=h.max_bytes) \
+                if h.max_bytes else a
             try:
-                o = check(a, h, tmp / f"in-{row.trials}", url, ingest_uploads, answer_markdown)
+                o = check(opened, h, tmp / f"in-{row.trials}", url, ingest_uploads, answer_markdown)
             except Exception as e:  # a crash of the check itself is a failure of the input, not of the run
                 row.fail(f"{h.name}: {type(e).__name__}: {e}")
                 continue

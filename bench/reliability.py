@@ -40,7 +40,7 @@ def collect(families: list[str], quick: bool, seed: int) -> list[Row]:
 
 def table(rows: list[Row]) -> str:
     """The rows as a markdown table."""
-    lines = ["| trials | run | failed | figures |", "|---|---|---|---|"]
+    lines = ["| trials of | run | failed | figures |", "|---|---|---|---|"]
     for r in rows:
         figures = ", ".join(f"{k} {v}" for k, v in r.figures.items())
         lines.append(f"| {r.name} | {r.trials} | {r.failures} | {figures} |")
