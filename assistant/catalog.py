@@ -75,7 +75,11 @@ class Catalog:
         themes = [t.lower() for t in filters.themes]
         since, until = _bounds(filters.since, filters.until)
         out = []
-        for pid, f in self._facets.items():
+        facets = self._facets
+        if forces:  # only the passages of those forces' cases: a few hundred, not the whole collection
+            facets = {pid: facets[pid] for pid in dict.fromkeys(
+                pid for name in forces for pid in self._by_force.get(name, ()))}
+        for pid, f in facets.items():
             if filters.case_ids and f.case_id not in filters.case_ids:
                 continue
             if forces and forces.isdisjoint(f.forces):
@@ -91,6 +95,14 @@ class Catalog:
             if filters.national is not None and (f.section == "summary" or f.national != filters.national):
                 continue
             out.append(pid)
+        return out
+
+    @cached_property
+    def _by_force(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for pid, f in self._facets.items():
+            for name in f.forces:
+                out.setdefault(name, []).append(pid)
         return out
 
     @cached_property
