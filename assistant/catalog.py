@@ -14,7 +14,7 @@ from assistant.types import CaseSummary, Filters
 from ingest.bodies import canonical_name
 from ingest.passages import index_text
 from ingest.pipeline import cases_of
-from vectorstore import ChromaStore, KeywordIndex, Passage
+from vectorstore import ChromaStore, KeywordIndex
 
 
 class Catalog:
@@ -81,8 +81,6 @@ class Catalog:
                 pid for name in forces for pid in self._by_force.get(name, ()))}
         for pid, f in facets.items():
             if filters.case_ids and f.case_id not in filters.case_ids:
-                continue
-            if forces and forces.isdisjoint(f.forces):
                 continue
             if themes and not any(t in theme for t in themes for theme in f.themes):
                 continue
@@ -178,7 +176,7 @@ def _consistent_snapshot(store: ChromaStore, attempts: int = 3):
     source, a removal), so a mismatch is read again; a source still not whole is left out, so no
     case is ever half-present.
     """
-    for attempt in range(attempts):
+    for _ in range(attempts):
         records = store.sources()
         current = {r.source: r.content_hash for r in records}
         passages = {p.id: p for p in store.all_passages()

@@ -307,7 +307,6 @@ MUTATION_KINDS = st.sampled_from(["text", "html", "json"])
 
 def run(quick: bool = True, seed: int = 0) -> list:
     """The parser's properties as reliability rows (every example run, every failure counted)."""
-    from bench.report import Row
     from vectorstore import Embedder
 
     count_tokens = Embedder().count_tokens

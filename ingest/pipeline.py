@@ -65,9 +65,9 @@ class Ingester:
         self.max_bytes = max_bytes
         self.on_wait = on_wait  # told when another writer holds the data directory (default: stderr)
 
-    def _known_keys(self) -> CaseKeys:
+    def _known_keys(self, records: list[SourceRecord]) -> CaseKeys:
         keys = CaseKeys()
-        for record in self.store.sources():
+        for record in records:
             for case, key in zip(cases_of(record), record.case_key.split("|")):
                 keys.remember(case, key)
         return keys
@@ -84,8 +84,9 @@ class Ingester:
         names = names or {}
         with WriteLock(self.store.location, self.on_wait):
             self.store.sync()  # another process may have written since we opened the store
-            self.sweep()
-            keys = self._known_keys()
+            records = self.store.sources()
+            self.sweep(records)
+            keys = self._known_keys(records)
             for path in _progress(paths, progress):
                 src = names.get(path, path)
                 try:
@@ -153,8 +154,8 @@ class Ingester:
         """Remove a source (as given) or every source of a case id; returns the sources removed."""
         with WriteLock(self.store.location, self.on_wait):
             self.store.sync()
-            self.sweep()  # what a killed remove left, even when this one finds nothing to remove
             records = self.store.sources()
+            self.sweep(records)  # what a killed remove left, even when this one finds nothing to remove
             hits = [r for r in records if r.source == target] or \
                 [r for r in records if target in r.case_key.split("|")]
             for r in hits:
@@ -166,12 +167,13 @@ class Ingester:
                 self.store.mark_changed()
         return [r.source for r in hits]
 
-    def sweep(self) -> int:
+    def sweep(self, records: list[SourceRecord] | None = None) -> int:
         """Delete passages no source record vouches for (left by a crashed write); returns how many.
 
-        Cheap when there are none: the stored count is compared with the records' first.
+        Cheap when there are none: the stored count is compared with the records' first. `records`
+        are the store's source records, when the caller has just read them.
         """
-        records = {r.source: r for r in self.store.sources()}
+        records = {r.source: r for r in (self.store.sources() if records is None else records)}
         if self.store.count() == sum(r.n_passages for r in records.values()):
             return 0
         stale = [i for i, source, digest in self.store.passage_owners()

@@ -106,13 +106,18 @@ class Embedder:
                                  convert_to_numpy=True, show_progress_bar=False)
 
     def embed_cached(self, texts: Sequence[str]) -> "np.ndarray":
-        """Like embed, remembering recent texts: answers embed the same passage sentences again and again."""
-        import numpy as np
+        """Like embed, remembering recent texts (the same question words come back again and again)."""
+        return cached_rows(self.__dict__.setdefault("_cache", {}), texts, self.embed, self.info.dimension)
 
-        cache = self.__dict__.setdefault("_cache", {})
-        missing = list(dict.fromkeys(t for t in texts if t not in cache))
-        if missing:
-            if len(cache) + len(missing) > CACHE_SIZE:
-                cache.clear()
-            cache.update(zip(missing, self.embed(missing)))
-        return np.stack([cache[t] for t in texts]) if texts else np.zeros((0, self.info.dimension))
+
+def cached_rows(cache: dict, texts: Sequence[str], compute, dimension: int) -> "np.ndarray":
+    """Vectors for `texts`, one row each, from `cache`; the missing ones are made by `compute(list)`
+    in one call and remembered (the cache is emptied when it would outgrow CACHE_SIZE)."""
+    import numpy as np
+
+    missing = list(dict.fromkeys(t for t in texts if t not in cache))
+    if missing:
+        if len(cache) + len(missing) > CACHE_SIZE:
+            cache.clear()
+        cache.update(zip(missing, compute(missing)))
+    return np.stack([cache[t] for t in texts]) if texts else np.zeros((0, dimension), dtype=np.float32)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Sequence
 
+from vectorstore.embedder import cached_rows
+
 if TYPE_CHECKING:
     import numpy as np
 
     from vectorstore.embedder import Embedder
     from vectorstore.store import ChromaStore
-
-CACHE_SIZE = 50_000  # sentence vectors kept in memory (384 floats each: about 75 MB at most)
 
 
 def sentence_key(text: str) -> str:
@@ -34,21 +34,12 @@ class SentenceVectors:
 
     def embed_cached(self, texts: Sequence[str]) -> "np.ndarray":
         """Unit vectors for `texts`, one row each (the same vectors `Embedder.embed` gives)."""
-        import numpy as np
+        return cached_rows(self._cache, texts, self._stored_or_embedded, self.embedder.info.dimension)
 
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            if len(self._cache) + len(missing) > CACHE_SIZE:
-                self._cache.clear()
-            stored = self.store.sentence_vectors([sentence_key(t) for t in missing])
-            for t in missing:
-                vector = stored.get(sentence_key(t))
-                if vector is not None:
-                    self._cache[t] = vector
-            # Sentences of an index built before vectors were stored, or cut differently: embed them.
-            rest = [t for t in missing if t not in self._cache]
-            if rest:
-                self._cache.update(zip(rest, self.embedder.embed(rest)))
-        if not texts:
-            return np.zeros((0, self.embedder.info.dimension), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
+    def _stored_or_embedded(self, texts: list[str]) -> list:
+        keys = [sentence_key(t) for t in texts]
+        stored = self.store.sentence_vectors(keys)
+        # Sentences of an index built before vectors were stored, or cut differently: embed them.
+        rest = [t for t, k in zip(texts, keys) if k not in stored]
+        made = dict(zip(rest, self.embedder.embed(rest))) if rest else {}
+        return [stored[k] if k in stored else made[t] for t, k in zip(texts, keys)]

@@ -166,6 +166,9 @@ class ChromaStore:
         """Release the connection (an embedded store's files and memory); reopened on next use."""
         if self._client is not None:
             self._client.close()
+        self._forget_collections()
+
+    def _forget_collections(self) -> None:
         self._client = self._passages = self._sources = self._vocabulary = self._sentences = self._state = None
 
     # -- change tracking across processes ---------------------------------------------------
@@ -204,7 +207,7 @@ class ChromaStore:
         # client loads the index from disk. The old one is closed a little later, so that queries in
         # flight on other threads finish on it.
         old = self._client
-        self._client = self._passages = self._sources = self._vocabulary = self._sentences = self._state = None
+        self._forget_collections()
         if old is not None:
             from chromadb.api.shared_system_client import SharedSystemClient
 
@@ -274,18 +277,11 @@ class ChromaStore:
 
     def missing_words(self, words: Sequence[str]) -> list[str]:
         """The words not yet in the vocabulary."""
-        words = list(dict.fromkeys(words))
-        known: set[str] = set()
-        for start in range(0, len(words), _PAGE):
-            known.update(self.vocabulary_collection.get(ids=words[start:start + _PAGE], include=[])["ids"])
-        return [w for w in words if w not in known]
+        return _missing_ids(self.vocabulary_collection, list(dict.fromkeys(words)))
 
     def add_words(self, words: Sequence[str], embeddings) -> None:
         """Add words with their vectors to the vocabulary."""
-        for start in range(0, len(words), _PAGE):
-            self.vocabulary_collection.upsert(
-                ids=list(words[start:start + _PAGE]),
-                embeddings=[list(map(float, e)) for e in embeddings[start:start + _PAGE]])
+        _upsert_vectors(self.vocabulary_collection, words, embeddings)
 
     def nearest_word(self, embedding) -> tuple[str, float] | None:
         """The vocabulary word closest to `embedding`, with its cosine similarity; None if empty."""
@@ -296,32 +292,27 @@ class ChromaStore:
         return res["ids"][0][0], 1.0 - float(res["distances"][0][0])
 
     # -- sentence vectors, by content hash ----------------------------------------------------
-    def sentence_vectors(self, keys: Sequence[str]) -> dict:
-        """Stored vectors of the sentences with these keys (the missing ones are left out)."""
+    @property
+    def sentences_collection(self):
         if self._sentences is None:
             self._open()
+        return self._sentences
+
+    def sentence_vectors(self, keys: Sequence[str]) -> dict:
+        """Stored vectors of the sentences with these keys (the missing ones are left out)."""
         out = {}
         for start in range(0, len(keys), _PAGE):
-            res = self._sentences.get(ids=list(keys[start:start + _PAGE]), include=["embeddings"])
+            res = self.sentences_collection.get(ids=list(keys[start:start + _PAGE]), include=["embeddings"])
             out.update(zip(res["ids"], res["embeddings"]))
         return out
 
     def missing_sentences(self, keys: Sequence[str]) -> list[str]:
         """The keys with no stored sentence vector."""
-        if self._sentences is None:
-            self._open()
-        known: set[str] = set()
-        for start in range(0, len(keys), _PAGE):
-            known.update(self._sentences.get(ids=list(keys[start:start + _PAGE]), include=[])["ids"])
-        return [k for k in keys if k not in known]
+        return _missing_ids(self.sentences_collection, list(keys))
 
     def add_sentences(self, keys: Sequence[str], embeddings) -> None:
         """Store sentence vectors under their keys."""
-        if self._sentences is None:
-            self._open()
-        for start in range(0, len(keys), _PAGE):
-            self._sentences.upsert(ids=list(keys[start:start + _PAGE]),
-                                   embeddings=[list(map(float, e)) for e in embeddings[start:start + _PAGE]])
+        _upsert_vectors(self.sentences_collection, keys, embeddings)
 
     # -- sources ----------------------------------------------------------------------------
     def put_source(self, record: SourceRecord) -> None:
@@ -363,6 +354,21 @@ class ChromaStore:
                 return
             offset += len(ids)
 
+
+
+def _missing_ids(collection, ids: list[str]) -> list[str]:
+    """The ids `collection` does not hold, in the order given."""
+    known: set[str] = set()
+    for start in range(0, len(ids), _PAGE):
+        known.update(collection.get(ids=ids[start:start + _PAGE], include=[])["ids"])
+    return [i for i in ids if i not in known]
+
+
+def _upsert_vectors(collection, ids: Sequence[str], embeddings) -> None:
+    """Store vectors (no documents) under their ids, a page at a time."""
+    for start in range(0, len(ids), _PAGE):
+        collection.upsert(ids=list(ids[start:start + _PAGE]),
+                          embeddings=[list(map(float, e)) for e in embeddings[start:start + _PAGE]])
 
 
 def _stop_quietly(system) -> None:
