@@ -307,9 +307,9 @@ def report_lines(report: "IngestReport") -> list[str]:
 class Serialised:
     """The Assistant's chat, one call at a time across the server's worker threads.
 
-    Why: an ingest in this process (an upload) switches the shared tokenizer's truncation off and on
-    while another thread encodes, which makes that encode fail or run untruncated (measured), and the
-    catalog reload after a change is not made for two threads. Torch and Chroma would cope.
+    Why: the catalog reload after a change, and the store's reconnect after another process wrote,
+    are not made for two threads at once; torch and Chroma would cope. (Counting tokens during an
+    upload used to disturb a concurrent encode; the embedder now counts with a tokenizer of its own.)
     """
 
     def __init__(self, assistant: "Assistant", lock: threading.Lock):

@@ -80,9 +80,38 @@ def test_onnx_vectors_match_torch_on_the_seed_passages(embedder, onnx_embedders)
 def test_count_tokens_is_the_same_as_torch(embedder, onnx_embedders):
     long_text = SEED.read_text(encoding="utf-8")
     texts = ["", "special scheme marker", "Café naïve — “quoted” 2018/104370 PAVA", long_text]
-    assert embedder.count_tokens(long_text) > 256  # beyond the window: counted, not truncated
-    for e in onnx_embedders.values():
-        assert [e.count_tokens(t) for t in texts] == [embedder.count_tokens(t) for t in texts]
+    # what the sentence-transformers model's own tokenizer counts, without special tokens or truncation
+    model_tokenizer = embedder.model.tokenizer
+    expected = [len(model_tokenizer(t, add_special_tokens=False, truncation=False, verbose=False)["input_ids"])
+                for t in texts]
+    assert expected[-1] > 256  # beyond the window: counted, not truncated
+    for e in [embedder, *onnx_embedders.values()]:
+        assert [e.count_tokens(t) for t in texts] == expected
+
+
+def test_counting_tokens_does_not_disturb_an_encode_on_another_thread(embedder):
+    import threading
+
+    long_text = SEED.read_text(encoding="utf-8")  # over the window: the encoder must truncate it
+    reference = embedder.embed([long_text])[0]
+    stop, errors = threading.Event(), []
+
+    def count():
+        while not stop.is_set():
+            embedder.count_tokens(long_text)
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    try:
+        for _ in range(20):
+            try:
+                assert float(embedder.embed([long_text])[0] @ reference) > 0.9999
+            except Exception as e:  # a tensor-size error is what the shared tokenizer used to give
+                errors.append(repr(e))
+    finally:
+        stop.set()
+        counter.join()
+    assert errors == []
 
 
 def test_embed_cached_and_empty_input(onnx_embedders):

@@ -7,6 +7,7 @@ by the `backend` argument or IOPC_ENCODER.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Sequence
@@ -93,10 +94,20 @@ class Embedder:
         return self.model.tokenizer
 
     def count_tokens(self, text: str) -> int:
-        """Word pieces in `text`, without the [CLS]/[SEP] markers."""
-        if self.backend != "torch":
-            return self.model.count_tokens(text)
-        return len(self.tokenizer(text, add_special_tokens=False, truncation=False, verbose=False)["input_ids"])
+        """Word pieces in `text`, without the [CLS]/[SEP] markers and without truncation."""
+        return len(self._counter.encode(text, add_special_tokens=False).ids)
+
+    @cached_property
+    def _counter(self):
+        # A tokenizer of its own, never truncating. Counting with the encoder's tokenizer meant
+        # switching its truncation off and on, which broke an encode running meanwhile on another
+        # thread (an upload ingesting while the app answers). It also spares torch's import here.
+        from tokenizers import Tokenizer
+
+        tok = Tokenizer.from_file(str(Path(self.model_path or default_model_path()) / "tokenizer.json"))
+        tok.no_padding()
+        tok.no_truncation()
+        return tok
 
     def embed(self, texts: Sequence[str]) -> "np.ndarray":
         """Unit-length float32 vectors, one row per text."""

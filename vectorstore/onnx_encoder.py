@@ -175,15 +175,6 @@ class OnnxEncoder:
         return tok
 
     @cached_property
-    def _counter(self):
-        from tokenizers import Tokenizer
-
-        tok = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
-        tok.no_padding()
-        tok.no_truncation()
-        return tok
-
-    @cached_property
     def session(self):
         """A CPU inference session over the exported file (exported on first use)."""
         import onnxruntime as ort
@@ -196,10 +187,6 @@ class OnnxEncoder:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         path = ensure_exported(self.model_path, self.quantized)
         return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-    def count_tokens(self, text: str) -> int:
-        """Word pieces in `text`, without [CLS]/[SEP] and without truncation."""
-        return len(self._counter.encode(text, add_special_tokens=False).ids)
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> "np.ndarray":
         """One float32 row per text: mean of the token states over the attention mask, unit length."""
