@@ -498,6 +498,19 @@ def build(assistant: "Assistant", concurrency: int = CHAT_CONCURRENCY) -> "gr.Bl
     return demo
 
 
+def serve(assistant: "Assistant", host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
+          concurrency: int = CHAT_CONCURRENCY) -> None:
+    """Launch the app with the options SECURITY.md describes (used by `iopc serve` and `python app.py`)."""
+    # Gradio serves only its own assets and the files the app made or received (uploads, exports);
+    # blocking the index directory as well keeps it unservable even if it sits under a served folder.
+    # The monitoring page would show event timings to any visitor, and print a dashboard link; run
+    # history would keep questions and answers in the browser and offer to copy them to a HF bucket.
+    build(assistant, concurrency=concurrency).launch(
+        server_name=host, server_port=port, max_file_size=assistant.max_bytes, auth=auth,
+        blocked_paths=[str(assistant.location.path)] if assistant.location.path else None,
+        enable_monitoring=False, run_history=False)
+
+
 def main() -> None:
     """`python app.py`: serve on 127.0.0.1:7860 over the default index (sample case if empty)."""
     from assistant.api import Assistant
@@ -505,10 +518,7 @@ def main() -> None:
     assistant = Assistant()
     if not assistant.catalog.passages:
         assistant.ingest([str(SAMPLE_CASE)])
-    # The same launch options as `iopc serve` (see SECURITY.md).
-    build(assistant).launch(server_name="127.0.0.1", server_port=7860, max_file_size=assistant.max_bytes,
-                            blocked_paths=[str(assistant.location.path)] if assistant.location.path else None,
-                            enable_monitoring=False, run_history=False)
+    serve(assistant)
 
 
 if __name__ == "__main__":

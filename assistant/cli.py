@@ -193,15 +193,7 @@ def serve(ctx, host, port, auth, sample, max_size, concurrency):
     a = _assistant(ctx, **({"max_bytes": int(max_size * 1e6)} if max_size else {}))
     if sample and not a.catalog.passages:
         a.ingest([str(app.SAMPLE_CASE)])
-    # Gradio serves only its own assets and the files the app made or received (uploads, exports);
-    # blocking the index directory as well keeps it unservable even if it sits under a served folder.
-    # The monitoring page would show event timings to any visitor, and print a dashboard link; run
-    # history would keep questions and answers in the browser and offer to copy them to a HF bucket.
-    app.build(a, concurrency=concurrency or app.CHAT_CONCURRENCY).launch(
-        server_name=host, server_port=port, max_file_size=a.max_bytes,
-        auth=tuple(auth.split(":", 1)) if auth else None,
-        blocked_paths=[str(a.location.path)] if a.location.path else None,
-        enable_monitoring=False, run_history=False)
+    app.serve(a, host, port, tuple(auth.split(":", 1)) if auth else None, concurrency or app.CHAT_CONCURRENCY)
 
 
 @main.command(name="eval")
