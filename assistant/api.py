@@ -138,9 +138,10 @@ class Assistant:
     def _enumerate(self, q: Question, n_cases: int) -> Answer:
         """Every recommendation (or case, when it has none) that passes the filters, as a table."""
         by_case: dict[str, list[Hit]] = {}
-        for pid in self.catalog.allowed(q.filters) or []:
-            if self.catalog.passages[pid].metadata.get("part") == 0:
-                h = self.retriever.hit(pid)
+        catalog, retriever = self.catalog, self.retriever  # once, not per passage: thousands pass broad filters
+        for pid in catalog.allowed(q.filters) or []:
+            if catalog.passages[pid].metadata.get("part") == 0:
+                h = retriever.hit(pid)
                 by_case.setdefault(h.case_id, []).append(h)
         rows: list[tuple[Hit, Hit | None]] = []
         for hits in by_case.values():

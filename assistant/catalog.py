@@ -6,6 +6,7 @@ rebuild anything.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import cached_property
@@ -77,14 +78,26 @@ class Catalog:
         out = []
         facets = self._facets
         if forces:  # only the passages of those forces' cases: a few hundred, not the whole collection
-            facets = {pid: facets[pid] for pid in dict.fromkeys(
-                pid for name in forces for pid in self._by_force.get(name, ()))}
-        for pid, f in facets.items():
+            candidates = dict.fromkeys(pid for name in forces for pid in self._by_force.get(name, ()))
+        else:  # only the passages of the fewest cases, years or themes asked for, not the whole collection
+            narrowed = []
+            if filters.case_ids:
+                narrowed.append(_union(self._by_case_id, filters.case_ids))
+            if filters.since or filters.until:
+                # As strings, since <= d <= until implies since[:4] <= d[:4] <= until[:4]: a superset.
+                narrowed.append(_union(self._by_year, [y for y in self._by_year if since[:4] <= y <= until[:4]]))
+            if themes:
+                tags = [tag for tag in self._by_theme if any(t in tag for t in themes)]
+                narrowed.append(_union(self._by_theme, tags))
+            ids = self._ids
+            candidates = [ids[n] for n in min(narrowed, key=len)] if narrowed else facets
+        for pid in candidates:
+            f = facets[pid]
             if filters.case_ids and f.case_id not in filters.case_ids:
                 continue
             if themes and not any(t in theme for t in themes for theme in f.themes):
                 continue
-            if (filters.since or filters.until) and not any(since <= d <= until for d in f.dates):
+            if (filters.since or filters.until) and not _any_between(f.dates, since, until):
                 continue
             if filters.statuses and f.status not in filters.statuses:
                 continue
@@ -104,6 +117,31 @@ class Catalog:
         return out
 
     @cached_property
+    def _ids(self) -> list[str]:
+        return list(self._facets)
+
+    @cached_property
+    def _by_year(self) -> dict[str, list[int]]:
+        return self._positions_by(lambda f: {d[:4] for d in f.dates})
+
+    @cached_property
+    def _by_theme(self) -> dict[str, list[int]]:
+        return self._positions_by(lambda f: set(f.themes))
+
+    @cached_property
+    def _by_case_id(self) -> dict[str, list[int]]:
+        return self._positions_by(lambda f: (f.case_id,))
+
+    def _positions_by(self, keys) -> dict[str, list[int]]:
+        # Positions, not ids: a union of several keys is then sorted back into collection order cheaply,
+        # and collection order is what a full scan gives (tables break ties by it).
+        out: dict[str, list[int]] = {}
+        for n, f in enumerate(self._facets.values()):
+            for key in keys(f):
+                out.setdefault(key, []).append(n)
+        return out
+
+    @cached_property
     def _facets(self) -> dict[str, "_Facets"]:
         # Worked out once per catalog: filtering then costs a few comparisons per passage, not the
         # case lookups and list building it took on every filtered question.
@@ -113,8 +151,9 @@ class Catalog:
             case = self.cases.get(str(md.get("case_id")))
             out[pid] = _Facets(case_id=str(md.get("case_id")), forces=frozenset(self.case_forces(case, md)),
                                themes=tuple(t.lower() for t in self.case_themes(case, md)),
-                               dates=tuple(self.case_dates(case, md)), status=str(md.get("status") or ""),
-                               section=str(md.get("section") or ""), national=bool(md.get("national")))
+                               dates=tuple(sorted(set(self.case_dates(case, md)))),
+                               status=str(md.get("status") or ""), section=str(md.get("section") or ""),
+                               national=bool(md.get("national")))
         return out
 
     @staticmethod
@@ -162,7 +201,7 @@ class _Facets:
     case_id: str
     forces: frozenset
     themes: tuple
-    dates: tuple
+    dates: tuple  # sorted, distinct
     status: str
     section: str
     national: bool
@@ -205,6 +244,18 @@ def _merge_recommendations(mine: list[dict], theirs: list[dict]) -> list[dict]:
         if row["number"] not in by_number or weight(row) > weight(by_number[row["number"]]):
             by_number[row["number"]] = row
     return [by_number[n] for n in sorted(by_number)]
+
+
+def _union(index: dict[str, list[int]], keys: list[str]) -> list[int]:
+    """Positions under any of `keys` in `index`, in collection order."""
+    lists = [index[k] for k in dict.fromkeys(keys) if k in index]
+    return lists[0] if len(lists) == 1 else sorted(set().union(*lists))
+
+
+def _any_between(dates: tuple, lo: str, hi: str) -> bool:
+    """Whether some date of the sorted `dates` is within [lo, hi]."""
+    i = bisect_left(dates, lo)
+    return i < len(dates) and dates[i] <= hi
 
 
 def _bounds(since: str | None, until: str | None) -> tuple[str, str]:
