@@ -50,9 +50,28 @@ class IngestReport:
         return bool(self.added or self.updated)
 
 
+@dataclass
+class _Parsed:
+    """A source read and cut into passages, waiting for its group to be embedded."""
+
+    src: str
+    content_hash: str
+    previous: SourceRecord | None
+    cases: list[Case]
+    case_keys: list[str]
+    passages: list
+    detail: str
+
+
 def cases_of(record: SourceRecord) -> list[Case]:
     """The parsed cases stored with a source record."""
     return [Case.from_dict(d) for d in json.loads(record.case_json)]
+
+
+# A group of sources is embedded together (see Ingester._embed); it is written when it holds this many
+# passages or files. Small enough that a running `iopc serve` sees new cases every few seconds.
+GROUP_PASSAGES = 256
+GROUP_FILES = 64
 
 
 class Ingester:
@@ -87,24 +106,26 @@ class Ingester:
             records = self.store.sources()
             self.sweep(records)
             keys = self._known_keys(records)
+            group: list[_Parsed] = []
             for path in _progress(paths, progress):
                 src = names.get(path, path)
-                try:
-                    self._ingest_one(path, src, keys, report)
-                except SourceError as e:
-                    report.failed.append(Failure(src, _one_line(e.reason)))
-                except Exception as e:  # a bug on one odd file must not lose the rest of the batch
-                    report.failed.append(Failure(src, _one_line(f"unexpected error: {type(e).__name__}: {e}")))
+                if any(g.src == src for g in group):  # the same source twice: the second sees the first
+                    group = self._write(group, report)
+                parsed = self._attempt(src, report, lambda: self._parse(path, src, keys, report))
+                group += [parsed] if parsed else []
+                if len(group) >= GROUP_FILES or sum(len(g.passages) for g in group) >= GROUP_PASSAGES:
+                    group = self._write(group, report)
+            self._write(group, report)
         return report
 
-    def _ingest_one(self, path: str, src: str, keys: CaseKeys, report: IngestReport) -> None:
+    def _parse(self, path: str, src: str, keys: CaseKeys, report: IngestReport) -> "_Parsed | None":
         loaded = load(path, self.max_bytes, name=src)
         loaded.source = src
         content_hash = hashlib.sha256(loaded.content).hexdigest()
         previous = self.store.get_source(src)
         if previous and previous.content_hash == content_hash:
             report.unchanged.append(src)
-            return
+            return None
         cases, detail = cases_from(loaded)
         case_keys = [keys.key_for(c, f"{src}#{i}") for i, c in enumerate(cases)]
         prefix = f"{source_id(src)}-{content_hash[:10]}"
@@ -115,25 +136,66 @@ class Ingester:
             p.metadata["source_hash"] = content_hash
         if not passages:
             raise SourceError(src, "no text found to index")
+        return _Parsed(src, content_hash, previous, cases, case_keys, passages, detail)
+
+    def _write(self, group: "list[_Parsed]", report: IngestReport) -> "list[_Parsed]":
+        """Embed a group of parsed sources together, then store them one by one; returns an empty group."""
+        if not group:
+            return []
+        try:
+            vectors = self._embed(group)
+        except Exception as e:
+            if len(group) == 1:
+                report.failed.append(Failure(group[0].src, _reason(e)))
+            else:  # one source broke the shared encode: alone, each failure names its own source
+                for parsed in group:
+                    self._write([parsed], report)
+            return []
+        for parsed, v in zip(group, vectors):
+            self._attempt(parsed.src, report, lambda: self._store(parsed, v, report))
+        return []
+
+    def _embed(self, group: "list[_Parsed]") -> list:
+        # Why a group's texts in one call: the encoder sorts them by length into full batches. Source by
+        # source, a case's dozen sentences of 5 to 80 word pieces padded to the longest of them, and
+        # encoding the corpus's sentences took about twice as long (bench/ingest_batching.py).
+        passages = [p for g in group for p in g.passages]
         vectors = self.embedder.embed([p.index_text for p in passages])
         self._grow_vocabulary(passages)
         self._store_sentences(passages)
+        out, start = [], 0
+        for g in group:
+            out.append(vectors[start:start + len(g.passages)])
+            start += len(g.passages)
+        return out
+
+    def _store(self, parsed: "_Parsed", vectors, report: IngestReport) -> None:
         # New passages first, then the record that points at them, then the old passages:
         # a reader that trusts only passages matching the record never sees a half-written source.
+        src, passages = parsed.src, parsed.passages
         self.store.add_passages(passages, vectors)
         self.store.put_source(SourceRecord(
-            source=src, content_hash=content_hash, case_key="|".join(case_keys),
-            case_json=json.dumps([c.to_dict() for c in cases], ensure_ascii=False),
+            source=src, content_hash=parsed.content_hash, case_key="|".join(parsed.case_keys),
+            case_json=json.dumps([c.to_dict() for c in parsed.cases], ensure_ascii=False),
             n_passages=len(passages), ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            detail=detail))
+            detail=parsed.detail))
         new_ids = {p.id for p in passages}
         self.store.delete_passages(i for i in self.store.passage_ids({"source": src}) if i not in new_ids)
         # After each source, not once per batch: a reader (a running `iopc serve`) then sees every
         # finished source, even if this batch is later killed.
         self.store.mark_changed()
-        (report.updated if previous else report.added).append(src)
-        if detail:
-            report.notes.append(Failure(src, detail))
+        (report.updated if parsed.previous else report.added).append(src)
+        if parsed.detail:
+            report.notes.append(Failure(src, parsed.detail))
+
+    @staticmethod
+    def _attempt(src: str, report: IngestReport, step):
+        """step(), or None with the failure recorded against `src`: one odd file never stops the batch."""
+        try:
+            return step()
+        except Exception as e:
+            report.failed.append(Failure(src, _reason(e)))
+            return None
 
     def _store_sentences(self, passages) -> None:
         # Every sentence an answer may weigh, embedded now rather than at each question; like the
@@ -180,6 +242,11 @@ class Ingester:
                  if source not in records or records[source].content_hash != digest]
         self.store.delete_passages(stale)
         return len(stale)
+
+
+def _reason(e: Exception) -> str:
+    """A failure's one-line reason: a SourceError's own, else the unexpected error named."""
+    return _one_line(e.reason if isinstance(e, SourceError) else f"unexpected error: {type(e).__name__}: {e}")
 
 
 def _one_line(reason: str) -> str:

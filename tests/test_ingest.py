@@ -13,6 +13,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -323,6 +324,32 @@ def test_same_file_twice_in_one_batch(make_assistant, tmp_path):
     assert report.added == [str(path)] and report.unchanged == [str(path)]
     assert len(a.cases()) == 1
     assert_consistent(a)
+
+
+def test_a_group_stores_what_each_source_alone_would(make_assistant, tmp_path):
+    # Sources are embedded a group at a time (one encode, sorted by length): every vector must still land
+    # on its own passage and sentence, exactly as when each file is ingested on its own.
+    files = []
+    for i, (force, words) in enumerate((("Essex Police", "owl"), ("Kent Police", "lynx heron marten"),
+                                        ("Avon and Somerset Constabulary", "a much longer narrative " * 12))):
+        path = tmp_path / f"c{i}.txt"
+        path.write_text(case_text(f"Case {i} - {force}, April 2021", force, f"2021/00000{i}", words), encoding="utf-8")
+        files.append(str(path))
+    together, alone = make_assistant(tmp_path / "together"), make_assistant(tmp_path / "alone")
+    assert together.ingest(files).added == files
+    for f in files:
+        assert alone.ingest([f]).added == [f]
+
+    def vectors(a, collection):
+        got = collection(a).get(include=["embeddings"])
+        return dict(zip(got["ids"], got["embeddings"]))
+
+    for collection in (lambda a: a.store.passages_collection, lambda a: a.store.sentences_collection,
+                       lambda a: a.store.vocabulary_collection):
+        grouped, single = vectors(together, collection), vectors(alone, collection)
+        assert grouped.keys() == single.keys() and grouped
+        worst = max(float(np.abs(np.asarray(grouped[k]) - np.asarray(single[k])).max()) for k in grouped)
+        assert worst < 1e-4, worst  # the same vectors, up to float noise from different batch padding
 
 
 def test_progress_bar_only_on_a_tty_and_when_asked(make_assistant, tmp_path, monkeypatch):
