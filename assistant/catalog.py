@@ -146,12 +146,21 @@ class Catalog:
         # Worked out once per catalog: filtering then costs a few comparisons per passage, not the
         # case lookups and list building it took on every filtered question.
         out = {}
+        # The passages of a case mostly share what forces, themes and dates depend on: work those out
+        # once per distinct combination, which is most of the cost of the first filtered question.
+        shared: dict[tuple, tuple] = {}
         for pid, p in self.passages.items():
             md = p.metadata
-            case = self.cases.get(str(md.get("case_id")))
-            out[pid] = _Facets(case_id=str(md.get("case_id")), forces=frozenset(self.case_forces(case, md)),
-                               themes=tuple(t.lower() for t in self.case_themes(case, md)),
-                               dates=tuple(sorted(set(self.case_dates(case, md)))),
+            case_id = str(md.get("case_id"))
+            key = (case_id, md.get("forces"), md.get("addressed_to"), md.get("themes"), md.get("date"),
+                   md.get("recommended"), md.get("published"))
+            if key not in shared:
+                case = self.cases.get(case_id)
+                shared[key] = (frozenset(self.case_forces(case, md)),
+                               tuple(t.lower() for t in self.case_themes(case, md)),
+                               tuple(sorted(set(self.case_dates(case, md)))))
+            forces, themes, dates = shared[key]
+            out[pid] = _Facets(case_id=case_id, forces=forces, themes=themes, dates=dates,
                                status=str(md.get("status") or ""), section=str(md.get("section") or ""),
                                national=bool(md.get("national")))
         return out
