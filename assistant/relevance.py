@@ -43,16 +43,26 @@ def case_coverage(q: Question, catalog: Catalog, case_id: str) -> float:
     return catalog.keyword.coverage(terms, catalog.case_passages(case_id)) if terms else 1.0
 
 
-def unknown_words(q: Question, catalog: Catalog, store, embedder,
-                  min_neighbour: float | None = None) -> list[str]:
-    """Topic words of `q` found in no passage and with no vocabulary word this similar."""
+def unseen_words(q: Question, catalog: Catalog) -> list[str]:
+    """Topic words of `q` found in no passage: the ones the unknown-word check looks up (none in a
+    collection too small for unseen words to tell anything)."""
     keyword = catalog.keyword
-    bar = settings.VOCABULARY_NEIGHBOUR_MIN if min_neighbour is None else min_neighbour
+    if len(keyword) < settings.MIN_PASSAGES_FOR_VOCABULARY:
+        return []
     out = []
     for word in dict.fromkeys(w.lower() for w in q.topic):
         terms = keyword.terms(word)
-        if not terms or any(keyword.document_frequency(t) for t in terms):
-            continue
+        if terms and not any(keyword.document_frequency(t) for t in terms):
+            out.append(word)
+    return out
+
+
+def unknown_words(q: Question, catalog: Catalog, store, embedder,
+                  min_neighbour: float | None = None) -> list[str]:
+    """Topic words of `q` found in no passage and with no vocabulary word this similar."""
+    bar = settings.VOCABULARY_NEIGHBOUR_MIN if min_neighbour is None else min_neighbour
+    out = []
+    for word in unseen_words(q, catalog):
         nearest = store.nearest_word(embedder.embed_cached([word])[0])
         if nearest is None or nearest[1] < bar:
             out.append(word)
@@ -68,8 +78,4 @@ def relevance(hits: list[Hit], q: Question, catalog: Catalog, embedder, question
     if not texts:
         return Relevance(0.0)
     best = float(((sentence_vectors or embedder).embed_cached(texts) @ question_vector).max())
-    keyword = catalog.keyword
-    if len(keyword) < settings.MIN_PASSAGES_FOR_VOCABULARY:
-        # In a small collection most ordinary words are unseen: an unseen term tells nothing there.
-        return Relevance(sentence=best)
     return Relevance(sentence=best, unknown=unknown_words(q, catalog, store, embedder))
