@@ -195,7 +195,7 @@ def format_tables(r: dict) -> str:
     """Markdown tables of the figures compare() returns."""
     lines = ["| backend | min cosine to torch | mean cosine |", "|---|---|---|"]
     lines += [f"| {b} | {p['min']:.5f} | {p['mean']:.5f} |" for b, p in r["parity"].items()]
-    sizes = sorted({bs for v in r["throughput"].values() for bs in v})
+    sizes = sorted({bs for v in r["throughput"].values() for bs in v}, key=int)  # JSON keys are strings
     lines += ["", f"passages/s on {r['throughput_passages']} passages (best of rounds):", "",
               "| backend | " + " | ".join(f"batch {bs}" for bs in sizes) + " | best vs torch |",
               "|---" * (len(sizes) + 2) + "|"]

@@ -75,7 +75,7 @@ def markdown(r: dict) -> str:
     prof = next((row["profile"] for row in r["latency"] if "profile" in row), None)
     if prof:
         per = prof["total_s"] / prof["questions"]
-        lines += [f"Profile of ask() over {prof['questions']} questions at {r['latency'][-1]['cases']:,} cases "
+        lines += [f"Profile of ask() over {prof['questions']} questions at {max(x['cases'] for x in r['latency']):,} cases "
                   f"(cProfile, so slower than the timings above; {1000 * per:.0f} ms per ask):", "",
                   "| stage (cumulative) | ms per ask | share |", "|---|---|---|"]
         for b in prof["buckets"]:
@@ -85,22 +85,8 @@ def markdown(r: dict) -> str:
     enc = r["encoders"]
     lines += ["Encoders: " + enc.get("skipped", "see `encoders` in the JSON results"), ""]
     if "result" in enc and isinstance(enc["result"], dict):
-        lines += _encoder_rows(enc["result"])
+        from bench.encoders import format_tables
+
+        lines += [format_tables(enc["result"]), ""]
     lines += [f"- {n}" for n in r["notes"]]
     return "\n".join(lines) + "\n"
-
-
-def _encoder_rows(result: dict) -> list[str]:
-    """A generic table of bench/encoders.compare's result: one row per backend when it is shaped so."""
-    rows = [(k, v) for k, v in result.items() if isinstance(v, dict)]
-    if not rows:
-        return [f"    {result}", ""]
-    keys = sorted({k for _, v in rows for k, x in v.items() if isinstance(x, (int, float, str))})
-    out = ["| encoder | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
-    for name, v in rows:
-        out.append(f"| {name} | " + " | ".join(_fmt(v.get(k)) for k in keys) + " |")
-    return out + [""]
-
-
-def _fmt(x) -> str:
-    return f"{x:.3f}" if isinstance(x, float) else ("" if x is None else str(x))
