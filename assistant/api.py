@@ -51,7 +51,7 @@ class Assistant:
     def retriever(self) -> HybridRetriever:
         """Hybrid retrieval over the current catalog (made again only when the catalog is)."""
         if self._retriever is None or self._retriever.catalog is not self.catalog:
-            self._retriever = HybridRetriever(self.catalog, self.store, self.embedder)
+            self._retriever = HybridRetriever(self.catalog.prepare(), self.store, self.embedder)
         return self._retriever
 
     def ingest(self, paths: list[str], progress: bool = False, names: dict[str, str] | None = None) -> IngestReport:
