@@ -7,7 +7,7 @@ import re
 # Stages of ask() by the function that does them (cumulative time; nested stages overlap their parents).
 STAGES = (
     ("ask() total", "api.py", "_answer"),
-    ("Embedder.embed (query + cache misses)", "embedder.py", "embed"),
+    ("the model: Embedder.embed (the question, its unseen words, misses)", "embedder.py", "embed"),
     ("retrieval: hybrid search", "retrieval.py", "search"),
     ("  dense: Chroma query", "store.py", "query"),
     ("  BM25 search", "keyword.py", "search"),
@@ -16,7 +16,7 @@ STAGES = (
     ("relevance (abstention signals)", "relevance.py", "relevance"),
     ("  unknown-word check", "relevance.py", "unknown_words"),
     ("  nearest vocabulary word (Chroma)", "store.py", "nearest_word"),
-    ("sentence embeddings (embed_cached)", "embedder.py", "embed_cached"),
+    ("stored sentence vectors (looked up)", "sentence_vectors.py", "embed_cached"),
     ("case coverage (list answers)", "relevance.py", "case_coverage"),
     ("best spans (quotes)", "quotes.py", "best_spans"),
     ("enumeration (filter answers)", "api.py", "_enumerate"),
