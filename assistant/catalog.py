@@ -73,7 +73,7 @@ class Catalog:
         # Why all at once: built lazily, the first filtered question after a load paid about 1 s at
         # 10,000 cases, the first by year or theme another 0.1 s, the first list 0.1 s. Answering the
         # first question after a load already means building BM25 (seconds there); these add a fraction.
-        for index in ("keyword", "_facets", "_by_force", "_by_year", "_by_theme", "_by_case_id", "_by_case"):
+        for index in ("keyword", "_facets", "_ids", "_by_force", "_by_year", "_by_theme", "_by_case_id"):
             getattr(self, index)
         return self
 
@@ -86,22 +86,25 @@ class Catalog:
         since, until = _bounds(filters.since, filters.until)
         out = []
         facets = self._facets
-        if forces:  # only the passages of those forces' cases: a few hundred, not the whole collection
-            candidates = dict.fromkeys(pid for name in forces for pid in self._by_force.get(name, ()))
-        else:  # only the passages of the fewest cases, years or themes asked for, not the whole collection
-            narrowed = []
-            if filters.case_ids:
-                narrowed.append(_union(self._by_case_id, filters.case_ids))
-            if filters.since or filters.until:
-                # As strings, since <= d <= until implies since[:4] <= d[:4] <= until[:4]: a superset.
-                narrowed.append(_union(self._by_year, [y for y in self._by_year if since[:4] <= y <= until[:4]]))
-            if themes:
-                tags = [tag for tag in self._by_theme if any(t in tag for t in themes)]
-                narrowed.append(_union(self._by_theme, tags))
-            ids = self._ids
-            candidates = [ids[n] for n in min(narrowed, key=len)] if narrowed else facets
+        # Only the passages under the most selective index asked for (forces, cases, years, themes):
+        # a few hundred, not the whole collection. Every filter is still checked on each of them.
+        narrowed = []
+        if forces:
+            narrowed.append(_union(self._by_force, list(forces)))
+        if filters.case_ids:
+            narrowed.append(_union(self._by_case_id, filters.case_ids))
+        if filters.since or filters.until:
+            # As strings, since <= d <= until implies since[:4] <= d[:4] <= until[:4]: a superset.
+            narrowed.append(_union(self._by_year, [y for y in self._by_year if since[:4] <= y <= until[:4]]))
+        if themes:
+            tags = [tag for tag in self._by_theme if any(t in tag for t in themes)]
+            narrowed.append(_union(self._by_theme, tags))
+        ids = self._ids
+        candidates = [ids[n] for n in min(narrowed, key=len)] if narrowed else facets
         for pid in candidates:
             f = facets[pid]
+            if forces and not forces & f.forces:
+                continue
             if filters.case_ids and f.case_id not in filters.case_ids:
                 continue
             if themes and not any(t in theme for t in themes for theme in f.themes):
@@ -118,12 +121,8 @@ class Catalog:
         return out
 
     @cached_property
-    def _by_force(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for pid, f in self._facets.items():
-            for name in f.forces:
-                out.setdefault(name, []).append(pid)
-        return out
+    def _by_force(self) -> dict[str, list[int]]:
+        return self._positions_by(lambda f: f.forces)
 
     @cached_property
     def _ids(self) -> list[str]:
@@ -194,14 +193,8 @@ class Catalog:
 
     def case_passages(self, case_id: str) -> list[str]:
         """Ids of the passages of one case (all its sources)."""
-        return self._by_case.get(case_id, [])
-
-    @cached_property
-    def _by_case(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for pid, p in self.passages.items():
-            out.setdefault(str(p.metadata.get("case_id")), []).append(pid)
-        return out
+        ids = self._ids
+        return [ids[n] for n in self._by_case_id.get(case_id, ())]
 
     def forces(self) -> list[str]:
         """Every force or body named by some case, sorted."""
