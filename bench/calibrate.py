@@ -36,7 +36,8 @@ def signals(assistant, paths: list[str]):
                 continue
             hits = assistant.search(q["question"], k=40, filters=rq.filters)
             qvec = assistant.embedder.embed([q["question"]])[0]
-            sentence = relevance(hits, rq, assistant.catalog, assistant.embedder, qvec, assistant.store).sentence
+            sentence = relevance(hits, rq, assistant.catalog, assistant.embedder, qvec, assistant.store,
+                                 assistant.sentence_vectors).sentence
             unknown = {bar: unknown_words(rq, assistant.catalog, assistant.store, assistant.embedder, bar)
                        for bar in NEIGHBOUR_GRID}
             rows.append((q["id"], q["kind"], sentence, unknown))
