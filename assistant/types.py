@@ -109,10 +109,11 @@ class Answer:
     kind: str = "lookup"  # lookup | list | filter
     filters: Filters = field(default_factory=Filters)  # what was applied (explicit and from the question)
     searched: int = 0  # how many cases were searched
-
-    def to_dict(self) -> dict:
-        """Plain JSON-able dict."""
-        return asdict(self)
+    confidence: str = "high"  # high | low | none: how clearly the cases answer the question
+    mode: str = "extractive"  # extractive (quotes) | generated (written by `model`, every sentence checked)
+    model: str | None = None  # the LLM that wrote the text, when generated
+    dropped: list[str] = field(default_factory=list)  # written sentences removed by the citation check
+    note: str = ""  # one line on how the answer was made, when not as usual (e.g. why quotes are shown)
 
 
 @dataclass
