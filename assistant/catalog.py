@@ -13,7 +13,7 @@ from functools import cached_property
 
 from assistant.types import CaseSummary, Filters
 from ingest.bodies import canonical_name
-from ingest.passages import index_text
+from ingest.passages import case_date, index_text
 from ingest.pipeline import cases_of
 from vectorstore import ChromaStore, KeywordIndex
 
@@ -185,11 +185,9 @@ class Catalog:
 
     @staticmethod
     def case_dates(case: CaseSummary | None, md: dict) -> list[str]:
-        dates = [str(md.get(k) or "") for k in ("date", "recommended", "published")]
-        if case:
-            dates += [case.incident_month + "-01" if case.incident_month else "", case.recommended or "",
-                      case.published or ""]
-        return [d for d in dates if d]
+        """The one date a filter checks: the case's date (ingest.passages.case_date, twins merged)."""
+        date = case_date(case) if case else str(md.get("date") or "")
+        return [date] if date else []
 
     def case_passages(self, case_id: str) -> list[str]:
         """Ids of the passages of one case (all its sources)."""

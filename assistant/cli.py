@@ -203,9 +203,13 @@ def serve(ctx, host, port, auth, sample, max_size, concurrency):
 @click.option("--json", "as_json", is_flag=True, help="Print the report, with per-question details, as JSON.")
 @click.pass_context
 def evaluate(ctx, questions, baselines, as_json):
-    """Score the assistant on a questions file (the format of questions-dev.jsonl)."""
-    from assistant.evaluation import evaluate as run_eval, format_table
+    """Score the assistant on a questions file (the format of questions-dev.jsonl) or a conversations file."""
+    from assistant.evaluation import (evaluate as run_eval, evaluate_conversations, format_conversations,
+                                      format_table, is_conversations)
 
+    if is_conversations(questions):
+        report = evaluate_conversations(_assistant(ctx), questions)
+        return _json(report) if as_json else click.echo(format_conversations(report))
     reports = run_eval(_assistant(ctx), questions, list(baselines))
     if as_json:
         return _json(reports)

@@ -1,25 +1,51 @@
-"""Follow-up questions: resolving "what did they do about it?" or "and in Kent?" against the last answer."""
+"""Follow-ups, read structurally against the previous answer.
+
+- "what did they do about it?", "was that accepted?": the responses and statuses of the cases just cited;
+- "and in Kent?", "same for 2021?": the previous topic in a new scope (filters);
+- "tell me more about the second one", "the Sussex one": that case;
+- after an answer that found nothing, a message that leans on it has nothing to follow up; a message that
+  stands on its own is answered on its own.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from assistant.question import Question, read_question, stated_filters, topic_words
+from assistant.question import Intent, Question, named_forces, read_question, stated_filters, topic_words
 from assistant.types import Answer, Filters
 
-_FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|what about|how about|same for|and what about|then)\b",
+_FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|what about|how about|same for|and what about|then|so)\b",
                               re.IGNORECASE)
 _BACK_REFERENCE = re.compile(r"\b(they|them|their|it|its|this|that|these|those|the same|that case|"
-                             r"those cases|the force|the forces|he|she|him|her)\b", re.IGNORECASE)
+                             r"those cases|the force|the forces|he|she|him|her|one|ones)\b", re.IGNORECASE)
+_RESPONSES = re.compile(r"\b(do about|did (they|the force|it|he|she) do|respon[ds]|response|reply|replied|"
+                        r"accepted|accept|agree|agreed|status|action|acted|change[sd]?|happen(ed)? next|outcome)\b",
+                        re.IGNORECASE)
+_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
+             "fifth": 4, "5th": 4, "last": -1}
+_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?:\s+(?:one|case|item|force))?", re.IGNORECASE)
+_ITEM = re.compile(r"\b(the|that)\s+(?:[\w'’-]+\s+){0,3}(one|case)\b|\bmore (about|on|detail)\b", re.IGNORECASE)
+# Words of a follow-up that refer back rather than name a topic.
+_REFERRING = set("""more tell detail details about happened happen one ones case cases first second third fourth fifth
+last 1st 2nd 3rd 4th 5th other else again same too also then so what how did do does done action actions about
+respond responded response responses reply replied accepted accept agree agreed status outcome change changed
+changes next it that this they them those these there""".split())
+NOTHING_EARLIER = ("There is nothing earlier to follow up: the last question found no case that answers it. "
+                   "Ask about a case or a topic directly.")
 
 
 @dataclass
 class FollowUp:
-    """How a message is to be answered: the question read, and the text to retrieve with."""
+    """How a message is to be answered.
 
+    kind: "fresh" (on its own), "scope" (the previous topic, new filters), "responses" (of `cases`),
+    "item" (one of `cases`), or "nothing" (it leans on an answer that found nothing)."""
+
+    kind: str
     question: Question
     query: str
+    cases: list[str] = field(default_factory=list)
 
 
 def is_follow_up(message: str) -> bool:
@@ -28,26 +54,80 @@ def is_follow_up(message: str) -> bool:
     return bool(_FOLLOW_UP_START.search(message)) or (len(words) <= 12 and bool(_BACK_REFERENCE.search(message)))
 
 
-def resolve(message: str, previous: Answer | None, explicit: Filters | None = None) -> FollowUp:
-    """Read `message` on its own, or, when it is a follow-up, in the context of `previous`."""
-    if previous is None or previous.abstained or not is_follow_up(message):
-        q = read_question(message, explicit)
-        return FollowUp(question=q, query=message)
+def _stands_alone(message: str) -> bool:
+    """Whether the message names a topic of its own (beyond words that refer back)."""
+    return any(w.lower() not in _REFERRING for w in topic_words(message))
+
+
+def _cited_cases(answer: Answer) -> list[str]:
+    return list(dict.fromkeys(c.case_id for c in answer.citations))
+
+
+def resolve(message: str, history: list[Answer], explicit: Filters | None = None) -> FollowUp:
+    """Read `message` on its own or, when it is a follow-up, against the last answer in `history`."""
+    previous = history[-1] if history else None
+    if previous is None or not is_follow_up(message):
+        return FollowUp("fresh", read_question(message, explicit), message)
     new = stated_filters(message)
     if explicit:
         new = new.merged(explicit.canonical())
-    changes_scope = bool(new.forces or new.since or new.until or new.statuses or new.themes)
-    if changes_scope:
-        # "and in Kent?": the same question, in a new scope.
-        filters = previous.filters.merged(new)
-        filters.case_ids = []
-        topic = topic_words(message, new)
-        query = previous.question + (" " + " ".join(topic) if topic else "")
-        kind = previous.kind
-    else:
-        # "what did they do about it?": the same cases, a new question about them.
-        filters = previous.filters.merged(Filters(case_ids=sorted({c.case_id for c in previous.citations})))
-        query = f"{message} {previous.question}"
-        kind = "lookup" if previous.kind == "filter" else previous.kind
-    return FollowUp(question=Question(text=message, kind=kind, filters=filters,
-                                      topic=topic_words(query, filters)), query=query)
+    cases = _cited_cases(previous)
+    if previous.abstained or not cases:
+        if _stands_alone(message) or new.has_scope() and _stands_alone(message):
+            return FollowUp("fresh", read_question(message, explicit), message)
+        if new.has_scope() and previous.citations:
+            return _scope(message, previous, new)
+        return FollowUp("nothing", read_question(message, explicit), message)
+    item = _item(message, previous, cases)
+    if item is not None:
+        q = Question(text=message, kind="lookup", filters=Filters(case_ids=[item]), intent=Intent.HAPPENED,
+                     topic=topic_words(previous.query or previous.question))
+        return FollowUp("item", q, f"{message} {previous.query or previous.question}", [item])
+    if new.has_scope() and not _RESPONSES.search(message):
+        return _scope(message, previous, new)
+    if _RESPONSES.search(message) and not _stands_alone(message):
+        q = Question(text=message, kind="list", filters=Filters(case_ids=cases), intent=Intent.RESPONSE,
+                     topic=topic_words(previous.query or previous.question))
+        return FollowUp("responses", q, f"{previous.query or previous.question} {message}", cases)
+    if _stands_alone(message):
+        return FollowUp("fresh", read_question(message, explicit), message)
+    # Some other question about the same cases ("why?", "who was involved?").
+    q = Question(text=message, kind="lookup", filters=previous.filters.merged(Filters(case_ids=cases)),
+                 intent=read_question(message).intent, topic=topic_words(previous.query or previous.question))
+    return FollowUp("item", q, f"{message} {previous.query or previous.question}", cases)
+
+
+def _scope(message: str, previous: Answer, new: Filters) -> FollowUp:
+    """The previous topic, asked again within the scope the message states."""
+    base = previous.query or previous.question
+    filters = Filters(forces=new.forces or [], since=new.since, until=new.until,
+                      statuses=new.statuses or previous.filters.statuses, themes=new.themes or previous.filters.themes)
+    if not (new.since or new.until):
+        filters.since, filters.until = previous.filters.since, previous.filters.until
+    if not new.forces and not (new.since or new.until):
+        filters.forces = previous.filters.forces
+    q = read_question(base)
+    q.filters = filters
+    q.text = message
+    if q.kind == "filter" and q.topic:
+        q.kind = "list"
+    return FollowUp("scope", q, base)
+
+
+def _item(message: str, previous: Answer, cases: list[str]) -> str | None:
+    """The case of the previous answer a message points at ("the second one", "the Sussex one"), if any."""
+    if m := _ORDINAL.search(message):
+        n = _ORDINALS[m.group(1).lower()]
+        return cases[n] if -len(cases) <= n < len(cases) else None
+    if _ITEM.search(message):
+        named = {name for name, _ in named_forces(message)}
+        if named:
+            for cid in cases:
+                forces = {c.force for c in previous.citations if c.case_id == cid} | \
+                    {c.addressed_to for c in previous.citations if c.case_id == cid}
+                if named & forces:
+                    return cid
+            return None
+        if len(cases) == 1:
+            return cases[0]
+    return None

@@ -26,6 +26,8 @@ class QuestionResult:
     force_recall: float | None  # list and filter questions only
     abstained: bool
     forces_named: list[str] = field(default_factory=list)
+    list_precision: float | None = None  # list questions: share of the listed cases that are expected
+    confidence: str = "high"
 
 
 @dataclass
@@ -41,6 +43,8 @@ class EvalReport:
     force_recall: float
     abstention_accuracy: float
     false_abstention: float
+    list_precision: float = 0.0
+    confidence: dict[str, float] = field(default_factory=dict)  # share of answers per confidence level
     details: list[QuestionResult] = field(default_factory=list)
 
 
@@ -79,9 +83,13 @@ def score(q: dict, answer: Answer, case_sources: dict[str, list[str]]) -> Questi
     if q["kind"] in ("list", "filter") and q.get("expected_forces"):
         wanted = {canonical_name(f) or f for f in q["expected_forces"]}
         recall = len(wanted & named) / len(wanted)
-    return QuestionResult(id=q["id"], kind=q["kind"], question=q["question"],
+    precision = None
+    if q["kind"] == "list" and distinct and not answer.abstained:
+        precision = sum(bool(expected & set(stems)) for stems in distinct) / len(distinct)
+    return QuestionResult(id=q.get("id", ""), kind=q["kind"], question=q.get("question", ""),
                           cited_cases=[s[0] for s in distinct], rank=rank, must_cite=must,
-                          force_recall=recall, abstained=answer.abstained, forces_named=sorted(named))
+                          force_recall=recall, abstained=answer.abstained, forces_named=sorted(named),
+                          list_precision=precision, confidence=answer.confidence)
 
 
 def _mean(values) -> float:
@@ -102,6 +110,8 @@ def aggregate(system: str, results: list[QuestionResult]) -> EvalReport:
         force_recall=_mean(r.force_recall for r in results if r.force_recall is not None),
         abstention_accuracy=_mean(r.abstained for r in none),
         false_abstention=_mean(r.abstained for r in answerable),
+        list_precision=_mean(r.list_precision for r in results if r.list_precision is not None),
+        confidence={level: _mean(r.confidence == level for r in results) for level in ("high", "low", "none")},
         details=results)
 
 
@@ -145,6 +155,47 @@ def _llamaindex_baseline(assistant):
     return answer
 
 
+@dataclass
+class ConversationReport:
+    """Scores of the last turns of conversations (`{"turns": [...], "expected_cases", "must_cite",
+    "expect_abstain"}`)."""
+
+    system: str
+    conversations: int
+    follow_up_hit_at_5: float  # over conversations whose last turn has an answer
+    follow_up_must_cite: float
+    refusal_after_refusal: float  # over conversations whose last turn must abstain
+    false_abstention: float
+    details: list[QuestionResult] = field(default_factory=list)
+
+
+def evaluate_conversations(assistant, path: str) -> ConversationReport:
+    """Play each conversation through `Assistant.chat` and score its last answer."""
+    case_sources = {c.case_id: c.sources for c in assistant.catalog.cases.values()}
+    results = []
+    for conv in load_questions(path):
+        history: list[Answer] = []
+        for turn in conv["turns"]:
+            history.append(assistant.chat(turn, history))
+        kind = "none" if conv.get("expect_abstain") else "lookup"
+        results.append(score({**conv, "kind": kind, "question": " / ".join(conv["turns"])}, history[-1],
+                             case_sources))
+    answerable = [r for r in results if r.kind != "none"]
+    refused = [r for r in results if r.kind == "none"]
+    return ConversationReport(
+        system="assistant", conversations=len(results),
+        follow_up_hit_at_5=_mean(r.rank is not None and r.rank <= 5 for r in answerable),
+        follow_up_must_cite=_mean(bool(r.must_cite) for r in answerable),
+        refusal_after_refusal=_mean(r.abstained for r in refused),
+        false_abstention=_mean(r.abstained for r in answerable), details=results)
+
+
+def is_conversations(path: str) -> bool:
+    """Whether a .jsonl file holds conversations (records with "turns") rather than questions."""
+    first = next(iter(load_questions(path)), {})
+    return "turns" in first
+
+
 def evaluate(assistant, questions_path: str, baselines: list[str] | None = None) -> list[EvalReport]:
     """Score the assistant, then each baseline, on the same questions and collection."""
     questions = load_questions(questions_path)
@@ -159,11 +210,12 @@ def evaluate(assistant, questions_path: str, baselines: list[str] | None = None)
 
 def format_table(reports: list[EvalReport]) -> str:
     """A markdown table of the aggregate scores, then the assistant's misses."""
-    cols = ["hit_at_1", "hit_at_5", "mrr_at_10", "must_cite", "force_recall", "abstention_accuracy",
-            "false_abstention"]
+    cols = ["hit_at_1", "hit_at_5", "mrr_at_10", "must_cite", "force_recall", "list_precision",
+            "abstention_accuracy", "false_abstention"]
     lines = ["| system | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     for r in reports:
         lines.append(f"| {r.system} | " + " | ".join(f"{getattr(r, c):.3f}" for c in cols) + " |")
+    lines.append("confidence: " + ", ".join(f"{k} {v:.2f}" for k, v in reports[0].confidence.items()))
     misses = [d for d in reports[0].details if (d.kind == "none") != d.abstained or
               (d.kind != "none" and (d.rank is None or d.rank > 5 or not d.must_cite))
               or (d.force_recall is not None and d.force_recall < 1)]
@@ -172,4 +224,15 @@ def format_table(reports: list[EvalReport]) -> str:
         for d in misses:
             lines.append(f"- {d.id} ({d.kind}) rank={d.rank} must_cite={d.must_cite} "
                          f"force_recall={d.force_recall} abstained={d.abstained}: {d.question[:90]}")
+    return "\n".join(lines)
+
+
+def format_conversations(report: ConversationReport) -> str:
+    """The conversation scores, then the misses."""
+    lines = [f"{report.conversations} conversations: follow-up hit@5 {report.follow_up_hit_at_5:.3f}, "
+             f"must-cite {report.follow_up_must_cite:.3f}, refusal after a refusal {report.refusal_after_refusal:.3f}, "
+             f"false abstention {report.false_abstention:.3f}"]
+    for d in report.details:
+        if (d.kind == "none") != d.abstained or (d.kind != "none" and (d.rank is None or d.rank > 5)):
+            lines.append(f"- {d.id} rank={d.rank} abstained={d.abstained}: {d.question[:100]}")
     return "\n".join(lines)

@@ -1,16 +1,39 @@
-"""Reading a question: what kind of answer it wants, and the filters it states plainly."""
+"""Reading a question: what kind of answer it wants, which part of a case it asks about, the filters it states."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 
 from assistant.types import Filters
-from ingest.bodies import find_areas, find_bodies
+from ingest.bodies import canonical_name, find_areas, find_bodies
+
+
+class Intent(str, Enum):
+    """The part of a case a question asks about."""
+
+    HAPPENED = "happened"  # the narrative
+    RECOMMENDED = "recommended"  # the recommendations (and who they went to)
+    RESPONSE = "response"  # what the force did: its response and the status
+    ANY = "any"
+
 
 _LIST_START = re.compile(
-    r"^\s*(which|list|name|what (forces|bodies|cases|national bodies|other forces)|have any|has any|"
-    r"are there( any)?|in which|show (me )?(all|every)|give (me )?(all|a list))\b", re.IGNORECASE)
+    r"^\s*(which|list|name|what (forces|bodies|cases|national bodies|other forces|recommendations)|have any|has any|"
+    r"are there( any)?|in which|show (me )?(all|every)|give (me )?(all|a list)|who (was|were|has|have) (been )?"
+    r"(told|asked|given|recommended))\b", re.IGNORECASE)
+_RESPONSE = re.compile(
+    r"\b(what did (they|the force|[A-Z][\w ]+?) do|how did .{0,40}\brespond|respon(se|ded|d)|changed?|"
+    r"changes? (did|have|has|were|was)|amend(ed)?|updated?|introduc(ed|e)|put in place|implement(ed)?|"
+    r"actually do|do about it|acted on|act on it|take action|took action|agree(d)? to do|said yes|accept(ed)?)\b",
+    re.IGNORECASE)
+_RECOMMENDED = re.compile(
+    r"\b(recommend(ed|ation|ations)?|told to|asked to|advised to|were told|was told|been told|ask(ed)? (the |it |them )|"
+    r"learning for|what should|want(ed)? .{0,30} to)\b", re.IGNORECASE)
+_HAPPENED = re.compile(r"\b(what happened|what went wrong|how did .{0,40} die|why did|describe|tell me (more )?about|"
+                       r"what was (the )?(incident|case))\b", re.IGNORECASE)
+
 _YEAR_IN = re.compile(r"\b(?:in|during|from|for|of)\s+(?:the\s+year\s+)?((?:19|20)\d\d)\b(?!\s*(?:and|to|-|–)\s*(?:19|20)\d\d)",
                       re.IGNORECASE)
 _YEAR_SINCE = re.compile(r"\b(?:since|after|from)\s+((?:19|20)\d\d)\s*(?:onwards?)?\b(?!\s*(?:and|to|-|–))",
@@ -19,16 +42,38 @@ _YEAR_UNTIL = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b
 _YEAR_RANGE = re.compile(r"\b(?:between|from|in|during)\s+((?:19|20)\d\d)\s*(?:and|to|or|-|–)\s*((?:19|20)\d\d)\b",
                          re.IGNORECASE)
 _STATUS = [
-    (re.compile(r"\b(awaiting|await|waiting for|pending|outstanding|no response yet|not (yet )?(been )?"
-                r"respon|yet to respond|still (awaiting|waiting|open))", re.IGNORECASE), "awaiting response"),
-    (re.compile(r"\b(not accepted|rejected|declined|refused to accept|did not accept)\b", re.IGNORECASE),
-     "not accepted"),
-    (re.compile(r"\bpartially accepted\b", re.IGNORECASE), "partially accepted"),
-    (re.compile(r"\b(?:(?:which|that) (?:were|was|have been|has been) accepted|accepted recommendations)\b",
-                re.IGNORECASE), "accepted"),
+    (re.compile(r"\b(awaiting|await|waiting|pending|outstanding|no (response|reply|answer) yet|not (yet )?(been )?"
+                r"(respon|answer|repl)|yet to (respond|reply|answer)|still (awaiting|waiting|open)|unanswered|"
+                r"haven'?t (replied|responded|answered)|no (reply|response|answer))", re.IGNORECASE),
+     "awaiting response"),
+    (re.compile(r"\b(not accepted|rejected|declined|refused to accept|did not accept|didn'?t accept|turned down|"
+                r"said no|disagreed?|pushed back)\b", re.IGNORECASE), "not accepted"),
+    (re.compile(r"\bpartially accepted|partly accepted\b", re.IGNORECASE), "partially accepted"),
+    (re.compile(r"\b(?:(?:which|that|were|was|have been|has been|got|been) accepted|accepted recommendations|"
+                r"said yes|agreed to|were agreed)\b", re.IGNORECASE), "accepted"),
 ]
 _NATIONAL = re.compile(r"\bnational (bodies|body|recommendations?|organisations?|level)\b", re.IGNORECASE)
 _FORCES_OR_NATIONAL = re.compile(r"\b(forces?|police)\s+(or|and|and/or)\s+national\b", re.IGNORECASE)
+
+# What trainers call forces, beyond the names and acronyms the bodies table knows (matched case-insensitively;
+# "met" alone is not here: "officers met him" is no force).
+_COLLOQUIAL = {
+    "the met": "Metropolitan Police Service", "met police": "Metropolitan Police Service",
+    "met's": "Metropolitan Police Service", "mps": "Metropolitan Police Service", "gmp": "Greater Manchester Police",
+    "manchester": "Greater Manchester Police", "south yorks": "South Yorkshire Police",
+    "west yorks": "West Yorkshire Police", "north yorks": "North Yorkshire Police", "west mids": "West Midlands Police",
+    "hants": "Hampshire and Isle of Wight Constabulary", "herts": "Hertfordshire Constabulary",
+    "lancs": "Lancashire Constabulary", "notts": "Nottinghamshire Police", "leics": "Leicestershire Police",
+    "northants": "Northamptonshire Police", "cambs": "Cambridgeshire Constabulary", "beds": "Bedfordshire Police",
+    "glos": "Gloucestershire Constabulary", "staffs": "Staffordshire Police", "wilts": "Wiltshire Police",
+    "tvp": "Thames Valley Police", "btp": "British Transport Police", "railway police": "British Transport Police",
+    "transport police": "British Transport Police", "npcc": "National Police Chiefs' Council",
+    "the college": "College of Policing", "home office": "Home Office", "hmicfrs": "HM Inspectorate of Constabulary "
+    "and Fire & Rescue Services",
+}
+_COLLOQUIAL_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(_COLLOQUIAL, key=len, reverse=True))
+                            + r")(?![\w])", re.IGNORECASE)
+
 # Words that carry no topic: a question made only of these and its filters asks to enumerate.
 _GENERIC = set("""
 a an the and or of to in on for from by with about me us my our you your it its this that these those
@@ -42,34 +87,54 @@ force forces police constabulary service body bodies national please can could w
 year years date dates month months since before after until between during up
 rather than individual individually subject subjects topic topics issue issues area areas kind kinds type types
 formal formally cover covers covered contain contains include includes included say says said
+anything something everything told asked been got get reply replied answer answered waiting wait
+yes no agreed agree anyone anybody lot lots ever
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
 @dataclass
 class Question:
-    """A question as understood: its kind, the filters it states, and its topic words."""
+    """A question as understood: its kind, intent, the filters it states, and its topic words."""
 
     text: str
     kind: str  # lookup | list | filter
     filters: Filters = field(default_factory=Filters)
     topic: list[str] = field(default_factory=list)
+    intent: Intent = Intent.ANY
+
+
+def named_forces(text: str) -> list[tuple[str, str]]:
+    """(canonical name, as written) of every force or body a question names, in any case, by name,
+    acronym, area ("in kent") or what trainers call it ("the met", "south yorks")."""
+    out: dict[str, str] = {}
+    for b in find_bodies(text):
+        out.setdefault(b.name, b.as_written)
+    for m in _COLLOQUIAL_RE.finditer(text):
+        out.setdefault(_COLLOQUIAL[m.group(1).lower()], m.group(1))
+    # Areas match as written ("Kent") and, for questions typed in lower case, title-cased ("kent").
+    for b in find_areas(text) + find_areas(_title_case_words(text)):
+        out.setdefault(b.name, b.as_written)
+    return [(name, written) for name, written in out.items() if canonical_name(name) or name]
+
+
+def _title_case_words(text: str) -> str:
+    # Only lower-case words are raised, so an acronym or a capitalised name is left as it is.
+    return re.sub(r"\b[a-z][a-z-]+\b", lambda m: m.group(0).capitalize(), text)
 
 
 def stated_filters(text: str) -> Filters:
     """Force, year and status filters stated plainly in the question."""
-    named = find_bodies(text)
-    named += [b for b in find_areas(text) if b.name not in {n.name for n in named}]
-    f = Filters(forces=[b.name for b in named])
+    f = Filters(forces=[name for name, _ in named_forces(text)])
     m = _YEAR_RANGE.search(text)
     if m:
         f.since, f.until = m.group(1), m.group(2)
-    elif (m := _YEAR_SINCE.search(text)) and m.group(0).lower().startswith(("since", "after")):
+    elif (m := _YEAR_SINCE.search(text)) and m.group(0).lower().startswith(("since", "after", "from")):
         f.since = m.group(1)
     elif m := _YEAR_IN.search(text):
         f.since = f.until = m.group(1)
     if not f.until and (m := _YEAR_UNTIL.search(text)):
-        f.until = m.group(1)
+        f.until = str(int(m.group(1)) - 1) if m.group(0).lower().startswith("before") else m.group(1)
     if _NATIONAL.search(text) and not _FORCES_OR_NATIONAL.search(text):
         f.national = True
     for pattern, status in _STATUS:
@@ -79,30 +144,41 @@ def stated_filters(text: str) -> Filters:
     return f
 
 
-def topic_words(text: str, filters: Filters) -> list[str]:
-    """Content words of the question, other than its filters and generic words."""
+def topic_words(text: str, filters: Filters | None = None) -> list[str]:
+    """Content words of the question, other than the forces it names, its years and generic words."""
     stripped = text
-    for name in filters.forces:
+    for _, written in named_forces(text):
+        stripped = re.sub(r"\b" + re.escape(written) + r"\b", " ", stripped, flags=re.IGNORECASE)
+    for name in (filters.forces if filters else []):
         stripped = stripped.replace(name, " ")
-    for b in find_bodies(text) + find_areas(text):
-        stripped = stripped.replace(b.as_written, " ")
     stripped = re.sub(r"\b(19|20)\d\d\b", " ", stripped)
     # Contractions ("weren't", "couldn't") are grammar, not topic.
     return [w for w in _WORD.findall(stripped) if w.lower().strip("'’") not in _GENERIC and len(w) > 1
             and not re.search(r"n['’]t$", w.lower())]
 
 
+def intent_of(text: str) -> Intent:
+    """Which part of a case the question asks about (the response wins over the recommendation:
+    "which forces changed what they were told to" asks what they did)."""
+    if _RESPONSE.search(text) and not re.search(r"\b(told|asked|recommended) to (change|amend|update|introduce|"
+                                                r"implement|put)\b", text, re.IGNORECASE):
+        return Intent.RESPONSE
+    if _RECOMMENDED.search(text):
+        return Intent.RECOMMENDED
+    if _HAPPENED.search(text):
+        return Intent.HAPPENED
+    return Intent.ANY
+
+
 def read_question(text: str, explicit: Filters | None = None) -> Question:
-    """Kind, filters (explicit ones win over stated ones) and topic of a question."""
+    """Kind, intent, filters (explicit ones win over stated ones) and topic of a question."""
     stated = stated_filters(text)
     filters = stated.merged(explicit.canonical()) if explicit else stated
     topic = topic_words(text, stated)
-    has_filter = bool(filters.forces or filters.since or filters.until or filters.statuses or filters.themes
-                      or filters.national is not None)
-    if has_filter and not topic:
+    if filters.has_scope() and not topic:
         kind = "filter"
     elif _LIST_START.search(text):
         kind = "list"
     else:
         kind = "lookup"
-    return Question(text=text, kind=kind, filters=filters, topic=topic)
+    return Question(text=text, kind=kind, filters=filters, topic=topic, intent=intent_of(text))

@@ -7,8 +7,6 @@ import re
 from ingest.sentences import sentence_spans
 
 _WORD = re.compile(r"[a-z0-9]+")
-SHORT = 90  # characters: a best sentence shorter than this is extended by its neighbour
-KEYWORD_WEIGHT = 0.2
 
 
 def _stems(text: str) -> set[str]:
@@ -16,10 +14,13 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in _WORD.findall(text.lower()) if len(w) > 2}
 
 
-def best_spans(texts: list[str], question: str, question_vector, sentence_vectors) -> list[tuple[int, int]]:
+def best_spans(texts: list[str], question: str, question_vector, sentence_vectors, keyword_weight: float = 0.2,
+               short: int = 90) -> list[tuple[int, int]]:
     """For each text, the (start, end) of its sentence(s) that best answer the question.
 
-    `sentence_vectors` has `embed_cached(texts)`: a SentenceVectors (stored at ingest) or an Embedder."""
+    `sentence_vectors` has `embed_cached(texts)`: a SentenceVectors (stored at ingest) or an Embedder. Words
+    shared with the question add `keyword_weight`; a best sentence shorter than `short` characters is quoted
+    with its better neighbour."""
     spans = [sentence_spans(t) or [(0, len(t))] for t in texts]
     flat = [t[s:e] for t, sp in zip(texts, spans) for s, e in sp]
     vectors = sentence_vectors.embed_cached(flat) if flat else []
@@ -29,11 +30,11 @@ def best_spans(texts: list[str], question: str, question_vector, sentence_vector
         scores = []
         for s, e in sp:
             overlap = len(q_stems & _stems(text[s:e])) / max(1, len(q_stems))
-            scores.append(float(vectors[i] @ question_vector) + KEYWORD_WEIGHT * overlap)
+            scores.append(float(vectors[i] @ question_vector) + keyword_weight * overlap)
             i += 1
         best = max(range(len(sp)), key=scores.__getitem__)
         start, end = sp[best]
-        if end - start < SHORT and len(sp) > 1:
+        if end - start < short and len(sp) > 1:
             # Too short to stand alone ("Accepted action: Yes."): take the better neighbour too.
             if best + 1 < len(sp) and (best == 0 or scores[best + 1] >= scores[best - 1]):
                 end = sp[best + 1][1]
@@ -43,12 +44,12 @@ def best_spans(texts: list[str], question: str, question_vector, sentence_vector
     return out
 
 
-def first_sentence(text: str) -> tuple[int, int]:
+def first_sentence(text: str, short: int = 90) -> tuple[int, int]:
     """The span of the first sentence (for table rows, where the opening says what was recommended)."""
     spans = sentence_spans(text)
     if not spans:
         return 0, len(text)
     start, end = spans[0]
-    if end - start < SHORT and len(spans) > 1:
+    if end - start < short and len(spans) > 1:
         end = spans[1][1]
     return start, end

@@ -1,81 +1,107 @@
-"""Is anything in the collection relevant? Two signals, thresholds calibrated by bench/calibrate.py.
+"""Does the collection answer the question? A graded judgement: high, low or none.
 
-- sentence: the best cosine similarity between the question and a sentence of its top passages
-  (a passage-level score blurs one matching sentence among many that do not match);
-- unknown: the question's topic words that occur in no passage and have no close neighbour among
-  the collection's words. A question about something the collection never mentions ("naloxone",
-  "drones") can still sit close, in embedding space, to a neighbouring topic; a word the collection
-  has never seen, nor any near synonym of it ("girl" has "female", "hurt" has "pain"), is the tell.
+The default judge weighs four signals of the best weighed cases (assistant/evidence.py):
+- sentence: the best cosine between the question and one sentence of a top case;
+- alignment: how well the question's clauses each find a sentence in one case (a retold scenario
+  matches clause by clause even when no single sentence matches the whole);
+- distinct: how far that case stands above the next ones (a near-miss sits equally close to several);
+- coverage: the share of the question's rarer topic terms, weighted by rarity, that the top case contains.
+Their weighted sum is compared with two bars (AnswerSettings; fitted by bench/calibrate.py). A stronger judge
+(a cross-encoder on disk, an LLM) can replace it through the RelevanceJudge protocol.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
 
-from assistant import settings
 from assistant.catalog import Catalog
+from assistant.evidence import CaseEvidence
 from assistant.question import Question
-from assistant.types import Hit
-from ingest.sentences import sentences
+from assistant.settings import AnswerSettings
 
-TOP_PASSAGES = 6
+TOP_CASES = 5  # cases whose scores the signals read
 
 
-@dataclass
-class Relevance:
-    """The signals for one question."""
+class Confidence(str, Enum):
+    """How clearly the cases answer a question."""
+
+    HIGH = "high"  # answered
+    LOW = "low"  # nothing clearly matches: the nearest cases are shown as nearest, and the answer abstains
+    NONE = "none"  # nothing to show
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the default judge weighs (see the module docstring)."""
 
     sentence: float
-    unknown: list[str] = field(default_factory=list)
+    alignment: float
+    distinct: float
+    coverage: float
 
-    def relevant(self, min_sentence: float | None = None, min_sentence_unknown: float | None = None) -> bool:
-        """True when the best sentence clears the bar (a higher bar when some topic term is unknown)."""
-        bar = settings.ABSTAIN_MIN_SENTENCE if min_sentence is None else min_sentence
-        if self.unknown:
-            bar = max(bar, settings.ABSTAIN_MIN_SENTENCE_UNKNOWN if min_sentence_unknown is None
-                      else min_sentence_unknown)
-        return self.sentence >= bar
+    def vector(self) -> tuple[float, float, float, float]:
+        """The signals in the order of AnswerSettings.weights."""
+        return (self.sentence, self.alignment, self.distinct, self.coverage)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A judge's verdict on one question."""
+
+    confidence: Confidence
+    score: float
+    signals: Signals | None = None
+
+
+class RelevanceJudge(Protocol):
+    """Decides whether the weighed cases answer the question."""
+
+    def judge(self, question: Question, evidence: list[CaseEvidence]) -> Judgement:
+        """The verdict for `question` given its weighed cases, best first."""
+        ...
+
+
+def signals(question: Question, evidence: list[CaseEvidence], catalog: Catalog) -> Signals:
+    """The four signals of the default judge (zero when there is no evidence)."""
+    top = evidence[:TOP_CASES]
+    if not top:
+        return Signals(0.0, 0.0, 0.0, 0.0)
+    alignments = sorted((w.alignment for w in top), reverse=True)
+    others = alignments[1:]
+    distinct = alignments[0] - (sum(others) / len(others) if others else 0.0)
+    return Signals(sentence=max(w.sentence for w in top), alignment=alignments[0], distinct=distinct,
+                   coverage=case_coverage(question, catalog, top[0].case_id))
+
+
+def weighted(s: Signals, settings: AnswerSettings) -> float:
+    """The default judge's score: the rule bench/calibrate.py fits, written once."""
+    return sum(w * x for w, x in zip(settings.weights, s.vector()))
+
+
+def confidence_for(score: float, settings: AnswerSettings) -> Confidence:
+    """High at or above the high bar, none below the low bar, low between."""
+    if score >= settings.high_bar:
+        return Confidence.HIGH
+    return Confidence.LOW if score >= settings.low_bar else Confidence.NONE
+
+
+class SignalJudge:
+    """The default judge: MiniLM signals against calibrated bars; downloads nothing."""
+
+    def __init__(self, catalog: Catalog, settings: AnswerSettings):
+        self.catalog = catalog
+        self.settings = settings
+
+    def judge(self, question: Question, evidence: list[CaseEvidence]) -> Judgement:
+        """The verdict for `question` given its weighed cases, best first."""
+        s = signals(question, evidence, self.catalog)
+        score = weighted(s, self.settings)
+        return Judgement(confidence_for(score, self.settings) if evidence else Confidence.NONE, score, s)
 
 
 def case_coverage(q: Question, catalog: Catalog, case_id: str) -> float:
     """Share of the question's topic terms, weighted by rarity, that the case's passages contain."""
     terms = catalog.keyword.terms(" ".join(q.topic))
     return catalog.keyword.coverage(terms, catalog.case_passages(case_id)) if terms else 1.0
-
-
-def unseen_words(q: Question, catalog: Catalog) -> list[str]:
-    """Topic words of `q` found in no passage: the ones the unknown-word check looks up (none in a
-    collection too small for unseen words to tell anything)."""
-    keyword = catalog.keyword
-    if len(keyword) < settings.MIN_PASSAGES_FOR_VOCABULARY:
-        return []
-    out = []
-    for word in dict.fromkeys(w.lower() for w in q.topic):
-        terms = keyword.terms(word)
-        if terms and not any(keyword.document_frequency(t) for t in terms):
-            out.append(word)
-    return out
-
-
-def unknown_words(q: Question, catalog: Catalog, store, embedder,
-                  min_neighbour: float | None = None) -> list[str]:
-    """Topic words of `q` found in no passage and with no vocabulary word this similar."""
-    bar = settings.VOCABULARY_NEIGHBOUR_MIN if min_neighbour is None else min_neighbour
-    out = []
-    for word in unseen_words(q, catalog):
-        nearest = store.nearest_word(embedder.embed_cached([word])[0])
-        if nearest is None or nearest[1] < bar:
-            out.append(word)
-    return out
-
-
-def relevance(hits: list[Hit], q: Question, catalog: Catalog, embedder, question_vector, store,
-              sentence_vectors=None) -> Relevance:
-    """The relevance signals of `hits` for `q` (zero when there are no hits).
-
-    `sentence_vectors` (a SentenceVectors) looks up the vectors stored at ingest; else they are embedded."""
-    texts = [s for h in hits[:TOP_PASSAGES] for s in (sentences(h.text) or [h.text])]
-    if not texts:
-        return Relevance(0.0)
-    best = float(((sentence_vectors or embedder).embed_cached(texts) @ question_vector).max())
-    return Relevance(sentence=best, unknown=unknown_words(q, catalog, store, embedder))

@@ -2,37 +2,57 @@
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import Protocol
+
 from assistant.catalog import Catalog
 from assistant.types import Filters, Hit
 from ingest.passages import case_date
 from vectorstore import ChromaStore, Embedder, reciprocal_rank_fusion
 
-CANDIDATES = 100  # per ranking, before fusion
+
+class RetrievalMode(str, Enum):
+    """Which rankings a search fuses (dense and BM25 alone serve as baselines)."""
+
+    HYBRID = "hybrid"
+    DENSE = "dense"
+    BM25 = "bm25"
+
+
+class Retriever(Protocol):
+    """Ranks stored passages for a query."""
+
+    def search(self, query: str, filters: Filters | None = None, k: int = 20,
+               mode: RetrievalMode | str = RetrievalMode.HYBRID, query_vector=None) -> list[Hit]:
+        """The k best passages, best first."""
+        ...
 
 
 class HybridRetriever:
-    """Ranks passages for a question; `mode` "hybrid", "dense" or "bm25" (the latter two for baselines)."""
+    """Dense (Chroma) and BM25 rankings fused by reciprocal rank, restricted by filters."""
 
-    def __init__(self, catalog: Catalog, store: ChromaStore, embedder: Embedder):
+    def __init__(self, catalog: Catalog, store: ChromaStore, embedder: Embedder, candidates: int = 100):
         self.catalog = catalog
         self.store = store
         self.embedder = embedder
+        self.candidates = candidates  # per ranking, before fusion
 
-    def search(self, query: str, filters: Filters | None = None, k: int = 20, mode: str = "hybrid",
-               query_vector=None) -> list[Hit]:
-        """The k best passages, best first."""
+    def search(self, query: str, filters: Filters | None = None, k: int = 20,
+               mode: RetrievalMode | str = RetrievalMode.HYBRID, query_vector=None) -> list[Hit]:
+        """The k best passages, best first; a mode that is not a RetrievalMode is a ValueError."""
+        mode = RetrievalMode(mode)
         filters = filters or Filters()
         allowed = self.catalog.allowed(filters)
         if allowed is not None and not allowed:
             return []
         dense: dict[str, float] = {}
-        if mode in ("hybrid", "dense"):
+        if mode in (RetrievalMode.HYBRID, RetrievalMode.DENSE):
             vector = self.embedder.embed([query])[0] if query_vector is None else query_vector
-            dense = {i: s for i, s in self.store.query(vector, CANDIDATES, ids=allowed)
+            dense = {i: s for i, s in self.store.query(vector, self.candidates, ids=allowed)
                      if i in self.catalog.passages}
         keyword: dict[str, float] = {}
-        if mode in ("hybrid", "bm25"):
-            keyword = dict(self.catalog.keyword.search(query, CANDIDATES, allowed))
+        if mode in (RetrievalMode.HYBRID, RetrievalMode.BM25):
+            keyword = dict(self.catalog.keyword.search(query, self.candidates, allowed))
         rankings = [list(r) for r in (dense, keyword) if r]
         fused = reciprocal_rank_fusion(rankings)[:k]
         return [self.hit(pid, score, dense.get(pid, 0.0), keyword.get(pid, 0.0)) for pid, score in fused]

@@ -1,28 +1,49 @@
-"""Thresholds and limits of answer composition. The thresholds are calibrated by bench/calibrate.py."""
+"""Every number that shapes an answer, in one frozen record: passed to `Assistant`, varied by bench/calibrate.py."""
 
-# Nothing relevant was found unless the best sentence of the top passages is at least this similar
-# to the question; a higher bar when a topic term of the question occurs nowhere in the collection.
-# Calibrated by bench/calibrate.py on the 50 non-enumeration questions of questions-dev.jsonl and
-# bench/questions-own.jsonl (2026-11-28): no answerable question may fall within 0.05 of its bar; the
-# plain bar sits mid-range, the bar for unknown words as low as catches the most `none` questions.
-ABSTAIN_MIN_SENTENCE = 0.38
-ABSTAIN_MIN_SENTENCE_UNKNOWN = 0.56
-# A question word unseen in the collection counts as unknown only when no collection word is this
-# similar to it (so "girl" is covered by "female", "naloxone" is not covered by "opioid").
-VOCABULARY_NEIGHBOUR_MIN = 0.72
-# Below this many passages the "unknown term" bar is not applied (see assistant/relevance.py).
-MIN_PASSAGES_FOR_VOCABULARY = 200
-# Cases kept in a list answer: best passage within this cosine margin of the top case, and covering
-# at least this share of the question's topic terms (idf-weighted), so that a case sharing only the
-# common words ("changed policy") is not listed.
-LIST_MIN_COVERAGE = 0.3
-LIST_MARGIN = 0.16
-# The best cases of the fused ranking are kept whatever their dense score (keyword evidence counts).
-LIST_ALWAYS_TOP = 3
-LIST_MAX_CASES = 12
-# Cases shown for a lookup question, and how close to the best they must be.
-LOOKUP_MAX_CASES = 3
-LOOKUP_MARGIN = 0.08
-PASSAGES_PER_CASE = 2
-# Rows in a filter (enumeration) table before it is cut, with a note saying so.
-TABLE_MAX_ROWS = 60
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """Candidate counts, thresholds and weights of the answer stages (defaults calibrated on the tune sets)."""
+
+    # Retrieval: passages per ranking (dense, BM25) before fusion, and how many fused passages a question reads.
+    candidates: int = 100
+    lookup_passages: int = 60
+    list_passages: int = 100
+    # Cases whose sentences are weighed against the question (the best of the fused ranking).
+    cases_weighed: int = 40
+    # Relevance: a weighted sum of the signals (assistant/relevance.py) against two bars. At or above `high_bar`
+    # the answer stands; between the bars the nearest cases are shown as nearest and the answer abstains;
+    # below `low_bar` nothing is shown. Weights from a logistic fit on the tune sets (bench/calibrate.py).
+    weights: tuple[float, ...] = (0.48, -0.74, 0.81, 2.52)  # sentence, alignment, distinctness, keyword coverage
+    high_bar: float = 0.234
+    low_bar: float = 0.0
+    # Sentences of the top passages weighed for the best-sentence signal.
+    top_passages: int = 6
+    # A lookup shows the best case and the next ones whose score is within `lookup_margin` of it.
+    lookup_max_cases: int = 3
+    lookup_margin: float = 0.2
+    passages_per_case: int = 2
+    # A list shows the cases whose best recommendation or response is within `list_margin` of the best one
+    # (cosine of its best sentence) and covers `list_min_coverage` of the question's rarer topic terms.
+    list_margin: float = 0.15
+    list_min_coverage: float = 0.1
+    list_max_cases: int = 15
+    # Quotes: the weight of words shared with the question, beside the cosine, when picking a sentence.
+    quote_keyword_weight: float = 0.2
+    # A best sentence shorter than this (characters) is quoted with its neighbour.
+    short_sentence: int = 90
+    # Rows of a filter table before it is cut, with a note saying so.
+    table_max_rows: int = 60
+    # Follow-ups: the previous answer's cases a "what did they do" turn reads.
+    follow_up_cases: int = 6
+    # Unknown words: a question word found in no passage counts as unknown only when no collection word is
+    # this similar; below `vocabulary_min_passages` passages the check is off (too few words to tell).
+    vocabulary_neighbour: float = 0.72
+    vocabulary_min_passages: int = 200
+
+
+DEFAULT = AnswerSettings()

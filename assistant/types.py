@@ -22,6 +22,11 @@ class Filters:
         """True when nothing is restricted."""
         return not any(v for k, v in asdict(self).items() if k != "national") and self.national is None
 
+    def has_scope(self) -> bool:
+        """True when forces, themes, dates, statuses or national/local restrict what is searched."""
+        return bool(self.forces or self.themes or self.since or self.until or self.statuses
+                    or self.national is not None)
+
     def describe(self) -> str:
         """One line for people: "force: Sussex Police; year: 2021"."""
         parts = []
@@ -30,10 +35,14 @@ class Filters:
         if self.themes:
             parts.append("theme: " + ", ".join(self.themes))
         if self.since or self.until:
+            # A case's date is its incident month, else its recommendation date, else its publication date
+            # (ingest.passages.case_date): the one date filters, answers and the Cases tab use.
             if self.since and self.until and self.since[:4] == self.until[:4] and len(self.since) == 4:
-                parts.append(f"year: {self.since}")
+                parts.append(f"incident dates in {self.since}")
+            elif self.since and self.until:
+                parts.append(f"incident dates from {self.since} to {self.until}")
             else:
-                parts.append(f"dates: {self.since or '…'} to {self.until or '…'}")
+                parts.append(f"incident dates from {self.since}" if self.since else f"incident dates up to {self.until}")
         if self.statuses:
             parts.append("status: " + ", ".join(self.statuses))
         if self.sections:
@@ -110,6 +119,7 @@ class Answer:
     filters: Filters = field(default_factory=Filters)  # what was applied (explicit and from the question)
     searched: int = 0  # how many cases were searched
     confidence: str = "high"  # high | low | none: how clearly the cases answer the question
+    query: str = ""  # what was searched for: a follow-up's includes the question it follows
     mode: str = "extractive"  # extractive (quotes) | generated (written by `model`, every sentence checked)
     model: str | None = None  # the LLM that wrote the text, when generated
     dropped: list[str] = field(default_factory=list)  # written sentences removed by the citation check

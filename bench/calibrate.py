@@ -1,90 +1,85 @@
-"""Calibrate the abstention thresholds on questions with known answers (and known non-answers).
+"""Fit the relevance judge's weights and bars on questions with known answers (and known non-answers).
 
-    python bench/calibrate.py --data-dir .eval-index ../shared/corpus/questions-dev.jsonl bench/questions-own.jsonl
+    python bench/calibrate.py --data-dir .eval-index bench/questions-tune.jsonl bench/questions-own.jsonl ...
 
-For every question it computes the signals the assistant uses (assistant/relevance.py), then
-searches a grid of thresholds for the rule that abstains on the most `none` questions while
-abstaining on at most MAX_FALSE of the answerable ones; among equals it takes the rule in the
-middle of the widest safe interval. Prints the signals and the rule to copy into assistant/settings.py.
+For each question it computes the default judge's signals with the assistant's own stages
+(`Assistant.weigh`, `relevance.signals`), fits a logistic regression of answerable-or-not on them, and picks
+the high bar: the lowest score that keeps false abstentions at or below MAX_FALSE. The low bar sits just under
+the lowest answerable score, so only a question unlike anything asked of the cases gets no nearest cases. Prints the AnswerSettings fields to copy into
+assistant/settings.py. Never run it on the frozen sets: they measure, they do not tune.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
+from dataclasses import replace
 
-MAX_FALSE = 0.0
-# Answerable questions must clear a bar by this much: a question phrased a little more vaguely
-# than ours scores a little lower, and a false "nothing found" costs a trainer more than a weak answer.
-MARGIN = 0.05
-SENTENCE_GRID = [x / 100 for x in range(30, 80)]
-NEIGHBOUR_GRID = [x / 100 for x in range(60, 86, 2)]
+import numpy as np
+
+MAX_FALSE = 0.08
+LOW_MARGIN = 0.05
 
 
-def signals(assistant, paths: list[str]):
-    """(id, kind, best-sentence similarity, {neighbour bar: unknown words}) per question."""
+def signal_rows(assistant, paths: list[str]):
+    """(id, answerable, signals) for each lookup, list and none question (tables are not judged)."""
     from assistant.question import read_question
-    from assistant.relevance import relevance, unknown_words
+    from assistant.relevance import signals
 
     rows = []
     for path in paths:
         for line in open(path, encoding="utf-8"):
             q = json.loads(line)
             rq = read_question(q["question"])
-            if rq.kind == "filter":  # enumerations do not go through the relevance check
+            if q["kind"] == "filter" or rq.kind == "filter":
                 continue
-            hits = assistant.search(q["question"], k=40, filters=rq.filters)
-            qvec = assistant.embedder.embed([q["question"]])[0]
-            sentence = relevance(hits, rq, assistant.catalog, assistant.embedder, qvec, assistant.store,
-                                 assistant.sentence_vectors).sentence
-            unknown = {bar: unknown_words(rq, assistant.catalog, assistant.store, assistant.embedder, bar)
-                       for bar in NEIGHBOUR_GRID}
-            rows.append((q["id"], q["kind"], sentence, unknown))
+            ctx = assistant.weigh(rq, q["question"])
+            rows.append((q["id"], q["kind"] != "none", signals(rq, ctx.evidence, assistant.catalog)))
     return rows
 
 
-def keeps(row, low: float, high: float, bar: float, margin: float = 0.0) -> bool:
-    """The assistant's rule (Relevance.relevant) for given thresholds, optionally with a margin."""
-    return row[2] >= (max(low, high) if row[3][bar] else low) + margin
+def fit(rows, l2: float = 1.0, steps: int = 4000) -> np.ndarray:
+    """Logistic regression weights (no intercept: the bar plays its part) on the raw signals."""
+    x = np.array([r[2].vector() for r in rows])
+    y = np.array([float(r[1]) for r in rows])
+    x1 = np.c_[np.ones(len(x)), x]
+    w = np.zeros(x1.shape[1])
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-x1 @ w))
+        w -= 0.5 * (x1.T @ (p - y) + l2 * np.r_[0, w[1:]]) / len(y)
+    return w[1:]
 
 
-def best_rule(rows):
-    answerable = [r for r in rows if r[1] != "none"]
-    none = [r for r in rows if r[1] == "none"]
-    scored = []
-    for low, high, bar in itertools.product(SENTENCE_GRID, SENTENCE_GRID, NEIGHBOUR_GRID):
-        if high < low:
-            continue
-        false = sum(not keeps(r, low, high, bar, MARGIN) for r in answerable) / len(answerable)
-        if false > MAX_FALSE:
-            continue
-        correct = sum(not keeps(r, low, high, bar) for r in none) / len(none)
-        scored.append(((correct, -false), (low, high, bar)))
-    best_key = max(k for k, _ in scored)
-    ties = [rule for k, rule in scored if k == best_key]
-    # Among equally good rules: the plain bar in the middle of its range (margins both ways), the
-    # bar for unknown words and the neighbour bar as low as they can be (the least aggressive).
-    lows = sorted({low for low, _, _ in ties})
-    low = lows[len(lows) // 2]
-    high, bar = min((h, b) for l, h, b in ties if l == low)
-    return (low, high, bar), best_key
+def bars(rows, weights) -> tuple[float, float]:
+    """(high bar, low bar) for these weights."""
+    scores = [(float(np.dot(weights, r[2].vector())), r[1]) for r in rows]
+    answerable = sorted(s for s, a in scores if a)
+    high = answerable[int(MAX_FALSE * len(answerable))] - 1e-6
+    low = min(high, answerable[0] - LOW_MARGIN)
+    return round(high, 3), round(low, 3)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("questions", nargs="+")
     parser.add_argument("--data-dir", required=True)
+    parser.add_argument("questions", nargs="+")
     args = parser.parse_args()
     from assistant import Assistant
+    from assistant.relevance import confidence_for, weighted
 
-    rows = signals(Assistant(data_dir=args.data_dir), args.questions)
-    (low, high, bar), (correct, false) = best_rule(rows)
-    for r in sorted(rows, key=lambda r: (r[1] == "none", r[2])):
-        print(f"{r[0]:5} {r[1]:7} sentence={r[2]:.3f} unknown@{bar:.2f}={r[3][bar]}")
-    print(f"\nABSTAIN_MIN_SENTENCE = {low:.2f}\nABSTAIN_MIN_SENTENCE_UNKNOWN = {high:.2f}"
-          f"\nVOCABULARY_NEIGHBOUR_MIN = {bar:.2f}")
-    print(f"abstention accuracy {correct:.3f}, false abstentions {-false:.3f} on {len(rows)} questions")
+    a = Assistant(data_dir=args.data_dir)
+    rows = signal_rows(a, args.questions)
+    w = tuple(round(float(v), 2) for v in fit(rows))
+    high, low = bars(rows, w)
+    settings = replace(a.settings, weights=w, high_bar=high, low_bar=low)
+    answerable = [r for r in rows if r[1]]
+    none = [r for r in rows if not r[1]]
+    levels = [confidence_for(weighted(r[2], settings), settings).value for r in rows]
+    false = sum(lv != "high" for lv, r in zip(levels, rows) if r[1]) / len(answerable)
+    caught = sum(lv != "high" for lv, r in zip(levels, rows) if not r[1]) / max(1, len(none))
+    print(f"{len(answerable)} answerable, {len(none)} none: false abstention {false:.3f}, "
+          f"near-miss abstention {caught:.3f}")
+    print(f"weights={w}, high_bar={high}, low_bar={low}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,187 @@
+"""The three kinds of answer behind one protocol: a lookup, a list, and a filter table.
+
+Each receives what the earlier stages found (the question read, the weighed cases, the relevance verdict) and
+composes the Answer; none goes back to retrieval.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.catalog import Catalog
+from assistant.compose import abstention, list_text, lookup_text, table_text
+from assistant.evidence import CaseEvidence
+from assistant.question import Intent, Question
+from assistant.quotes import best_spans, first_sentence
+from assistant.relevance import Confidence, Judgement, case_coverage
+from assistant.retrieval import HybridRetriever
+from assistant.settings import AnswerSettings
+from assistant.types import Answer, Hit
+
+NEAREST = "No case clearly matches this question; the nearest are:"
+# A response that says the force did not change something is no change.
+_NOT_DONE = re.compile(r"\b(not|no longer|never|yet to|declined to|did not|has not|have not|hasn['’]t|haven['’]t|"
+                       r"won['’]t|will not|unable to)\b[^.]{0,60}\b(updat|amend|chang|implement|introduc|revis|accept)",
+                       re.IGNORECASE)
+_SECTIONS = {Intent.RECOMMENDED: ("recommendation",), Intent.RESPONSE: ("response",),
+             Intent.HAPPENED: ("summary",)}
+
+
+@dataclass
+class Context:
+    """What an answerer works from."""
+
+    question: Question
+    query: str  # the text retrieved with (a follow-up's includes the turn it follows)
+    catalog: Catalog
+    retriever: HybridRetriever
+    sentence_vectors: object  # has embed_cached(texts)
+    settings: AnswerSettings
+    query_vector: object = None
+    evidence: list[CaseEvidence] = field(default_factory=list)
+    judgement: Judgement | None = None
+
+    @property
+    def n_cases(self) -> int:
+        """Cases in the collection."""
+        return len(self.catalog.cases)
+
+    def spans(self, hits: list[Hit]) -> dict[str, tuple[int, int]]:
+        """The quoted span of each hit: the sentence(s) that best answer the question."""
+        s = self.settings
+        return dict(zip((h.id for h in hits), best_spans([h.text for h in hits], self.query, self.query_vector,
+                                                         self.sentence_vectors, s.quote_keyword_weight,
+                                                         s.short_sentence)))
+
+
+class Answerer(Protocol):
+    """Composes the answer of one kind."""
+
+    def answer(self, ctx: Context) -> Answer:
+        """The answer to ctx.question."""
+        ...
+
+
+def _abstain(ctx: Context) -> Answer:
+    return abstention(ctx.question.text, ctx.n_cases, ctx.question.filters)
+
+
+def _scored(ctx: Context, a: Answer, confidence: Confidence) -> Answer:
+    a.confidence = confidence.value
+    a.abstained = confidence is not Confidence.HIGH
+    return a
+
+
+class LookupAnswerer:
+    """The best case and any close to it, each with the passage the question asks about."""
+
+    def answer(self, ctx: Context) -> Answer:
+        """The most relevant cases, each with its quoted passages."""
+        verdict = ctx.judgement.confidence if ctx.judgement else Confidence.HIGH
+        if verdict is Confidence.NONE or not ctx.evidence:
+            return _abstain(ctx)
+        s = ctx.settings
+
+        def strength(w: CaseEvidence) -> float:
+            return w.sentence + w.alignment
+        top = strength(ctx.evidence[0])
+        keep = [w for w in ctx.evidence[:s.lookup_max_cases] if strength(w) >= top - s.lookup_margin]
+        keep = keep or ctx.evidence[:1]
+        groups = [_passages_for(w, ctx.question.intent, s.passages_per_case) for w in keep]
+        spans = ctx.spans([h for g in groups for h in g])
+        applied = f" (filters: {ctx.question.filters.describe()})" if not ctx.question.filters.is_empty() else ""
+        scope = NEAREST if verdict is Confidence.LOW else f"The most relevant of the {ctx.n_cases} cases{applied}:"
+        text, cites = lookup_text(groups, spans, scope)
+        return _scored(ctx, Answer(question=ctx.question.text, text=text, citations=cites, kind="lookup",
+                                   filters=ctx.question.filters, searched=ctx.n_cases), verdict)
+
+
+def _passages_for(w: CaseEvidence, intent: Intent, n: int) -> list[Hit]:
+    """The passage of the part the question asks about first, then the case's best-matching ones."""
+    wanted = w.best(_SECTIONS.get(intent))
+    if intent is Intent.RESPONSE and wanted is None:
+        wanted = w.best(("recommendation",))  # no response captured: the recommendation carries the status
+    chosen = [wanted] if wanted else []
+    seen_text = {h.text for h in chosen}
+    for h in w.passages:
+        if len(chosen) >= n:
+            break
+        if h.text not in seen_text:  # a twin's copy of a passage already chosen adds nothing
+            chosen.append(h)
+            seen_text.add(h.text)
+    return chosen
+
+
+class ListAnswerer:
+    """One line per case whose recommendation (or response, or story) is about the topic."""
+
+    def answer(self, ctx: Context) -> Answer:
+        """Every case close enough to the best that covers the question's rarer terms, one passage each."""
+        verdict = ctx.judgement.confidence if ctx.judgement else Confidence.HIGH
+        if verdict is Confidence.NONE or not ctx.evidence:
+            return _abstain(ctx)
+        s, q = ctx.settings, ctx.question
+        sections = _SECTIONS.get(q.intent) if q.intent is not Intent.HAPPENED else None
+        rows: list[tuple[float, Hit]] = []
+        for w in ctx.evidence:
+            hit = next((h for h in w.passages if (sections is None or h.section in sections)
+                        and not (q.intent is Intent.RESPONSE and _not_done(h))), None)
+            if hit is not None:
+                rows.append((w.passage_score[hit.id], hit))
+        if not rows:
+            return _abstain(ctx)
+        best = max(score for score, _ in rows)
+        kept = [h for score, h in sorted(rows, key=lambda r: -r[0])
+                if score >= best - s.list_margin and case_coverage(q, ctx.catalog, h.case_id) >= s.list_min_coverage]
+        kept = (kept or [max(rows, key=lambda r: r[0])[1]])[:s.list_max_cases]
+        spans = ctx.spans(kept)
+        what = {Intent.RECOMMENDED: "whose recommendations are about this",
+                Intent.RESPONSE: "whose force responses say what was done"}.get(q.intent, "about this")
+        applied = f" (filters: {q.filters.describe()})" if not q.filters.is_empty() else ""
+        scope = NEAREST if verdict is Confidence.LOW else (
+            f"{len(kept)} case{'s' if len(kept) != 1 else ''} {what}, of the {len(ctx.evidence)} closest "
+            f"checked among the {ctx.n_cases} cases{applied}:")
+        text, cites = list_text([[h] for h in kept], spans, scope)
+        return _scored(ctx, Answer(question=q.text, text=text, citations=cites, kind="list", filters=q.filters,
+                                   searched=ctx.n_cases), verdict)
+
+
+def _not_done(hit: Hit) -> bool:
+    return hit.status == "not accepted" or bool(_NOT_DONE.search(hit.text))
+
+
+class TableAnswerer:
+    """Every recommendation (or case, when it has none) that passes the filters, as a table."""
+
+    def answer(self, ctx: Context) -> Answer:
+        """A table of the filtered recommendations and responses, newest first."""
+        q, catalog, retriever = ctx.question, ctx.catalog, ctx.retriever
+        by_case: dict[str, list[Hit]] = {}
+        for pid in catalog.allowed(q.filters) or []:
+            if catalog.passages[pid].metadata.get("part") == 0:
+                h = retriever.hit(pid)
+                by_case.setdefault(h.case_id, []).append(h)
+        rows: list[tuple[Hit, Hit | None]] = []
+        for hits in by_case.values():
+            # Twins: one version of each item, preferring one that knows its status.
+            hits.sort(key=lambda h: (h.status not in ("", "unknown"), h.source), reverse=True)
+            recs = {h.rec_no: h for h in reversed(hits) if h.section == "recommendation"}
+            responses = {h.rec_no: h for h in reversed(hits) if h.section == "response"}
+            items = [(recs[n], responses.get(n)) for n in sorted(recs)]
+            items += [(responses[n], None) for n in sorted(responses) if n not in recs]
+            rows += items or [(h, None) for h in hits if h.section == "summary"][:1]
+        rows.sort(key=lambda r: (r[0].date, r[0].title, -(r[0].rec_no or 0)), reverse=True)
+        if not rows:
+            return _abstain(ctx)
+        shown = rows[:ctx.settings.table_max_rows]
+        spans = {h.id: first_sentence(h.text, ctx.settings.short_sentence) for row in shown for h in row
+                 if h is not None}
+        n_shown_cases = len({h.case_id for h, _ in shown})
+        scope = (f"{len(rows)} item{'s' if len(rows) != 1 else ''} in {n_shown_cases} of the {ctx.n_cases} cases"
+                 f" (filters: {q.filters.describe()})"
+                 + (f"; the first {len(shown)} are shown." if len(shown) < len(rows) else ":"))
+        text, cites = table_text(shown, spans, scope)
+        return Answer(question=q.text, text=text, citations=cites, kind="filter", filters=q.filters,
+                      searched=ctx.n_cases)

@@ -1,0 +1,83 @@
+"""Weighing retrieved cases against the question, sentence by sentence.
+
+A trainer retells a case in several clauses ("a sister rang in worried; an officer went round two days
+later; when they forced the door he was dead"). One vector for the whole question blurs them, and a
+passage-level score blurs the one sentence that matches among many that do not. So each candidate case is
+scored on its own sentences (vectors stored at ingest): the best sentence against the whole question, and
+each clause of the question against its best sentence in the case (alignment). The fused passage ranking,
+the alignment and the best sentence are then fused again by rank.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.catalog import Catalog
+from assistant.retrieval import HybridRetriever
+from assistant.types import Hit
+from ingest.sentences import sentences
+from vectorstore import reciprocal_rank_fusion
+
+_CLAUSE_BREAK = re.compile(r"(?<=[.?!])\s+|;\s+|:\s+|,\s+(?:and|but|so|then|who|which|when|after|because)\s+")
+
+
+def clauses(text: str) -> list[str]:
+    """The question's clauses of three words or more (the whole question when it has none)."""
+    parts = [p.strip() for p in _CLAUSE_BREAK.split(text) if len(p.split()) >= 3]
+    return parts or [text]
+
+
+@dataclass
+class CaseEvidence:
+    """One candidate case: its passages with their best-sentence cosine, and its scores."""
+
+    case_id: str
+    passages: list[Hit]  # every passage of the case (all its sources), best sentence first
+    passage_score: dict[str, float] = field(default_factory=dict)  # passage id -> best sentence cosine
+    sentence: float = 0.0  # best cosine between the whole question and one sentence of the case
+    alignment: float = 0.0  # mean over the question's clauses of their best sentence cosine in the case
+    fused: float = 0.0
+
+    def best(self, sections: tuple[str, ...] | None = None) -> Hit | None:
+        """The passage with the best sentence, among `sections` when given."""
+        return next((h for h in self.passages if sections is None or h.section in sections), None)
+
+
+def weigh_cases(hits: list[Hit], question_vector, clause_vectors, catalog: Catalog, retriever: HybridRetriever,
+                sentence_vectors, n_cases: int, allowed: set[str] | None = None) -> list[CaseEvidence]:
+    """The first `n_cases` cases of `hits` (in fused order), weighed and re-ranked, best first.
+
+    `allowed` restricts the passages read from each case (the filters' passages), None for all."""
+    order = list(dict.fromkeys(h.case_id for h in hits))[:n_cases]
+    weighed = [_weigh(cid, question_vector, clause_vectors, catalog, retriever, sentence_vectors, allowed)
+               for cid in order]
+    weighed = [w for w in weighed if w.passages]
+    by_sentence = sorted(weighed, key=lambda w: -w.sentence)
+    by_alignment = sorted(weighed, key=lambda w: -w.alignment)
+    fused = dict(reciprocal_rank_fusion([[w.case_id for w in weighed], [w.case_id for w in by_alignment],
+                                         [w.case_id for w in by_sentence]]))
+    for w in weighed:
+        w.fused = fused[w.case_id]
+    return sorted(weighed, key=lambda w: -w.fused)
+
+
+def _weigh(case_id: str, qvec, clause_vecs, catalog: Catalog, retriever: HybridRetriever, sentence_vectors,
+           allowed: set[str] | None) -> CaseEvidence:
+    ids = [p for p in catalog.case_passages(case_id) if allowed is None or p in allowed]
+    texts = [catalog.passages[p].text for p in ids]
+    per_passage = [sentences(t) or [t] for t in texts]
+    flat = [s for ss in per_passage for s in ss]
+    if not flat:
+        return CaseEvidence(case_id, [])
+    vectors = sentence_vectors.embed_cached(flat)
+    to_question = vectors @ qvec
+    alignment = float((clause_vecs @ vectors.T).max(axis=1).mean())
+    scores, start = {}, 0
+    for pid, ss in zip(ids, per_passage):
+        scores[pid] = float(to_question[start:start + len(ss)].max())
+        start += len(ss)
+    passages = sorted((retriever.hit(pid) for pid in ids), key=lambda h: -scores[h.id])
+    return CaseEvidence(case_id, passages, scores, sentence=float(np.max(to_question)), alignment=alignment)
