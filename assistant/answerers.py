@@ -115,7 +115,13 @@ def _passages_for(w: CaseEvidence, intent: Intent, n: int) -> list[Hit]:
 
 
 class ListAnswerer:
-    """One line per case whose recommendation (or response, or story) is about the topic."""
+    """One line per case whose recommendation (or response, or story) is about the topic.
+
+    For a follow-up about cases already chosen ("what did they do about it?"), `every_case` lists each of
+    them: a case with no published response shows its recommendation and status instead."""
+
+    def __init__(self, every_case: bool = False):
+        self.every_case = every_case
 
     def answer(self, ctx: Context) -> Answer:
         """Every case close enough to the best that covers the question's rarer terms, one passage each."""
@@ -127,14 +133,17 @@ class ListAnswerer:
         rows: list[tuple[float, Hit]] = []
         for w in ctx.evidence:
             hit = next((h for h in w.passages if (sections is None or h.section in sections)
-                        and not (q.intent is Intent.RESPONSE and _not_done(h))), None)
+                        and not (q.intent is Intent.RESPONSE and _not_done(h) and not self.every_case)), None)
+            if hit is None and self.every_case:
+                hit = w.best(("recommendation",)) or w.best()
             if hit is not None:
                 rows.append((w.passage_score[hit.id], hit))
         if not rows:
             return _abstain(ctx)
         best = max(score for score, _ in rows)
         kept = [h for score, h in sorted(rows, key=lambda r: -r[0])
-                if score >= best - s.list_margin and case_coverage(q, ctx.catalog, h.case_id) >= s.list_min_coverage]
+                if self.every_case or (score >= best - s.list_margin
+                                       and case_coverage(q, ctx.catalog, h.case_id) >= s.list_min_coverage)]
         kept = (kept or [max(rows, key=lambda r: r[0])[1]])[:s.list_max_cases]
         spans = ctx.spans(kept)
         what = {Intent.RECOMMENDED: "whose recommendations are about this",

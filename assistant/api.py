@@ -116,9 +116,10 @@ class Assistant:
         if follow.kind == "nothing":
             return replace(abstention(message, len(self.catalog.cases), follow.question.filters),
                            text=NOTHING_EARLIER)
-        return self._answer(follow.question, follow.query, given_cases=follow.kind in ("responses", "item"))
+        return self._answer(follow.question, follow.query, given_cases=follow.kind in ("responses", "item"),
+                            new_scope=follow.kind == "scope")
 
-    def _answer(self, q: Question, query: str, given_cases: bool = False) -> Answer:
+    def _answer(self, q: Question, query: str, given_cases: bool = False, new_scope: bool = False) -> Answer:
         """The stages, once each and in order: retrieve and weigh, judge, answer, check."""
         if not self.catalog.passages:
             return abstention(q.text, 0, q.filters)
@@ -127,8 +128,18 @@ class Assistant:
             return self._finish(TableAnswerer().answer(ctx), query)
         # Cases a follow-up points at were chosen by the conversation, not by relevance.
         ctx.judgement = Judgement(Confidence.HIGH, 0.0) if given_cases else self.judge.judge(q, ctx.evidence)
-        answerer = ListAnswerer() if q.kind == "list" else LookupAnswerer()
+        if new_scope and ctx.judgement.confidence is Confidence.HIGH and not self._holds_in_scope(q, query, ctx):
+            ctx.judgement = replace(ctx.judgement, confidence=Confidence.LOW)
+        answerer = ListAnswerer(every_case=given_cases) if q.kind == "list" else LookupAnswerer()
         return self._finish(answerer.answer(ctx), query)
+
+    def _holds_in_scope(self, q: Question, query: str, ctx: Context) -> bool:
+        """Whether the topic is found in the new scope about as clearly as anywhere ("and in Kent?" after
+        a question Kent has no case on must not answer with Kent's nearest case)."""
+        anywhere = self.weigh(replace(q, filters=Filters()), query).evidence
+        if not anywhere or not ctx.evidence:
+            return bool(ctx.evidence)
+        return ctx.evidence[0].sentence >= anywhere[0].sentence - self.settings.scope_margin
 
     def weigh(self, q: Question, query: str) -> Context:
         """Retrieve passages for `query` and weigh their cases (none for a filter table): the evidence."""

@@ -30,7 +30,8 @@ _ITEM = re.compile(r"\b(the|that)\s+(?:[\w'’-]+\s+){0,3}(one|case)\b|\bmore (a
 _REFERRING = set("""more tell detail details about happened happen one ones case cases first second third fourth fifth
 last 1st 2nd 3rd 4th 5th other else again same too also then so what how did do does done action actions about
 respond responded response responses reply replied accepted accept agree agreed status outcome change changed
-changes next it that this they them those these there""".split())
+changes next it that this they them those these there actually really finally eventually ever just now yet still
+go goes going went along with get got anything something put place places forward back idea ideas""".split())
 NOTHING_EARLIER = ("There is nothing earlier to follow up: the last question found no case that answers it. "
                    "Ask about a case or a topic directly.")
 
@@ -51,7 +52,11 @@ class FollowUp:
 def is_follow_up(message: str) -> bool:
     """True for a short message that leans on the previous turn."""
     words = message.split()
-    return bool(_FOLLOW_UP_START.search(message)) or (len(words) <= 12 and bool(_BACK_REFERENCE.search(message)))
+    short = len(words) <= 12
+    # A short message with no topic of its own ("How did the Met respond to the recommendation?") leans on
+    # the previous turn as much as one with a pronoun does.
+    return bool(_FOLLOW_UP_START.search(message)) or (short and (bool(_BACK_REFERENCE.search(message))
+                                                                 or not _stands_alone(message)))
 
 
 def _stands_alone(message: str) -> bool:

@@ -38,8 +38,8 @@ class AnswerSettings:
     short_sentence: int = 90
     # Rows of a filter table before it is cut, with a note saying so.
     table_max_rows: int = 60
-    # Follow-ups: the previous answer's cases a "what did they do" turn reads.
-    follow_up_cases: int = 6
+    # Follow-ups: "and in Kent?" stands only when Kent's best sentence is within this cosine of the best anywhere.
+    scope_margin: float = 0.1
     # Unknown words: a question word found in no passage counts as unknown only when no collection word is
     # this similar; below `vocabulary_min_passages` passages the check is off (too few words to tell).
     vocabulary_neighbour: float = 0.72
