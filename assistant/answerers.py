@@ -18,6 +18,7 @@ from assistant.quotes import best_spans, first_sentence
 from assistant.relevance import Confidence, Judgement, case_coverage
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AnswerSettings
+from assistant.spelling import did_you_mean
 from assistant.types import Answer, Hit
 
 NEAREST = "No case clearly matches this question; the nearest are:"
@@ -65,11 +66,16 @@ class Answerer(Protocol):
 
 
 def _abstain(ctx: Context) -> Answer:
-    return abstention(ctx.question.text, ctx.n_cases, ctx.question.filters)
+    a = abstention(ctx.question.text, ctx.n_cases, ctx.question.filters)
+    if hint := did_you_mean(ctx.question.topic, ctx.catalog):
+        a.text += f" Did you mean: {hint}?"
+    return a
 
 
 def _scored(ctx: Context, a: Answer, confidence: Confidence) -> Answer:
     a.confidence = confidence.value
+    if confidence is Confidence.LOW and (hint := did_you_mean(ctx.question.topic, ctx.catalog)):
+        a.text = a.text.replace(NEAREST, f"{NEAREST[:-1]} (did you mean: {hint}?):", 1)
     a.abstained = confidence is not Confidence.HIGH
     return a
 

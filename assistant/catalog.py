@@ -6,6 +6,7 @@ rebuild anything.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -16,6 +17,9 @@ from ingest.bodies import canonical_name
 from ingest.passages import case_date, index_text
 from ingest.pipeline import cases_of
 from vectorstore import ChromaStore, KeywordIndex
+
+
+_WORDS = re.compile(r"[a-z]{4,}")
 
 
 class Catalog:
@@ -67,6 +71,19 @@ class Catalog:
         """BM25 over the passages' index text."""
         ids = list(self.passages)
         return KeywordIndex(ids, [index_text(self.passages[i].text, self.passages[i].metadata) for i in ids])
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every lower-case word of four letters or more in the passages (for spelling hints)."""
+        return frozenset(w for p in self.passages.values() for w in _WORDS.findall(p.text.lower()))
+
+    @cached_property
+    def words_by_initial(self) -> dict[str, list[str]]:
+        """The words, by first letter (a typo rarely changes the first letter; it keeps look-ups small)."""
+        out: dict[str, list[str]] = {}
+        for w in sorted(self.words):
+            out.setdefault(w[0], []).append(w)
+        return out
 
     def prepare(self) -> "Catalog":
         """Build the keyword and filter indexes now (each once per catalog); returns the catalog."""

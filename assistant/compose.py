@@ -21,6 +21,7 @@ class Writer(Protocol):
 
 
 _MARKER = re.compile(r"\[(\d+)\]")
+ECHO_CHARS = 200  # of the question, repeated in a "nothing found" answer
 
 
 def check_markers(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
@@ -129,6 +130,8 @@ def table_text(rows: list[tuple[Hit, Hit | None]], spans: dict[str, tuple[int, i
 def abstention(question: str, n_cases: int, filters: Filters) -> Answer:
     """The honest "nothing found" answer."""
     scope = f" (filters: {filters.describe()})" if not filters.is_empty() else ""
-    text = (f"I found nothing in the {n_cases} cases{scope} that answers this question. "
-            f"I searched for: “{one_line(question)}”.")
-    return Answer(question=question, text=text, citations=[], abstained=True, filters=filters, searched=n_cases)
+    asked = one_line(question)
+    asked = asked if len(asked) <= ECHO_CHARS else asked[:ECHO_CHARS].rsplit(" ", 1)[0] + " …"
+    text = f"I found nothing in the {n_cases} cases{scope} that answers this question. I searched for: “{asked}”."
+    return Answer(question=question, text=text, citations=[], abstained=True, filters=filters, searched=n_cases,
+                  confidence="none")

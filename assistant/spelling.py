@@ -1,0 +1,25 @@
+"""Likely typos: a question word found in no case that is a near spelling of a word the cases use."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from assistant.catalog import Catalog
+
+_WORD = re.compile(r"[a-z]{4,}")
+
+
+def did_you_mean(topic: list[str], catalog: Catalog) -> str:
+    """'custody deaths' for 'custdy deths' when the cases use those words; '' when nothing looks misspelt."""
+    words = catalog.words
+    fixed, changed = [], False
+    for w in topic:
+        low = w.lower()
+        if low in words or not _WORD.fullmatch(low):
+            fixed.append(w)
+            continue
+        match = difflib.get_close_matches(low, catalog.words_by_initial.get(low[0], ()), n=1, cutoff=0.8)
+        fixed.append(match[0] if match else w)
+        changed |= bool(match)
+    return " ".join(fixed) if changed else ""
