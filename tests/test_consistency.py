@@ -81,7 +81,7 @@ def test_stale_passages_are_invisible_and_swept_by_the_next_write(seeded, embedd
     orphan = Passage(id="orphan-1", text="Officers used a kingfisher drone over the custody suite.",
                      metadata={"source": str(tmp_path / "never-recorded.txt"), "source_hash": "x", "case_id": "k",
                                "section": "summary", "part": 0})
-    seeded.store.add_passages([orphan], embedder.embed([orphan.text]))
+    seeded.store.passages.upsert([orphan], embedder.embed([orphan.text]))
     seeded.store.mark_changed()
     assert seeded.store.count() == clean + 1
     assert "orphan-1" not in {h.id for h in seeded.search("kingfisher drone custody suite", k=20)}
@@ -98,7 +98,7 @@ def test_a_source_whose_passages_are_not_all_there_is_left_out(seeded, tmp_path)
     assert report.added
     record = seeded.store.get_source(report.added[0])
     # A record claiming more passages than stored: as if some were lost; the case must not half-show.
-    seeded.store.put_source(replace(record, n_passages=record.n_passages + 1))
+    seeded.store.records.put(replace(record, n_passages=record.n_passages + 1))
     seeded.store.mark_changed()
     assert seeded.stats().cases == 1
     answer = seeded.ask("What was recommended after the kingfisher custody review?")

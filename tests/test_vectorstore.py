@@ -2,7 +2,7 @@
 
 import pytest
 
-from vectorstore import ChromaStore, KeywordIndex, ModelInfo, ModelMismatchError, Passage, StoreLocation
+from vectorstore import ChromaStore, KeywordIndex, ModelInfo, ModelMismatchError, Passage, SourceRecord, StoreLocation
 from vectorstore.fusion import reciprocal_rank_fusion
 
 
@@ -16,8 +16,8 @@ def test_embedder_gives_unit_vectors_of_the_recorded_dimension(embedder):
 def test_store_round_trip_and_cosine_query(tmp_path, embedder):
     store = ChromaStore(StoreLocation(path=tmp_path), embedder.info)
     texts = ["The Special Scheme Policy has been amended.", "Officers used a spit guard in the cell."]
-    passages = [Passage(id=f"p{i}", text=t, metadata={"source": "s", "n": i}) for i, t in enumerate(texts)]
-    store.add_passages(passages, embedder.embed(texts))
+    passages = [Passage(id=f"p{i}", text=t, metadata={"n": i}) for i, t in enumerate(texts)]
+    store.replace(SourceRecord("s", "h1", 0, "2024-01-01"), passages, embedder.embed(texts))
     q = embedder.embed(["special scheme policy change"])[0]
     ranked = store.query(q, 2)
     assert [i for i, _ in ranked] == ["p0", "p1"]
@@ -59,8 +59,8 @@ def test_rrf_rewards_agreement():
 def test_vocabulary_finds_near_synonyms_not_new_topics(tmp_path, embedder):
     store = ChromaStore(StoreLocation(path=tmp_path), embedder.info)
     words = ["woman", "female", "injured", "custody", "overdose", "vehicle"]
-    store.add_words(words, embedder.embed(words))
-    assert store.missing_words(["woman", "girl", "custody"]) == ["girl"]
+    store.vocabulary.add(words, embedder.embed(words))
+    assert store.vocabulary.missing(["woman", "girl", "custody", "girl"]) == ["girl"]
     near, similarity = store.nearest_word(embedder.embed(["girl"])[0])
     assert near in ("female", "woman") and similarity > 0.6
     assert store.nearest_word(embedder.embed(["kettling"])[0])[1] < 0.6
