@@ -138,3 +138,22 @@ def test_answers_look_up_sentence_vectors_stored_at_ingest(seeded):
     answer = fresh.ask(question)
     assert not answer.abstained and answer.citations
     assert recording.encoded == [question]  # the question only: every sentence came from the store
+
+
+def test_remove_and_replace_shrink_the_vocabulary_and_sentence_vectors(seeded, tmp_path):
+    store = seeded.store
+    words, sentences = set(store.vocabulary.ids()), set(store.sentences.ids())
+    path = essex(tmp_path)
+    assert seeded.ingest([str(path)]).added
+    assert {"kingfisher", "essex"} <= set(store.vocabulary.ids()) and len(store.sentences.ids()) > len(sentences)
+
+    path.write_text(case_text("Heron custody review - Essex Police, April 2021", "Essex Police", "2021/044044",
+                              "heron"), encoding="utf-8")
+    assert seeded.ingest([str(path)]).updated == [str(path)]
+    vocabulary = set(store.vocabulary.ids())
+    assert "heron" in vocabulary and "kingfisher" not in vocabulary and "essex" in vocabulary
+
+    assert seeded.remove(str(path)) == [str(path)]
+    # exactly what the seed case alone uses, as before the other case came and went
+    assert set(store.vocabulary.ids()) == words and set(store.sentences.ids()) == sentences
+    assert not seeded.ask("Which forces changed special-scheme marker policy?").abstained
