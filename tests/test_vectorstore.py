@@ -120,7 +120,8 @@ def test_a_reconnect_sees_vectors_another_process_added(tmp_path, embedder):
     writer = f"""
 import json, sys
 from vectorstore import ChromaStore, ModelInfo, Passage, SourceRecord, StoreLocation
-store = ChromaStore(StoreLocation.resolve(data_dir={str(tmp_path)!r}), ModelInfo({embedder.info.name!r}, {embedder.info.dimension}))
+model = ModelInfo({embedder.info.name!r}, {embedder.info.dimension})
+store = ChromaStore(StoreLocation.resolve(data_dir={str(tmp_path)!r}), model)
 store.replace(SourceRecord("b", "h2", 0, "t"), [Passage("b-0", "kingfisher")], [json.loads(sys.stdin.read())])
 """
     done = subprocess.run([sys.executable, "-c", writer], input=json.dumps(vector), capture_output=True, text=True,
