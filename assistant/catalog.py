@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import cached_property
 
 from assistant.types import CaseSummary, Filters
 from ingest.bodies import canonical_name
 from ingest.passages import case_date, index_text
-from ingest.pipeline import cases_of
+from ingest.source_records import keyed_cases
 from vectorstore import ChromaStore, KeywordIndex
 
 
@@ -27,10 +26,11 @@ class Catalog:
 
     def __init__(self, store: ChromaStore):
         self.generation = store.seen  # the store's state this view was loaded from
-        records, self.passages = _consistent_snapshot(store)
+        snapshot = store.snapshot()
+        self.passages = snapshot.passages
         self.cases: dict[str, CaseSummary] = {}
-        for record in records:
-            for case, key in zip(cases_of(record), record.case_key.split("|")):
+        for record in snapshot.records:
+            for case, key in keyed_cases(record):
                 self._add_case(key, case, record.source)
 
     def _add_case(self, key: str, case, source: str) -> None:
@@ -231,27 +231,6 @@ class _Facets:
     status: str
     section: str
     national: bool
-
-
-def _consistent_snapshot(store: ChromaStore, attempts: int = 3):
-    """Source records and the passages they vouch for, every record whole.
-
-    A record is whole when exactly its `n_passages` passages carry its content hash. Records and
-    passages are two reads, and a writer in another process may land between them (a replaced
-    source, a removal), so a mismatch is read again; a source still not whole is left out, so no
-    case is ever half-present.
-    """
-    for _ in range(attempts):
-        records = store.sources()
-        current = {r.source: r.content_hash for r in records}
-        passages = {p.id: p for p in store.all_passages()
-                    if current.get(str(p.metadata.get("source"))) == p.metadata.get("source_hash")}
-        found = Counter(str(p.metadata.get("source")) for p in passages.values())
-        broken = {r.source for r in records if found[r.source] != r.n_passages}
-        if not broken:
-            return records, passages
-    return ([r for r in records if r.source not in broken],
-            {i: p for i, p in passages.items() if str(p.metadata.get("source")) not in broken})
 
 
 def _recommendation_rows(case) -> list[dict]:

@@ -82,7 +82,7 @@ def whole(assistant) -> list[str]:
     problems = []
     store = assistant.store
     records = store.sources()
-    by_source = Counter((source, digest) for _, source, digest in store.passage_owners())
+    by_source = Counter((source, digest) for _, source, digest in store.passages.owners())
     for r in records:
         if by_source[(r.source, r.content_hash)] != r.n_passages:
             problems.append(f"{Path(r.source).name}: record says {r.n_passages} passages, "

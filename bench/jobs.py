@@ -71,7 +71,7 @@ def ingest_job(data_dir: str, files: list[str]) -> dict:
 def _floor(a, question: str):
     """The physical floor of a query: one query embedding and one Chroma query of FLOOR_K results."""
     vector = a.embedder.embed([question])[0]
-    return a.store.passages_collection.query(query_embeddings=[vector.tolist()], n_results=FLOOR_K,
+    return a.store.passages.chroma.query(query_embeddings=[vector.tolist()], n_results=FLOOR_K,
                                              include=["distances"])
 
 

@@ -77,7 +77,7 @@ def main() -> None:
         vectors = late_chunked(late)
         stored = late.store.sentence_vectors(list(vectors))
         cosines = np.array([float(vectors[k] @ np.asarray(stored[k])) for k in vectors if k in stored])
-        late.store.add_sentences(list(vectors), np.stack(list(vectors.values())))
+        late.store.sentences.add(list(vectors), np.stack(list(vectors.values())))
         standalone = Assistant(data_dir=work / "standalone", embedder=standalone.embedder)
         result = {"sentences": len(vectors), "cosine_to_standalone": {
             "min": float(cosines.min()), "p10": float(np.percentile(cosines, 10)), "mean": float(cosines.mean())}}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from typing import Callable
 
 from ingest.model import Case, Recommendation
@@ -16,7 +17,6 @@ from vectorstore import Passage
 from vectorstore.embedder import MAX_WORD_PIECES
 
 TokenCounter = Callable[[str], int]
-SECTIONS = ("summary", "recommendation", "response")
 _WORD = re.compile(r"\S+")
 
 
@@ -38,38 +38,75 @@ def case_date(case) -> str:
     return case.recommended or case.published or ""
 
 
-def case_metadata(case: Case, case_key: str, source: str) -> dict:
-    """Flat metadata shared by every passage of a case (Chroma needs scalars: lists are '|'-joined)."""
-    return {
-        "case_id": case_key,
-        "title": case.title,
-        "force": case.force.name if case.force else "",
-        "forces": "|".join(b.name for b in case.bodies),
-        "references": "|".join(case.references),
-        "incident_month": case.incident_month or "",
-        "published": case.published or "",
-        "recommended": case.recommended or "",
-        "response_due": case.response_due or "",
-        "response_due_inferred": case.response_due_inferred,
-        "date": case_date(case),
-        "themes": "|".join(case.themes),
-        "source": source,
-        "url": case.url or "",
-        "layout": case.layout,
-    }
+@dataclass(frozen=True)
+class PassageMeta:
+    """What a stored passage says about itself and its case: written by case_passages, read by everyone."""
+
+    case_id: str = ""
+    title: str = ""
+    force: str = ""
+    forces: tuple[str, ...] = ()  # every force or body the case names
+    references: tuple[str, ...] = ()
+    incident_month: str = ""  # "YYYY-MM"
+    published: str = ""  # ISO dates, "" when unknown
+    recommended: str = ""
+    response_due: str = ""
+    response_due_inferred: bool = False
+    date: str = ""  # see case_date
+    themes: tuple[str, ...] = ()
+    source: str = ""
+    url: str = ""
+    layout: str = ""
+    section: str = "summary"  # "summary", "recommendation" or "response"
+    part: int = 0  # which slice of a part too long for the model's window
+    rec_no: int = 0  # 0 for the summary
+    status: str = ""
+    addressed_to: str = ""
+    national: bool = False
+    source_hash: str = ""
+
+    def to_metadata(self) -> dict[str, str | int | bool]:
+        """Flat metadata for Chroma, which takes only scalars: lists are '|'-joined."""
+        return {name: "|".join(value) if isinstance(value, tuple) else value
+                for name, value in vars(self).items()}
+
+    @classmethod
+    def from_metadata(cls, md: dict) -> "PassageMeta":
+        """Read back what to_metadata stored; missing keys take their defaults."""
+        values = {}
+        for name, default in vars(cls()).items():
+            value = md.get(name)
+            if value is None:
+                continue
+            if isinstance(default, tuple):
+                values[name] = tuple(v for v in str(value).split("|") if v)
+            elif isinstance(default, bool):
+                values[name] = bool(value)
+            elif isinstance(default, int):
+                values[name] = int(value or 0)
+            else:
+                values[name] = str(value)
+        return cls(**values)
 
 
-def _rec_metadata(rec: Recommendation) -> dict:
-    return {
-        "rec_no": rec.number,
-        "status": rec.status,
-        "addressed_to": rec.addressed_to.name if rec.addressed_to else "",
-        "national": rec.national,
-    }
+def _case_fields(case: Case, case_key: str, source: str, source_hash: str) -> dict:
+    """The PassageMeta fields shared by every passage of a case."""
+    return dict(
+        case_id=case_key, title=case.title, force=case.force.name if case.force else "",
+        forces=tuple(b.name for b in case.bodies), references=tuple(case.references),
+        incident_month=case.incident_month or "", published=case.published or "",
+        recommended=case.recommended or "", response_due=case.response_due or "",
+        response_due_inferred=case.response_due_inferred, date=case_date(case), themes=tuple(case.themes),
+        source=source, url=case.url or "", layout=case.layout, source_hash=source_hash)
+
+
+def _rec_fields(rec: Recommendation) -> dict:
+    return dict(rec_no=rec.number, status=rec.status,
+                addressed_to=rec.addressed_to.name if rec.addressed_to else "", national=rec.national)
 
 
 def case_parts(case: Case) -> list[tuple[str, int | None, str, dict]]:
-    """(section, rec_no, text, extra metadata) for each structural part that has text."""
+    """(section, rec_no, text, extra PassageMeta fields) for each structural part that has text."""
     parts: list[tuple[str, int | None, str, dict]] = []
     # The summary opens with the case's title, as the published page does: a reader (and a quote)
     # then sees which case it is, and "Essex Police, October 2019" is findable and citable.
@@ -77,10 +114,9 @@ def case_parts(case: Case) -> list[tuple[str, int | None, str, dict]]:
     title, narrative = case.title.strip(), case.narrative.strip()
     summary = narrative if title and narrative.startswith(title) else "\n".join(t for t in (title, narrative) if t)
     if summary:
-        parts.append(("summary", None, summary, {"rec_no": 0, "status": "", "addressed_to": "",
-                                                 "national": False}))
+        parts.append(("summary", None, summary, {}))
     for rec in case.recommendations:
-        md = _rec_metadata(rec)
+        md = _rec_fields(rec)
         if rec.text.strip():
             parts.append(("recommendation", rec.number, rec.text, md))
         if rec.response and rec.response.strip():
@@ -148,16 +184,16 @@ def index_text(text: str, metadata: dict) -> str:
                           str(metadata.get("section", "summary")), rec_no) + text
 
 
-def case_passages(case: Case, case_key: str, source: str, id_prefix: str,
-                  count_tokens: TokenCounter, window: int = MAX_WORD_PIECES) -> list[Passage]:
+def case_passages(case: Case, case_key: str, source: str, id_prefix: str, count_tokens: TokenCounter,
+                  window: int = MAX_WORD_PIECES, source_hash: str = "") -> list[Passage]:
     """Every passage of `case`, each (with its context header) inside the model's window."""
-    base = case_metadata(case, case_key, source)
+    shared = _case_fields(case, case_key, source, source_hash)
     out: list[Passage] = []
     for section, rec_no, text, extra in case_parts(case):
-        header = context_header(case.title, base["force"], section, rec_no)
+        header = context_header(case.title, shared["force"], section, rec_no)
         budget = max(32, window - 2 - count_tokens(header))  # 2 for [CLS] and [SEP]
         for part, chunk in enumerate(split_to_fit(text, budget, count_tokens)):
-            md = {**base, **extra, "section": section, "part": part}
+            meta = PassageMeta(**shared, **extra, section=section, part=part)
             pid = f"{id_prefix}-{len(out):03d}"
-            out.append(Passage(id=pid, text=chunk, metadata=md, index_text=header + chunk))
+            out.append(Passage(id=pid, text=chunk, metadata=meta.to_metadata(), index_text=header + chunk))
     return out

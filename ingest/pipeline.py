@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from ingest.errors import SourceError
 from ingest.formats import cases_from
 from ingest.grouping import CaseKeys
 from ingest.model import Case
-from ingest.passages import case_passages
+from ingest.passages import case_passages, index_text
 from ingest.readers import DEFAULT_MAX_BYTES, expand, load
 from ingest.sentences import sentences
-from vectorstore import ChromaStore, Embedder, SourceRecord, WriteLock
+from ingest.source_records import case_keys_of, cases_of, keyed_cases, source_record
+from vectorstore import ChromaStore, Embedder, Passage, Shrunk, SourceRecord, WriteLock
+from vectorstore.record import source_id
 from vectorstore.sentence_vectors import sentence_key
-from vectorstore.store import source_id
+
+__all__ = ["Failure", "IngestReport", "Ingester", "cases_of", "words_of"]
 
 
 @dataclass
@@ -63,11 +64,6 @@ class _Parsed:
     detail: str
 
 
-def cases_of(record: SourceRecord) -> list[Case]:
-    """The parsed cases stored with a source record."""
-    return [Case.from_dict(d) for d in json.loads(record.case_json)]
-
-
 # A group of sources is embedded together (see Ingester._embed); it is written when it holds this many
 # passages or files. Small enough that a running `iopc serve` sees new cases every few seconds.
 GROUP_PASSAGES = 256
@@ -87,7 +83,7 @@ class Ingester:
     def _known_keys(self, records: list[SourceRecord]) -> CaseKeys:
         keys = CaseKeys()
         for record in records:
-            for case, key in zip(cases_of(record), record.case_key.split("|")):
+            for case, key in keyed_cases(record):
                 keys.remember(case, key)
         return keys
 
@@ -103,9 +99,8 @@ class Ingester:
         names = names or {}
         with WriteLock(self.store.location, self.on_wait):
             self.store.sync()  # another process may have written since we opened the store
-            records = self.store.sources()
-            self.sweep(records)
-            keys = self._known_keys(records)
+            swept = self.store.sweep()
+            keys = self._known_keys(self.store.sources())
             group: list[_Parsed] = []
             for path in _progress(paths, progress):
                 src = names.get(path, path)
@@ -116,6 +111,8 @@ class Ingester:
                 if len(group) >= GROUP_FILES or sum(len(g.passages) for g in group) >= GROUP_PASSAGES:
                     group = self._write(group, report)
             self._write(group, report)
+            if swept or report.updated:
+                self._shrink()
         return report
 
     def _parse(self, path: str, src: str, keys: CaseKeys, report: IngestReport) -> "_Parsed | None":
@@ -131,9 +128,8 @@ class Ingester:
         prefix = f"{source_id(src)}-{content_hash[:10]}"
         passages = []
         for i, (case, key) in enumerate(zip(cases, case_keys)):
-            passages += case_passages(case, key, src, f"{prefix}-{i}", self.embedder.count_tokens)
-        for p in passages:
-            p.metadata["source_hash"] = content_hash
+            passages += case_passages(case, key, src, f"{prefix}-{i}", self.embedder.count_tokens,
+                                      source_hash=content_hash)
         if not passages:
             raise SourceError(src, "no text found to index")
         return _Parsed(src, content_hash, previous, cases, case_keys, passages, detail)
@@ -170,20 +166,9 @@ class Ingester:
         return out
 
     def _store(self, parsed: "_Parsed", vectors, report: IngestReport) -> None:
-        # New passages first, then the record that points at them, then the old passages:
-        # a reader that trusts only passages matching the record never sees a half-written source.
         src, passages = parsed.src, parsed.passages
-        self.store.add_passages(passages, vectors)
-        self.store.put_source(SourceRecord(
-            source=src, content_hash=parsed.content_hash, case_key="|".join(parsed.case_keys),
-            case_json=json.dumps([c.to_dict() for c in parsed.cases], ensure_ascii=False),
-            n_passages=len(passages), ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            detail=parsed.detail))
-        new_ids = {p.id for p in passages}
-        self.store.delete_passages(i for i in self.store.passage_ids({"source": src}) if i not in new_ids)
-        # After each source, not once per batch: a reader (a running `iopc serve`) then sees every
-        # finished source, even if this batch is later killed.
-        self.store.mark_changed()
+        self.store.replace(source_record(src, parsed.content_hash, parsed.cases, parsed.case_keys, len(passages),
+                                         parsed.detail), passages, vectors)
         (report.updated if parsed.previous else report.added).append(src)
         if parsed.detail:
             report.notes.append(Failure(src, parsed.detail))
@@ -197,51 +182,38 @@ class Ingester:
             report.failed.append(Failure(src, _reason(e)))
             return None
 
-    def _store_sentences(self, passages) -> None:
-        # Every sentence an answer may weigh, embedded now rather than at each question; like the
-        # vocabulary they are kept when a source is removed (shared by content, and harmless).
-        texts = {sentence_key(s): s for p in passages for s in (sentences(p.text) or [p.text])}
-        new = self.store.missing_sentences(list(texts))
+    def _store_sentences(self, passages: list[Passage]) -> None:
+        # Every sentence an answer may weigh, embedded now rather than at each question.
+        texts = sentence_texts(passages)
+        new = self.store.sentences.missing(list(texts))
         if new:
-            self.store.add_sentences(new, self.embedder.embed([texts[k] for k in new]))
+            self.store.sentences.add(new, self.embedder.embed([texts[k] for k in new]))
 
-    def _grow_vocabulary(self, passages) -> None:
-        # The vocabulary only grows (a removed source's words stay): a word it wrongly keeps only
-        # makes the assistant a little less ready to say "nothing found".
-        new = self.store.missing_words(words_of(" ".join(p.index_text for p in passages)))
+    def _grow_vocabulary(self, passages: list[Passage]) -> None:
+        new = self.store.vocabulary.missing(vocabulary_words(passages))
         if new:
-            self.store.add_words(new, self.embedder.embed(new))
+            self.store.vocabulary.add(new, self.embedder.embed(new))
+
+    def _shrink(self) -> Shrunk:
+        """Delete the vocabulary words and sentence vectors no stored passage uses any more."""
+        # Why after the whole batch, not per source: a group's words and sentences are stored before its
+        # passages, so between the two they belong to no stored passage yet.
+        stored = [Passage(p.id, p.text, p.metadata, index_text(p.text, p.metadata)) for p in self.store.all_passages()]
+        return self.store.shrink(vocabulary_words(stored), sentence_texts(stored).keys())
 
     def remove(self, target: str) -> list[str]:
         """Remove a source (as given) or every source of a case id; returns the sources removed."""
         with WriteLock(self.store.location, self.on_wait):
             self.store.sync()
-            records = self.store.sources()
-            self.sweep(records)  # what a killed remove left, even when this one finds nothing to remove
+            swept = self.store.sweep()  # what a killed write left, even when this one finds nothing to remove
+            records = self.store.records.all(payload=False)
             hits = [r for r in records if r.source == target] or \
-                [r for r in records if target in r.case_key.split("|")]
+                [r for r in records if target in case_keys_of(r)]
             for r in hits:
-                # The record first: once it is gone no reader trusts the passages, so a crash between
-                # the two deletes leaves only stale passages, which the next write sweeps.
-                self.store.delete_source(r.source)
-                self.store.delete_passages(self.store.passage_ids({"source": r.source}))
-            if hits:
-                self.store.mark_changed()
+                self.store.remove(r.source)
+            if hits or swept:
+                self._shrink()
         return [r.source for r in hits]
-
-    def sweep(self, records: list[SourceRecord] | None = None) -> int:
-        """Delete passages no source record vouches for (left by a crashed write); returns how many.
-
-        Cheap when there are none: the stored count is compared with the records' first. `records`
-        are the store's source records, when the caller has just read them.
-        """
-        records = {r.source: r for r in (self.store.sources() if records is None else records)}
-        if self.store.count() == sum(r.n_passages for r in records.values()):
-            return 0
-        stale = [i for i, source, digest in self.store.passage_owners()
-                 if source not in records or records[source].content_hash != digest]
-        self.store.delete_passages(stale)
-        return len(stale)
 
 
 def _reason(e: Exception) -> str:
@@ -261,6 +233,16 @@ _WORDS = re.compile(r"[a-z]{3,}")
 def words_of(text: str) -> list[str]:
     """Distinct lower-case words of three letters or more (the vocabulary's unit)."""
     return list(dict.fromkeys(_WORDS.findall(text.lower())))
+
+
+def vocabulary_words(passages: list[Passage]) -> list[str]:
+    """The vocabulary words of passages: those of their index text."""
+    return words_of(" ".join(p.index_text for p in passages))
+
+
+def sentence_texts(passages: list[Passage]) -> dict[str, str]:
+    """Each sentence an answer may weigh in these passages, by the key its vector is stored under."""
+    return {sentence_key(s): s for p in passages for s in (sentences(p.text) or [p.text])}
 
 
 def _progress(items: list[str], enabled: bool):

@@ -81,7 +81,7 @@ def test_stale_passages_are_invisible_and_swept_by_the_next_write(seeded, embedd
     orphan = Passage(id="orphan-1", text="Officers used a kingfisher drone over the custody suite.",
                      metadata={"source": str(tmp_path / "never-recorded.txt"), "source_hash": "x", "case_id": "k",
                                "section": "summary", "part": 0})
-    seeded.store.add_passages([orphan], embedder.embed([orphan.text]))
+    seeded.store.passages.upsert([orphan], embedder.embed([orphan.text]))
     seeded.store.mark_changed()
     assert seeded.store.count() == clean + 1
     assert "orphan-1" not in {h.id for h in seeded.search("kingfisher drone custody suite", k=20)}
@@ -98,7 +98,7 @@ def test_a_source_whose_passages_are_not_all_there_is_left_out(seeded, tmp_path)
     assert report.added
     record = seeded.store.get_source(report.added[0])
     # A record claiming more passages than stored: as if some were lost; the case must not half-show.
-    seeded.store.put_source(replace(record, n_passages=record.n_passages + 1))
+    seeded.store.records.put(replace(record, n_passages=record.n_passages + 1))
     seeded.store.mark_changed()
     assert seeded.stats().cases == 1
     answer = seeded.ask("What was recommended after the kingfisher custody review?")
@@ -138,3 +138,22 @@ def test_answers_look_up_sentence_vectors_stored_at_ingest(seeded):
     answer = fresh.ask(question)
     assert not answer.abstained and answer.citations
     assert recording.encoded == [question]  # the question only: every sentence came from the store
+
+
+def test_remove_and_replace_shrink_the_vocabulary_and_sentence_vectors(seeded, tmp_path):
+    store = seeded.store
+    words, sentences = set(store.vocabulary.ids()), set(store.sentences.ids())
+    path = essex(tmp_path)
+    assert seeded.ingest([str(path)]).added
+    assert {"kingfisher", "essex"} <= set(store.vocabulary.ids()) and len(store.sentences.ids()) > len(sentences)
+
+    path.write_text(case_text("Heron custody review - Essex Police, April 2021", "Essex Police", "2021/044044",
+                              "heron"), encoding="utf-8")
+    assert seeded.ingest([str(path)]).updated == [str(path)]
+    vocabulary = set(store.vocabulary.ids())
+    assert "heron" in vocabulary and "kingfisher" not in vocabulary and "essex" in vocabulary
+
+    assert seeded.remove(str(path)) == [str(path)]
+    # exactly what the seed case alone uses, as before the other case came and went
+    assert set(store.vocabulary.ids()) == words and set(store.sentences.ids()) == sentences
+    assert not seeded.ask("Which forces changed special-scheme marker policy?").abstained

@@ -82,7 +82,7 @@ def snapshot(assistant) -> dict:
     store = assistant.store
     return {
         "passages": {p.id: (p.text, p.metadata) for p in store.all_passages()},
-        "sources": {r.source: (r.content_hash, r.case_key, r.case_json, r.n_passages, r.detail)
+        "sources": {r.source: (r.content_hash, r.key, r.payload, r.n_passages, r.detail)
                     for r in store.sources()},
     }
 
@@ -344,8 +344,8 @@ def test_a_group_stores_what_each_source_alone_would(make_assistant, tmp_path):
         got = collection(a).get(include=["embeddings"])
         return dict(zip(got["ids"], got["embeddings"]))
 
-    for collection in (lambda a: a.store.passages_collection, lambda a: a.store.sentences_collection,
-                       lambda a: a.store.vocabulary_collection):
+    for collection in (lambda a: a.store.passages.chroma, lambda a: a.store.sentences.chroma,
+                       lambda a: a.store.vocabulary.chroma):
         grouped, single = vectors(together, collection), vectors(alone, collection)
         assert grouped.keys() == single.keys() and grouped
         worst = max(float(np.abs(np.asarray(grouped[k]) - np.asarray(single[k])).max()) for k in grouped)

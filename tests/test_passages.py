@@ -32,3 +32,24 @@ def test_split_keeps_verbatim_slices(embedder):
     chunks = split_to_fit(text, 60, embedder.count_tokens)
     assert len(chunks) > 1
     assert all(c in text and embedder.count_tokens(c) <= 60 for c in chunks)
+
+
+def test_passage_meta_is_what_is_stored_and_reads_back_typed(embedder):
+    from ingest.passages import PassageMeta
+
+    case = parse_text(SEED.read_text(encoding="utf-8"))
+    passages = case_passages(case, "k1", str(SEED), "src", embedder.count_tokens, source_hash="abc")
+    assert set(passages[0].metadata) == {
+        "case_id", "title", "force", "forces", "references", "incident_month", "published", "recommended",
+        "response_due", "response_due_inferred", "date", "themes", "source", "url", "layout", "section", "part",
+        "rec_no", "status", "addressed_to", "national", "source_hash"}
+    for p in passages:
+        meta = PassageMeta.from_metadata(p.metadata)
+        assert meta.to_metadata() == p.metadata
+    rec = PassageMeta.from_metadata(next(p.metadata for p in passages if p.metadata["section"] == "recommendation"))
+    assert rec.rec_no == 1 and rec.status == "accepted" and rec.source_hash == "abc"
+    assert rec.themes == ("Death and serious injury", "Domestic abuse") and isinstance(rec.national, bool)
+    summary = passages[0].metadata
+    assert (summary["rec_no"], summary["status"], summary["addressed_to"], summary["national"]) == (0, "", "", False)
+    # missing keys (an index written by older code, or a hand-made passage) take the defaults
+    assert PassageMeta.from_metadata({"source": "s", "rec_no": "2", "themes": ""}) == PassageMeta(source="s", rec_no=2)

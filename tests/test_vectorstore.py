@@ -2,7 +2,7 @@
 
 import pytest
 
-from vectorstore import ChromaStore, KeywordIndex, ModelInfo, ModelMismatchError, Passage, StoreLocation
+from vectorstore import ChromaStore, KeywordIndex, ModelInfo, ModelMismatchError, Passage, SourceRecord, StoreLocation
 from vectorstore.fusion import reciprocal_rank_fusion
 
 
@@ -16,8 +16,8 @@ def test_embedder_gives_unit_vectors_of_the_recorded_dimension(embedder):
 def test_store_round_trip_and_cosine_query(tmp_path, embedder):
     store = ChromaStore(StoreLocation(path=tmp_path), embedder.info)
     texts = ["The Special Scheme Policy has been amended.", "Officers used a spit guard in the cell."]
-    passages = [Passage(id=f"p{i}", text=t, metadata={"source": "s", "n": i}) for i, t in enumerate(texts)]
-    store.add_passages(passages, embedder.embed(texts))
+    passages = [Passage(id=f"p{i}", text=t, metadata={"n": i}) for i, t in enumerate(texts)]
+    store.replace(SourceRecord("s", "h1", 0, "2024-01-01"), passages, embedder.embed(texts))
     q = embedder.embed(["special scheme policy change"])[0]
     ranked = store.query(q, 2)
     assert [i for i, _ in ranked] == ["p0", "p1"]
@@ -59,8 +59,92 @@ def test_rrf_rewards_agreement():
 def test_vocabulary_finds_near_synonyms_not_new_topics(tmp_path, embedder):
     store = ChromaStore(StoreLocation(path=tmp_path), embedder.info)
     words = ["woman", "female", "injured", "custody", "overdose", "vehicle"]
-    store.add_words(words, embedder.embed(words))
-    assert store.missing_words(["woman", "girl", "custody"]) == ["girl"]
+    store.vocabulary.add(words, embedder.embed(words))
+    assert store.vocabulary.missing(["woman", "girl", "custody", "girl"]) == ["girl"]
     near, similarity = store.nearest_word(embedder.embed(["girl"])[0])
     assert near in ("female", "woman") and similarity > 0.6
     assert store.nearest_word(embedder.embed(["kettling"])[0])[1] < 0.6
+
+
+def _write(store, embedder, source: str, digest: str, texts: list[str]) -> None:
+    passages = [Passage(id=f"{digest}-{i}", text=t) for i, t in enumerate(texts)]
+    store.replace(SourceRecord(source, digest, 0, "2024-01-01", key="k", payload="p"), passages, embedder.embed(texts))
+
+
+def test_replace_remove_sweep_and_snapshot_keep_every_source_whole(tmp_path, embedder):
+    store = ChromaStore(StoreLocation(path=tmp_path), embedder.info)
+    _write(store, embedder, "a", "h1", ["custody record", "spit guard"])
+    _write(store, embedder, "b", "h2", ["special scheme marker"])
+    before = store.seen
+    _write(store, embedder, "a", "h3", ["a replaced text"])  # its old passages go
+    assert store.seen != before and store.generation() == store.seen
+    snap = store.snapshot()
+    assert {r.source: (r.content_hash, r.n_passages, r.key, r.payload) for r in snap.records} == {
+        "a": ("h3", 1, "k", "p"), "b": ("h2", 1, "k", "p")}
+    assert sorted(snap.passages) == ["h2-0", "h3-0"] and store.count() == 2
+    assert snap.passages["h3-0"].metadata == {"source": "a", "source_hash": "h3"}  # stamped by replace
+
+    # what a killed write leaves: a passage no record vouches for, invisible, then swept
+    store.passages.upsert([Passage("stale", "drone", {"source": "c", "source_hash": "x"})], embedder.embed(["drone"]))
+    assert "stale" not in store.snapshot().passages
+    assert store.sweep() == 1 and store.sweep() == 0 and store.count() == 2
+
+    # a record claiming more passages than stored: the source is left out, not shown in part
+    store.records.put(SourceRecord("b", "h2", 2, "2024-01-01"))
+    snap = store.snapshot()
+    assert [r.source for r in snap.records] == ["a"] and list(snap.passages) == ["h3-0"]
+
+    marked = store.seen
+    assert store.remove("a").content_hash == "h3" and store.seen != marked
+    assert store.remove("a") is None
+    assert store.get_source("a") is None and store.passages.of_source("a") == []
+
+
+def test_a_reconnect_sees_vectors_another_process_added(tmp_path, embedder):
+    """The embedded reconnect reaches into chromadb's private client table: this fails if an upgrade breaks it."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    store = ChromaStore(StoreLocation(path=tmp_path), embedder.info)
+    _write(store, embedder, "a", "h1", ["custody record"])
+    assert isinstance(SharedSystemClient._identifier_to_refcount, dict)
+    assert str(tmp_path) in SharedSystemClient._identifier_to_system  # the key the reconnect takes out
+
+    vector = [float(x) for x in embedder.embed(["kingfisher drone over the yard"])[0]]
+    root = Path(__file__).resolve().parents[1]
+    writer = f"""
+import json, sys
+from vectorstore import ChromaStore, ModelInfo, Passage, SourceRecord, StoreLocation
+model = ModelInfo({embedder.info.name!r}, {embedder.info.dimension})
+store = ChromaStore(StoreLocation.resolve(data_dir={str(tmp_path)!r}), model)
+store.replace(SourceRecord("b", "h2", 0, "t"), [Passage("b-0", "kingfisher")], [json.loads(sys.stdin.read())])
+"""
+    done = subprocess.run([sys.executable, "-c", writer], input=json.dumps(vector), capture_output=True, text=True,
+                          cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert store.sync()  # another process wrote: reconnected
+    assert store.query(vector, 1)[0][0] == "b-0"  # query(), which a stale client misses, sees the new vector
+
+
+def test_source_records_keep_the_stored_field_names(tmp_path, embedder):
+    """An index built before SourceRecord's fields became opaque still opens, and is written back the same."""
+    from vectorstore.record import source_id
+
+    store = ChromaStore(StoreLocation(path=tmp_path), embedder.info)
+    stored = {"source": "s.txt", "content_hash": "h", "case_key": "k1|k2", "n_passages": 2,
+              "ingested_at": "2024-05-01T10:00:00+00:00", "detail": "decoded as cp1252"}
+    store.records.chroma.upsert(ids=[source_id("s.txt")], documents=['[{"title": "x"}]'], metadatas=[stored],
+                                embeddings=[[1.0]])
+    record = store.get_source("s.txt")
+    assert (record.key, record.payload, record.n_passages, record.detail) == (
+        "k1|k2", '[{"title": "x"}]', 2, "decoded as cp1252")
+    store.records.remove("s.txt")
+    store.records.put(record)
+    raw = store.records.chroma.get(ids=[source_id("s.txt")], include=["documents", "metadatas"])
+    assert raw["metadatas"] == [stored] and raw["documents"] == ['[{"title": "x"}]']
+    assert store.sources() == [record]

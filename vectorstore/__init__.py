@@ -6,10 +6,11 @@ Imports nothing else of this project, so ingest/ and assistant/ can both stand o
 from vectorstore.embedder import BACKENDS as ENCODER_BACKENDS, Embedder, ModelInfo
 from vectorstore.fusion import reciprocal_rank_fusion
 from vectorstore.keyword import KeywordIndex
-from vectorstore.record import Passage
-from vectorstore.store import ChromaStore, ModelMismatchError, SourceRecord, StoreLocation, WriteLock
+from vectorstore.location import ModelMismatchError, StoreLocation
+from vectorstore.record import Passage, Snapshot, SourceRecord
+from vectorstore.store import ChromaStore, Shrunk, WriteLock
 
 __all__ = [
     "ChromaStore", "ENCODER_BACKENDS", "Embedder", "KeywordIndex", "ModelInfo", "ModelMismatchError", "Passage",
-    "SourceRecord", "StoreLocation", "WriteLock", "reciprocal_rank_fusion",
+    "Shrunk", "Snapshot", "SourceRecord", "StoreLocation", "WriteLock", "reciprocal_rank_fusion",
 ]

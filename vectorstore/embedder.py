@@ -92,11 +92,6 @@ class Embedder:
                              f"expected {self.info.dimension}")
         return model
 
-    @property
-    def tokenizer(self):
-        """The model's word-piece tokenizer (transformers' for torch, a `tokenizers.Tokenizer` for ONNX)."""
-        return self.model.tokenizer
-
     def count_tokens(self, text: str) -> int:
         """Word pieces in `text`, without the [CLS]/[SEP] markers and without truncation."""
         return len(self._counter.encode(text, add_special_tokens=False).ids)

@@ -1,10 +1,16 @@
-"""The passage record: the unit that is embedded, stored, searched and cited."""
+"""What the store holds: passages (the unit that is embedded, searched and cited) and source records."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 Scalar = str | int | float | bool
+
+# The passage metadata fields that tie a passage to the version of its source it was cut from. A passage
+# is trusted only while a source record names the same source with the same content hash.
+SOURCE_FIELD = "source"
+HASH_FIELD = "source_hash"
 
 
 @dataclass
@@ -21,3 +27,42 @@ class Passage:
     def __post_init__(self) -> None:
         if not self.index_text:
             self.index_text = self.text
+
+    @property
+    def owner(self) -> tuple[str, str]:
+        """(source, content hash) of the source version this passage was cut from."""
+        return str(self.metadata.get(SOURCE_FIELD)), str(self.metadata.get(HASH_FIELD))
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One stored source (a path or URL exactly as given) and the content hash its passages must carry.
+
+    `key` and `payload` are opaque to the store: whoever writes the record decides what they hold.
+    """
+
+    source: str
+    content_hash: str
+    n_passages: int
+    ingested_at: str
+    detail: str = ""  # e.g. "decoded as cp1252"
+    key: str = ""  # a short string the writer looks records up by
+    payload: str = ""  # a longer string kept with the record, so readers need not re-read the source
+
+    @property
+    def source_id(self) -> str:
+        return source_id(self.source)
+
+
+def source_id(source: str) -> str:
+    """Stable short id of a source string."""
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A consistent view: source records, and exactly the passages those records vouch for, every record whole."""
+
+    records: list[SourceRecord]
+    passages: dict[str, Passage]  # by id, in collection order
+    generation: str | None  # the store's generation when the view was read

@@ -1,0 +1,201 @@
+"""One class per Chroma collection: passages, source records, vocabulary, sentence vectors, state.
+
+Each reads and writes its own collection and knows nothing of the others; ChromaStore composes them
+and owns the order of writes across them.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from vectorstore.connection import CollectionSpec, Connection
+from vectorstore.record import HASH_FIELD, SOURCE_FIELD, Passage, SourceRecord, source_id
+
+_PAGE = 1000  # records per call, so large collections are read and written in bounded pieces
+# Chroma insists on a vector per record; records looked up by id only carry this one.
+_NO_VECTOR = [1.0]
+
+
+class _Collection:
+    """A Chroma collection opened through the store's connection."""
+
+    SPEC: CollectionSpec
+
+    def __init__(self, connection: Connection):
+        self._connection = connection
+        connection.register(self.SPEC)
+
+    @property
+    def chroma(self):
+        """The chromadb collection itself (for measurements and tests that look beneath the store)."""
+        return self._connection.collection(self.SPEC.name)
+
+    def count(self) -> int:
+        """Number of records."""
+        return self.chroma.count()
+
+    def ids(self, where: dict | None = None) -> list[str]:
+        """Ids of the records, optionally filtered by metadata."""
+        return [i for ids, _, _ in self._pages(where, include=[]) for i in ids]
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Delete records by id."""
+        ids = list(ids)
+        for start in range(0, len(ids), _PAGE):
+            self.chroma.delete(ids=ids[start:start + _PAGE])
+
+    def _pages(self, where, include):
+        """(ids, documents, metadatas) a page at a time, in collection order."""
+        offset = 0
+        while True:
+            res = self.chroma.get(where=where, include=include, limit=_PAGE, offset=offset)
+            ids = res["ids"]
+            if not ids:
+                return
+            yield ids, res.get("documents") or [None] * len(ids), res.get("metadatas") or [None] * len(ids)
+            if len(ids) < _PAGE:
+                return
+            offset += len(ids)
+
+
+class Passages(_Collection):
+    """Passages with their text, flat metadata and vector; searched by cosine similarity."""
+
+    SPEC = CollectionSpec("iopc_passages", searched=True)
+
+    def upsert(self, passages: Sequence[Passage], vectors) -> None:
+        """Store passages with their vectors (replacing any with the same id)."""
+        for start in range(0, len(passages), _PAGE):
+            chunk = passages[start:start + _PAGE]
+            self.chroma.upsert(ids=[p.id for p in chunk], documents=[p.text for p in chunk],
+                               metadatas=[p.metadata for p in chunk],
+                               embeddings=[list(map(float, e)) for e in vectors[start:start + _PAGE]])
+
+    def of_source(self, source: str) -> list[str]:
+        """Ids of the passages that name `source` (any version of it)."""
+        return self.ids({SOURCE_FIELD: source})
+
+    def owners(self) -> list[tuple[str, str, str]]:
+        """(id, source, content hash) of every passage: enough to tell which are trusted."""
+        return [(i, str((m or {}).get(SOURCE_FIELD)), str((m or {}).get(HASH_FIELD)))
+                for ids, _, metas in self._pages(None, include=["metadatas"]) for i, m in zip(ids, metas)]
+
+    def all(self) -> list[Passage]:
+        """Every passage with text and metadata, in collection order."""
+        return [Passage(id=i, text=d or "", metadata=dict(m or {}))
+                for ids, docs, metas in self._pages(None, include=["documents", "metadatas"])
+                for i, d, m in zip(ids, docs, metas)]
+
+    def query(self, embedding, n: int, ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """Nearest passages as (id, cosine similarity), best first; restricted to `ids` when given."""
+        if ids is not None and not ids:
+            return []
+        # No count() first (a round trip per question): Chroma returns fewer when it has fewer.
+        n = min(n, len(ids)) if ids is not None else n
+        res = self.chroma.query(query_embeddings=[list(map(float, embedding))], n_results=n,
+                                ids=list(ids) if ids is not None else None, include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+
+
+# The stored name of SourceRecord.key: indexes already built hold it under this name.
+_KEY_FIELD = "case_key"
+
+
+class Sources(_Collection):
+    """One record per stored source; its payload is the record's document."""
+
+    SPEC = CollectionSpec("iopc_sources", searched=False)
+
+    def put(self, record: SourceRecord) -> None:
+        """Record (or replace) a source."""
+        md = {"source": record.source, "content_hash": record.content_hash, _KEY_FIELD: record.key,
+              "n_passages": record.n_passages, "ingested_at": record.ingested_at, "detail": record.detail}
+        self.chroma.upsert(ids=[record.source_id], documents=[record.payload], metadatas=[md],
+                           embeddings=[_NO_VECTOR])
+
+    def get(self, source: str) -> SourceRecord | None:
+        """The record of `source` exactly as given, if stored."""
+        res = self.chroma.get(ids=[source_id(source)], include=["documents", "metadatas"])
+        return _record(res["metadatas"][0], res["documents"][0]) if res["ids"] else None
+
+    def all(self, payload: bool = True) -> list[SourceRecord]:
+        """Every record; without payloads (a smaller read) when `payload` is False."""
+        include = ["documents", "metadatas"] if payload else ["metadatas"]
+        return [_record(m, d) for _, docs, metas in self._pages(None, include=include) for d, m in zip(docs, metas)]
+
+    def remove(self, source: str) -> None:
+        """Forget the record of `source`."""
+        self.delete([source_id(source)])
+
+
+def _record(md: dict, document: str | None) -> SourceRecord:
+    return SourceRecord(source=str(md["source"]), content_hash=str(md["content_hash"]),
+                        n_passages=int(md["n_passages"]), ingested_at=str(md.get("ingested_at") or ""),
+                        detail=str(md.get("detail") or ""), key=str(md.get(_KEY_FIELD) or ""),
+                        payload=document or "")
+
+
+class _Vectors(_Collection):
+    """Vectors stored by id, without documents."""
+
+    def missing(self, ids: Sequence[str]) -> list[str]:
+        """The ids not stored, in the order given (each once)."""
+        ids = list(dict.fromkeys(ids))
+        known: set[str] = set()
+        for start in range(0, len(ids), _PAGE):
+            known.update(self.chroma.get(ids=ids[start:start + _PAGE], include=[])["ids"])
+        return [i for i in ids if i not in known]
+
+    def add(self, ids: Sequence[str], vectors) -> None:
+        """Store vectors under their ids."""
+        for start in range(0, len(ids), _PAGE):
+            self.chroma.upsert(ids=list(ids[start:start + _PAGE]),
+                               embeddings=[list(map(float, e)) for e in vectors[start:start + _PAGE]])
+
+    def vectors(self, ids: Sequence[str]) -> dict:
+        """Stored vectors by id (the missing ones are left out)."""
+        out = {}
+        for start in range(0, len(ids), _PAGE):
+            res = self.chroma.get(ids=list(ids[start:start + _PAGE]), include=["embeddings"])
+            out.update(zip(res["ids"], res["embeddings"]))
+        return out
+
+    def keep_only(self, wanted: set[str]) -> int:
+        """Delete every vector whose id is not in `wanted`; returns how many."""
+        unwanted = [i for i in self.ids() if i not in wanted]
+        self.delete(unwanted)
+        return len(unwanted)
+
+
+class Vocabulary(_Vectors):
+    """Every word of the collection, embedded, to tell unseen words from unseen topics."""
+
+    SPEC = CollectionSpec("iopc_vocabulary", searched=True)
+
+    def nearest(self, embedding) -> tuple[str, float] | None:
+        """The word closest to `embedding`, with its cosine similarity; None if there are none."""
+        if self.count() == 0:
+            return None
+        res = self.chroma.query(query_embeddings=[list(map(float, embedding))], n_results=1, include=["distances"])
+        return res["ids"][0][0], 1.0 - float(res["distances"][0][0])
+
+
+class Sentences(_Vectors):
+    """A vector per distinct passage sentence, by a hash of its text (see sentence_vectors.py)."""
+
+    SPEC = CollectionSpec("iopc_sentences", searched=True)
+
+
+class State(_Collection):
+    """One record, the generation: changes with every write, so readers know to reload."""
+
+    SPEC = CollectionSpec("iopc_state", searched=False)
+
+    def generation(self) -> str:
+        """The current generation token ("" before the first write)."""
+        res = self.chroma.get(ids=["generation"], include=["documents"])
+        return (res["documents"] or [""])[0] or ""
+
+    def set_generation(self, token: str) -> None:
+        """Record a new generation token."""
+        self.chroma.upsert(ids=["generation"], documents=[token], embeddings=[_NO_VECTOR])
