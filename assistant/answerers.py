@@ -175,7 +175,7 @@ class TableAnswerer:
         q, catalog, retriever = ctx.question, ctx.catalog, ctx.retriever
         by_case: dict[str, list[Hit]] = {}
         for pid in catalog.allowed(q.filters) or []:
-            if catalog.passages[pid].metadata.get("part") == 0:
+            if catalog.meta(pid).part == 0:
                 h = retriever.hit(pid)
                 by_case.setdefault(h.case_id, []).append(h)
         rows: list[tuple[Hit, Hit | None]] = []

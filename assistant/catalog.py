@@ -13,7 +13,7 @@ from functools import cached_property
 
 from assistant.types import CaseSummary, Filters
 from ingest.bodies import canonical_name
-from ingest.passages import case_date, index_text
+from ingest.passages import PassageMeta, case_date, index_text
 from ingest.source_records import keyed_cases
 from vectorstore import ChromaStore, KeywordIndex
 
@@ -71,6 +71,17 @@ class Catalog:
         """BM25 over the passages' index text."""
         ids = list(self.passages)
         return KeywordIndex(ids, [index_text(self.passages[i].text, self.passages[i].metadata) for i in ids])
+
+    def meta(self, pid: str) -> PassageMeta:
+        """The typed metadata of a passage (read once, then remembered)."""
+        known = self._meta.get(pid)
+        if known is None:
+            known = self._meta[pid] = PassageMeta.from_metadata(self.passages[pid].metadata)
+        return known
+
+    @cached_property
+    def _meta(self) -> dict[str, PassageMeta]:
+        return {}
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -174,36 +185,34 @@ class Catalog:
         # The passages of a case mostly share what forces, themes and dates depend on: work those out
         # once per distinct combination, which is most of the cost of the first filtered question.
         shared: dict[tuple, tuple] = {}
-        for pid, p in self.passages.items():
-            md = p.metadata
-            case_id = str(md.get("case_id"))
-            key = (case_id, md.get("forces"), md.get("addressed_to"), md.get("themes"), md.get("date"),
-                   md.get("recommended"), md.get("published"))
+        for pid in self.passages:
+            md = self.meta(pid)
+            key = (md.case_id, md.forces, md.addressed_to, md.themes, md.date)
             if key not in shared:
-                case = self.cases.get(case_id)
+                case = self.cases.get(md.case_id)
                 shared[key] = (frozenset(self.case_forces(case, md)),
                                tuple(t.lower() for t in self.case_themes(case, md)),
                                tuple(sorted(set(self.case_dates(case, md)))))
             forces, themes, dates = shared[key]
-            out[pid] = _Facets(case_id=case_id, forces=forces, themes=themes, dates=dates,
-                               status=str(md.get("status") or ""), section=str(md.get("section") or ""),
-                               national=bool(md.get("national")))
+            out[pid] = _Facets(case_id=md.case_id, forces=forces, themes=themes, dates=dates,
+                               status=md.status, section=md.section, national=md.national)
         return out
 
     @staticmethod
-    def case_forces(case: CaseSummary | None, md: dict) -> list[str]:
+    def case_forces(case: CaseSummary | None, md: PassageMeta) -> list[str]:
         """Forces and bodies of the case a passage belongs to (twins merged)."""
         names = case.bodies + ([case.force] if case.force else []) if case else []
-        return names + [n for n in str(md.get("forces", "")).split("|") if n] + [str(md.get("addressed_to", ""))]
+        return names + list(md.forces) + [md.addressed_to]
 
     @staticmethod
-    def case_themes(case: CaseSummary | None, md: dict) -> list[str]:
-        return (case.themes if case else []) + [t for t in str(md.get("themes", "")).split("|") if t]
+    def case_themes(case: CaseSummary | None, md: PassageMeta) -> list[str]:
+        """Theme tags of the case a passage belongs to (twins merged)."""
+        return (case.themes if case else []) + list(md.themes)
 
     @staticmethod
-    def case_dates(case: CaseSummary | None, md: dict) -> list[str]:
+    def case_dates(case: CaseSummary | None, md: PassageMeta) -> list[str]:
         """The one date a filter checks: the case's date (ingest.passages.case_date, twins merged)."""
-        date = case_date(case) if case else str(md.get("date") or "")
+        date = case_date(case) if case else md.date
         return [date] if date else []
 
     def case_passages(self, case_id: str) -> list[str]:

@@ -59,15 +59,11 @@ class HybridRetriever:
 
     def hit(self, pid: str, score: float = 0.0, dense: float = 0.0, keyword: float = 0.0) -> Hit:
         """A Hit for a stored passage."""
-        p = self.catalog.passages[pid]
-        md = p.metadata
+        md = self.catalog.meta(pid)
         # Title, force and date come from the case (twins merged), so every source of it reads the same.
-        case = self.catalog.cases.get(str(md.get("case_id")))
-        title = case.title if case else str(md.get("title"))
-        force = (case.force if case else None) or str(md.get("force") or "")
-        date = (case_date(case) if case else "") or str(md.get("date") or "")
-        return Hit(id=pid, case_id=str(md.get("case_id")), title=title, force=force,
-                   section=str(md.get("section")), rec_no=int(md.get("rec_no") or 0) or None,
-                   status=str(md.get("status") or ""), text=p.text, source=str(md.get("source")),
-                   url=str(md.get("url") or "") or None, score=score, dense=dense, keyword=keyword,
-                   date=date, addressed_to=str(md.get("addressed_to") or ""))
+        case = self.catalog.cases.get(md.case_id)
+        return Hit(id=pid, case_id=md.case_id, title=case.title if case else md.title,
+                   force=(case.force if case else None) or md.force, section=md.section, rec_no=md.rec_no or None,
+                   status=md.status, text=self.catalog.passages[pid].text, source=md.source, url=md.url or None,
+                   score=score, dense=dense, keyword=keyword, date=(case_date(case) if case else "") or md.date,
+                   addressed_to=md.addressed_to)
