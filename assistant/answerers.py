@@ -147,7 +147,8 @@ class ListAnswerer:
         if not rows:
             return _abstain(ctx)
         best = max(score for score, _ in rows)
-        kept = [h for score, h in sorted(rows, key=lambda r: -r[0])
+        # In the order the cases were weighed (keyword evidence counts there: "ligature" named exactly).
+        kept = [h for score, h in rows
                 if self.every_case or (score >= best - s.list_margin
                                        and case_coverage(q, ctx.catalog, h.case_id) >= s.list_min_coverage)]
         kept = (kept or [max(rows, key=lambda r: r[0])[1]])[:s.list_max_cases]
