@@ -40,10 +40,6 @@ class AnswerSettings:
     table_max_rows: int = 60
     # Follow-ups: "and in Kent?" stands only when Kent's best sentence is within this cosine of the best anywhere.
     scope_margin: float = 0.1
-    # Unknown words: a question word found in no passage counts as unknown only when no collection word is
-    # this similar; below `vocabulary_min_passages` passages the check is off (too few words to tell).
-    vocabulary_neighbour: float = 0.72
-    vocabulary_min_passages: int = 200
 
 
 DEFAULT = AnswerSettings()
