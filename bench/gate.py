@@ -1,27 +1,33 @@
 """The eval gate of .ci/run: fail when the assistant scores below the floors set from measured numbers.
 
-    python bench/gate.py dev.json [own.json]   (files written by `iopc eval --json`)
+    python bench/gate.py dev.json own.json ...   (files written by `iopc eval --json`, named after their
+                                                  questions file: questions-dev.json, conversations-tune.json…)
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
-# Floors per questions file, set from the numbers measured on 2026-11-28 (see the README) less a
-# margin of about one question; never below hit@5 0.9, must-cite 0.8, abstention accuracy 0.8 on dev.
+# Floors per questions file: the figures measured on 2026-11-30 (README, Evaluation) less about one
+# question's worth. A metric ending in _max is a ceiling.
 FLOORS = {
-    # measured: hit@5 1.000, must-cite 1.000, force recall 1.000, abstention 1.000, false 0.000
-    "questions-dev": {"hit_at_5": 0.9, "must_cite": 0.85, "abstention_accuracy": 0.8, "force_recall": 0.85,
-                      "false_abstention_max": 0.05},
-    # measured: hit@5 1.000, must-cite 0.941, force recall 0.967, abstention 0.571, false 0.000
-    "questions-own": {"hit_at_5": 0.95, "must_cite": 0.9, "abstention_accuracy": 0.5, "force_recall": 0.9,
-                      "false_abstention_max": 0.05},
+    "questions-dev": {"hit_at_5": 0.9, "must_cite": 0.85, "force_recall": 0.85, "false_abstention_max": 0.05},
+    "questions-own": {"hit_at_5": 0.94, "must_cite": 0.9, "force_recall": 0.9, "false_abstention_max": 0.06},
+    "questions-tune": {"hit_at_5": 0.87, "must_cite": 0.8, "force_recall": 0.8, "list_precision": 0.6,
+                       "abstention_accuracy": 0.2, "false_abstention_max": 0.12},
+    "questions-frozen": {"hit_at_5": 0.0, "false_abstention_max": 1.0},
+    "conversations-tune": {"follow_up_hit_at_5": 0.85, "refusal_after_refusal": 0.75, "false_abstention_max": 0.1},
+    "conversations-frozen": {"follow_up_hit_at_5": 0.0},
 }
 
 
-def check(path: str, floors: dict) -> list[str]:
-    report = json.load(open(path, encoding="utf-8"))[0]
+def check(path: str) -> list[str]:
+    """The failures of one report against the floors of its questions file."""
+    data = json.load(open(path, encoding="utf-8"))
+    report = data[0] if isinstance(data, list) else data
+    floors = FLOORS[Path(path).stem]
     failures = []
     for metric, floor in floors.items():
         if metric.endswith("_max"):
@@ -30,16 +36,13 @@ def check(path: str, floors: dict) -> list[str]:
                 failures.append(f"{path}: {metric[:-4]} {value:.3f} above {floor}")
         elif report[metric] < floor:
             failures.append(f"{path}: {metric} {report[metric]:.3f} below {floor}")
-    print(f"{path}: " + ", ".join(f"{k} {report[k]:.3f}" for k in
-                                  ("hit_at_1", "hit_at_5", "mrr_at_10", "must_cite", "force_recall",
-                                   "abstention_accuracy", "false_abstention")))
+    shown = {k: v for k, v in report.items() if isinstance(v, float)}
+    print(f"{Path(path).stem}: " + ", ".join(f"{k} {v:.3f}" for k, v in shown.items()))
     return failures
 
 
 def main(paths: list[str]) -> int:
-    failures = []
-    for path, floors in zip(paths, FLOORS.values()):
-        failures += check(path, floors)
+    failures = [f for path in paths for f in check(path)]
     for f in failures:
         print("GATE FAILED:", f)
     return 1 if failures else 0
