@@ -178,7 +178,24 @@ def _fetch(source: str, max_bytes: int, allow_private: bool) -> Loaded:
 
 
 NAME_MAX = 200
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters that move the cursor, split a line, drive the terminal (ESC, CSI) or reorder text (bidi controls).
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_KEEPING_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, keep_lines: bool = False) -> str:
+    """`text` safe to print to a terminal: control and bidi characters shown escaped (\\n, \\x1b, \\u202e).
+
+    Why: a file named "good\\nerror: FAKE.txt: injected line\\n.txt" forged CLI error lines, and escape
+    sequences in a name or title reached the terminal raw. keep_lines keeps newlines and tabs (an answer's text).
+    """
+    def escape(m: re.Match) -> str:
+        c = m.group()
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(c) or (
+            f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8") if not text.isascii() else text
+    return (_UNSAFE_KEEPING_LINES if keep_lines else _UNSAFE_NAME).sub(escape, text)
 
 
 def safe_name(name: str) -> str:
