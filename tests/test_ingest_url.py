@@ -320,3 +320,18 @@ def test_a_dripping_server_is_cut_off_at_the_total_timeout(fetched, server, monk
     assert [f.source for f in report.failed] == [url]
     assert report.failed[0].reason.startswith("could not fetch: timed out after 2 s")
     assert took < 4, took
+
+
+def test_the_cli_refuses_loopback_unless_allow_private_urls(server, tmp_path, embedder, monkeypatch):
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+
+    monkeypatch.setattr("vectorstore.Embedder", lambda *a, **kw: embedder)
+    url, data = f"{server}/plain.txt", str(tmp_path / "index")
+    r = CliRunner().invoke(main, ["ingest", "-q", url, "--data-dir", data])
+    assert r.exit_code == 1
+    assert r.stderr == f"error: {url}: refused: 127.0.0.1 is a loopback address " \
+                       "(allow private addresses with --allow-private-urls)\n"
+    r = CliRunner().invoke(main, ["ingest", "-q", "--allow-private-urls", url, "--data-dir", data])
+    assert (r.exit_code, r.stdout) == (0, "1 added, 0 updated, 0 unchanged, 0 failed\n")
