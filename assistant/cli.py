@@ -268,8 +268,7 @@ def stats(ctx, as_json):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=7860, show_default=True, help="Port.")
-@click.option("--auth", envvar="IOPC_AUTH", callback=lambda ctx, param, v: _auth(v),
-              help="user:password, required to bind beyond localhost. "
+@click.option("--auth", envvar="IOPC_AUTH", help="user:password, required to bind beyond localhost. "
               "Env: IOPC_AUTH (better than the option: other users can read a command line).")
 @click.option("--sample/--no-sample", default=True, show_default=True,
               help="Ingest the bundled sample case when the index is empty.")
@@ -283,6 +282,7 @@ def serve(ctx, host, port, auth, sample, max_size, concurrency):
     if host not in ("127.0.0.1", "localhost", "::1") and not auth:
         raise click.ClickException(f"refusing to serve on {host} without authentication: "
                                    "pass --auth user:password or set IOPC_AUTH")
+    _check_auth(auth)
     _port_free(host, port)
     # Gradio reports usage to its makers unless told not to; nothing here needs the network.
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -294,13 +294,13 @@ def serve(ctx, host, port, auth, sample, max_size, concurrency):
     app.serve(a, host, port, tuple(auth.split(":", 1)) if auth else None, concurrency or app.CHAT_CONCURRENCY)
 
 
-def _auth(value: str | None) -> str | None:
+def _check_auth(value: str | None) -> None:
     """user:password with both parts non-empty (":" alone passed the guard, and then nobody could log in)."""
     if value is not None:
         user, _, password = value.partition(":")
         if not (user and password):
-            raise click.BadParameter("must be user:password, with a user and a password", param_hint="'--auth'")
-    return value
+            raise click.ClickException("--auth must be user:password, with a user and a password "
+                                       "(from the option or IOPC_AUTH)")
 
 
 def _port_free(host: str, port: int) -> None:
