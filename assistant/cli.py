@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 from dataclasses import asdict, is_dataclass
 
 import click
 
+from assistant.filter_values import check_date, unknown_force, unknown_theme
 from assistant.types import Filters
+from ingest.readers import DEFAULT_MAX_BYTES, MB, max_bytes_from_mb, printable
 
 
 def _json(obj) -> None:
@@ -19,20 +22,66 @@ def _json(obj) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _assistant(ctx: click.Context, **kw):
+def _assistant(ctx: click.Context, must_exist: bool = False, **kw):
+    """The Assistant over the chosen index; must_exist: refuse (one line) a data directory that is not there."""
     from assistant.api import Assistant
-    from vectorstore import Embedder
+    from vectorstore import Embedder, StoreLocation
 
+    if must_exist:
+        # Why: opening a missing directory made an empty index there, and the question was answered from
+        # "0 cases" as if the index were real (a mistyped --data-dir looked like an empty collection).
+        where = StoreLocation.resolve(ctx.obj["data_dir"], ctx.obj["chroma_url"]).path
+        if where is not None and not where.exists():
+            raise click.ClickException(f"no index at {printable(str(where))}: the directory does not exist "
+                                       "(ingest cases into it first, or give the right --data-dir)")
     return Assistant(data_dir=ctx.obj["data_dir"], chroma_url=ctx.obj["chroma_url"],
                      embedder=Embedder(backend=ctx.obj["encoder"]), **kw)
 
 
+# The options every command takes, before or after its name (`iopc --data-dir D ask …` and
+# `iopc ask … --data-dir D` alike, as kubectl takes its global flags). Given after, they win.
+GLOBAL_OPTIONS: tuple[tuple[str, dict], ...] = (
+    ("--data-dir", dict(envvar="IOPC_DATA_DIR", type=click.Path(file_okay=False),
+                        help="Where the index lives (default: your user data directory). Env: IOPC_DATA_DIR.")),
+    ("--chroma-url", dict(envvar="IOPC_CHROMA_URL",
+                          help="Use a Chroma server instead, e.g. http://127.0.0.1:8000. Env: IOPC_CHROMA_URL.")),
+    ("--encoder", dict(envvar="IOPC_ENCODER", type=click.Choice(["torch", "onnx", "onnx-int8"]),
+                       help="How the model runs: torch (default), onnx, or onnx-int8 (faster start and encode; "
+                            "exported once from the bundled model). Env: IOPC_ENCODER.")),
+)
+
+
+def global_options(f):
+    """The global options on the group (with their environment variables); see _Commands.add_command."""
+    for name, attrs in reversed(GLOBAL_OPTIONS):
+        f = click.option(name, **attrs)(f)
+    return f
+
+
+def _given_after(ctx: click.Context, param: click.Parameter, value):
+    """A global option given after the command's name overrides the group's value."""
+    if value is not None:
+        ctx.ensure_object(dict)[param.name] = value
+
+
 class _Commands(click.Group):
-    """Store problems (another model's index, an unreachable server) end as one clear line."""
+    """Every command takes the global options too; a bad value is one line; store problems are one line."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        have = {o for p in cmd.params for o in getattr(p, "opts", ())}
+        for option, attrs in GLOBAL_OPTIONS:
+            if option not in have:
+                # No envvar here: the group already read it, and an env value must not override an option.
+                cmd.params.append(click.Option([option], expose_value=False, callback=_given_after,
+                                               **{k: v for k, v in attrs.items() if k != "envvar"}))
+        super().add_command(cmd, name)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.BadParameter as e:
+            e.ctx = None  # one line naming the option and the reason, without the usage block above it
+            raise
         except RuntimeError as e:
             from vectorstore.store import StoreError  # only now: `iopc --help` stays light
 
@@ -41,15 +90,47 @@ class _Commands(click.Group):
             raise
 
 
-def _filters(force, theme, since, until, status) -> Filters:
+def _filters(a, force, theme, since, until, status) -> Filters:
+    """Filters from the options; an unknown force or theme is a one-line error naming the nearest ones."""
+    if force:
+        known = a.catalog.forces()
+        for f in force:
+            if reason := unknown_force(f, known):
+                raise click.BadParameter(printable(reason), param_hint="'--force'")
+    if theme:
+        known = a.catalog.themes()
+        for t in theme:
+            if reason := unknown_theme(t, known):
+                raise click.BadParameter(printable(reason), param_hint="'--theme'")
     return Filters(forces=list(force), themes=list(theme), since=since, until=until, statuses=list(status))
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return check_date(value)
+    except ValueError as e:
+        raise click.BadParameter(printable(str(e))) from None
+
+
+class _Megabytes(click.ParamType):
+    """A size in MB (1 MB = 1,000,000 bytes, the unit the size messages print), converted to bytes."""
+
+    name = "MB"
+
+    def convert(self, value, param, ctx):
+        try:
+            return max_bytes_from_mb(float(value))
+        except ValueError as e:
+            self.fail(str(e) if "MB" in str(e) else f"{value!r} is not a number of MB", param, ctx)
 
 
 filter_options = [
     click.option("--force", multiple=True, help="Only this force or body (repeatable; aliases like 'Met' work)."),
     click.option("--theme", multiple=True, help="Only cases with this theme tag (repeatable)."),
-    click.option("--since", help="From this date: YYYY, YYYY-MM or YYYY-MM-DD."),
-    click.option("--until", help="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD."),
+    click.option("--since", callback=_date, help="From this date: YYYY, YYYY-MM or YYYY-MM-DD."),
+    click.option("--until", callback=_date, help="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD."),
     click.option("--status", multiple=True, type=click.Choice(
         ["accepted", "not accepted", "partially accepted", "awaiting response", "unknown"]),
         help="Only recommendations with this status (repeatable)."),
@@ -63,35 +144,46 @@ def with_filters(f):
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--data-dir", envvar="IOPC_DATA_DIR", type=click.Path(file_okay=False),
-              help="Where the index lives (default: your user data directory). Env: IOPC_DATA_DIR.")
-@click.option("--chroma-url", envvar="IOPC_CHROMA_URL",
-              help="Use a Chroma server instead, e.g. http://127.0.0.1:8000. Env: IOPC_CHROMA_URL.")
-@click.option("--encoder", envvar="IOPC_ENCODER", type=click.Choice(["torch", "onnx", "onnx-int8"]),
-              help="How the model runs: torch (default), onnx, or onnx-int8 (faster start and encode; "
-                   "exported once from the bundled model). Env: IOPC_ENCODER.")
+@global_options
 @click.pass_context
 def main(ctx: click.Context, data_dir, chroma_url, encoder):
-    """Ask questions of IOPC learning cases and get answers that cite their passages."""
+    """Ask questions of IOPC learning cases and get answers that cite their passages.
+
+    The options --data-dir, --chroma-url and --encoder go before or after the command.
+    """
     ctx.obj = {"data_dir": data_dir, "chroma_url": chroma_url, "encoder": encoder}
+
+
+MAX_SIZE_HELP = f"in MB (1 MB = {MB:,} bytes; default {DEFAULT_MAX_BYTES // MB})"
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the IngestReport as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.option("--max-size", type=float, default=20.0, show_default=True, help="Largest accepted file, in MB.")
+@click.option("--max-size", type=_Megabytes(), help=f"Largest accepted file, {MAX_SIZE_HELP}.")
+@click.option("--allow-private-urls", is_flag=True,
+              help="Fetch URLs that lead to loopback, link-local or private addresses (refused by default).")
 @click.pass_context
-def ingest(ctx, paths, as_json, quiet, max_size):
+def ingest(ctx, paths, as_json, quiet, max_size, allow_private_urls):
     """Ingest case files, directories (recursively) and http(s) URLs."""
-    report = _assistant(ctx, max_bytes=int(max_size * 1e6)).ingest(list(paths), progress=not quiet)
+    a = _assistant(ctx, max_bytes=max_size or DEFAULT_MAX_BYTES)
+    if allow_private_urls:
+        # Assistant.ingest does not take allow_private_urls (yet); the Ingester it runs does.
+        from ingest.pipeline import Ingester
+
+        report = Ingester(a.store, a.embedder, a.max_bytes, allow_private_urls=True).ingest(
+            list(paths), progress=not quiet)
+    else:
+        report = a.ingest(list(paths), progress=not quiet)
     if as_json:
         _json(report)
     else:
+        # Names and reasons escaped: a file name may hold a newline or a terminal escape sequence.
         for f in report.notes:
-            click.echo(f"note: {f.source}: {f.reason}", err=True)
+            click.echo(f"note: {printable(f.source)}: {printable(f.reason)}", err=True)
         for f in report.failed:
-            click.echo(f"error: {f.source}: {f.reason}", err=True)
+            click.echo(f"error: {printable(f.source)}: {printable(f.reason)}", err=True)
         click.echo(f"{len(report.added)} added, {len(report.updated)} updated, "
                    f"{len(report.unchanged)} unchanged, {len(report.failed)} failed")
     sys.exit(0 if report.ok else 1)
@@ -104,28 +196,33 @@ def ingest(ctx, paths, as_json, quiet, max_size):
 @click.pass_context
 def ask(ctx, question, force, theme, since, until, status, as_json):
     """Answer a question with cited quotes."""
-    answer = _assistant(ctx).ask(question, filters=_filters(force, theme, since, until, status))
+    a = _assistant(ctx, must_exist=True)
+    answer = a.ask(question, filters=_filters(a, force, theme, since, until, status))
     if as_json:
         return _json(answer)
-    click.echo(answer.text)
+    click.echo(printable(answer.text, keep_lines=True))
     for c in answer.citations:
-        click.echo(f"[{c.n}] {c.title} — {c.force} — {c.section} — {c.source}")
+        click.echo("[{}] {} — {} — {} — {}".format(c.n, *(printable(str(v)) for v in (c.title, c.force, c.section,
+                                                                                     c.source))))
 
 
 @main.command()
 @click.argument("query")
-@click.option("-k", default=10, show_default=True, help="How many passages.")
+@click.option("-k", type=click.IntRange(min=1), default=10, show_default=True, help="How many passages.")
 @with_filters
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
 @click.pass_context
 def search(ctx, query, k, force, theme, since, until, status, as_json):
     """The passages that best match a query (hybrid dense + keyword)."""
-    hits = _assistant(ctx).search(query, k=k, filters=_filters(force, theme, since, until, status))
+    a = _assistant(ctx, must_exist=True)
+    hits = a.search(query, k=k, filters=_filters(a, force, theme, since, until, status))
     if as_json:
         return _json(hits)
     for h in hits:
         label = h.section if h.rec_no is None else f"{h.section} {h.rec_no}"
-        click.echo(f"{h.score:.4f}  {h.title} — {h.force} — {label}\n        {h.text[:160]}")
+        text = " ".join(h.text[:160].split())
+        click.echo(f"{h.score:.4f}  {printable(h.title)} — {printable(str(h.force))} — {printable(label)}\n"
+                   f"        {printable(text)}")
 
 
 @main.command()
@@ -135,9 +232,9 @@ def remove(ctx, target):
     """Remove a source (path or URL as ingested) or a case by its id."""
     removed = _assistant(ctx).remove(target)
     if not removed:
-        raise click.ClickException(f"no source or case id matches {target!r} (see `iopc cases`)")
+        raise click.ClickException(f"no source or case id matches '{printable(target)}' (see `iopc cases`)")
     for source in removed:
-        click.echo(f"removed {source}")
+        click.echo(f"removed {printable(source)}")
 
 
 @main.command()
@@ -145,12 +242,13 @@ def remove(ctx, target):
 @click.pass_context
 def cases(ctx, as_json):
     """The cases in the collection."""
-    rows = _assistant(ctx).cases()
+    rows = _assistant(ctx, must_exist=True).cases()
     if as_json:
         return _json(rows)
     for c in rows:
         statuses = ", ".join(r["status"] for r in c.recommendations) or "no recommendations"
-        click.echo(f"{c.case_id}\n    {c.title} | {c.force or '?'} | {statuses} | {len(c.sources)} source(s)")
+        click.echo(f"{printable(c.case_id)}\n    {printable(c.title)} | {printable(c.force or '?')} | {statuses} | "
+                   f"{len(c.sources)} source(s)")
 
 
 @main.command()
@@ -158,13 +256,13 @@ def cases(ctx, as_json):
 @click.pass_context
 def stats(ctx, as_json):
     """Counts of cases, sources, passages and recommendations by status."""
-    s = _assistant(ctx).stats()
+    s = _assistant(ctx, must_exist=True).stats()
     if as_json:
         return _json(s)
     click.echo(f"{s.cases} cases from {s.sources} sources, {s.passages} passages, {s.recommendations} recommendations")
     for status, n in sorted(s.by_status.items()):
         click.echo(f"  {status}: {n}")
-    click.echo(f"index: {s.location} (model {s.model}, encoder {s.encoder})")
+    click.echo(f"index: {printable(str(s.location))} (model {s.model}, encoder {s.encoder})")
 
 
 @main.command()
@@ -174,8 +272,8 @@ def stats(ctx, as_json):
               "Env: IOPC_AUTH (better than the option: other users can read a command line).")
 @click.option("--sample/--no-sample", default=True, show_default=True,
               help="Ingest the bundled sample case when the index is empty.")
-@click.option("--max-size", type=click.FloatRange(min=0, min_open=True),
-              help="Largest uploaded file, in MB (default 20); larger uploads are refused.")
+@click.option("--max-size", type=_Megabytes(), help=f"Largest uploaded file, {MAX_SIZE_HELP}; larger uploads "
+              "are refused.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=None,
               help="Chat events in flight at once (default 4); answers are still computed one at a time.")
 @click.pass_context
@@ -184,16 +282,37 @@ def serve(ctx, host, port, auth, sample, max_size, concurrency):
     if host not in ("127.0.0.1", "localhost", "::1") and not auth:
         raise click.ClickException(f"refusing to serve on {host} without authentication: "
                                    "pass --auth user:password or set IOPC_AUTH")
-    if auth and ":" not in auth:
-        raise click.ClickException("--auth must be user:password")
+    _check_auth(auth)
+    _port_free(host, port)
     # Gradio reports usage to its makers unless told not to; nothing here needs the network.
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import app
 
-    a = _assistant(ctx, **({"max_bytes": int(max_size * 1e6)} if max_size else {}))
+    a = _assistant(ctx, **({"max_bytes": max_size} if max_size else {}))
     if sample and not a.catalog.passages:
         a.ingest([str(app.SAMPLE_CASE)])
     app.serve(a, host, port, tuple(auth.split(":", 1)) if auth else None, concurrency or app.CHAT_CONCURRENCY)
+
+
+def _check_auth(value: str | None) -> None:
+    """user:password with both parts non-empty (":" alone passed the guard, and then nobody could log in)."""
+    if value is not None:
+        user, _, password = value.partition(":")
+        if not (user and password):
+            raise click.ClickException("--auth must be user:password, with a user and a password "
+                                       "(from the option or IOPC_AUTH)")
+
+
+def _port_free(host: str, port: int) -> None:
+    """One line naming the port when it cannot be bound (Gradio ends in a traceback)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+            probe.bind(address)
+    except OSError as e:
+        raise click.ClickException(f"cannot serve on {host} port {port}: {e.strerror or e} "
+                                   "(another server is using it? choose another with --port)") from None
 
 
 @main.command(name="eval")

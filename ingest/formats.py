@@ -201,23 +201,45 @@ def json_records(text: str, source: str, lines: bool) -> list[dict]:
             records = data if isinstance(data, list) else [data]
     except json.JSONDecodeError as e:
         raise SourceError(source, f"malformed JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
+    except RecursionError:  # json's C parser gives up past Python's recursion limit (about 1,000 levels)
+        raise SourceError(source, f"JSON nested deeper than {JSON_MAX_DEPTH} levels") from None
     if not records:
         raise SourceError(source, "no records in the JSON file")
     for i, r in enumerate(records, 1):
         if not isinstance(r, dict):
             raise SourceError(source, f"record {i} is not a JSON object")
+        if _depth(r) > JSON_MAX_DEPTH:
+            raise SourceError(source, f"record {i}: JSON nested deeper than {JSON_MAX_DEPTH} levels")
     return records
+
+
+# A record is at most four levels deep (record > recommendations > recommendation > linked_bodies); why a
+# bound: a value nested thousands deep broke the checks (and repr) with RecursionError.
+JSON_MAX_DEPTH = 16
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest in `value` (a record is 1), counted without recursion."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        v, d = todo.pop()
+        if isinstance(v, (dict, list)):
+            deepest = max(deepest, d)
+            if d <= JSON_MAX_DEPTH:
+                todo.extend((x, d + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return deepest
 
 
 def record_case(record: dict, source: str, index: int, parse_text) -> Case:
     """A case from a JSON record: either {"text": page text} or structured fields (see README)."""
-    from ingest.records import case_from_record
+    from ingest.records import PAGE_FIELDS, case_from_record, is_page_record, read_record
 
-    if "title" not in record and isinstance(record.get("text"), str):
-        case = _parse(parse_text, record["text"], source)
-        case.url = record.get("url") or case.url
-        return case
     try:
+        if is_page_record(record):
+            page = read_record(record, PAGE_FIELDS)
+            case = _parse(parse_text, page["text"], source)
+            case.url = page["url"] or case.url
+            return case
         return case_from_record(record)
-    except (KeyError, TypeError, ValueError) as e:
+    except ValueError as e:
         raise SourceError(source, f"record {index}: {e}") from None

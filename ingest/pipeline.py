@@ -74,10 +74,12 @@ class Ingester:
     """Writes sources into a ChromaStore; one source's failure never stops the batch."""
 
     def __init__(self, store: ChromaStore, embedder: Embedder, max_bytes: int = DEFAULT_MAX_BYTES,
-                 on_wait=None):
+                 on_wait=None, allow_private_urls: bool = False):
         self.store = store
         self.embedder = embedder
         self.max_bytes = max_bytes
+        # URLs leading to loopback, link-local or private addresses are refused unless this is set.
+        self.allow_private_urls = allow_private_urls
         self.on_wait = on_wait  # told when another writer holds the data directory (default: stderr)
 
     def _known_keys(self, records: list[SourceRecord]) -> CaseKeys:
@@ -116,7 +118,7 @@ class Ingester:
         return report
 
     def _parse(self, path: str, src: str, keys: CaseKeys, report: IngestReport) -> "_Parsed | None":
-        loaded = load(path, self.max_bytes, name=src)
+        loaded = load(path, self.max_bytes, name=src, allow_private_urls=self.allow_private_urls)
         loaded.source = src
         content_hash = hashlib.sha256(loaded.content).hexdigest()
         previous = self.store.get_source(src)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import stat
@@ -10,10 +11,10 @@ from pathlib import Path
 
 from ingest.errors import SourceError
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MB = 1_000_000  # the unit of every size the user gives or reads: --max-size, the app, the messages
+DEFAULT_MAX_BYTES = 20 * MB
 KINDS = {".txt": "text", ".md": "text", ".html": "html", ".htm": "html", ".pdf": "pdf",
          ".json": "json", ".jsonl": "jsonl"}
-FETCH_TIMEOUT = 20
 
 
 @dataclass
@@ -67,9 +68,16 @@ def expand(sources: list[str]) -> list[str]:
     return out
 
 
-def load(source: str, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None) -> Loaded:
-    """Read a file or fetch a URL; SourceError with the reason when that is not possible."""
-    return _fetch(source, max_bytes) if is_url(source) else _read(source, max_bytes, kind_of(name or source))
+def load(source: str, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None,
+         allow_private_urls: bool = False) -> Loaded:
+    """Read a file or fetch a URL; SourceError with the reason when that is not possible.
+
+    A URL leading (after redirects and DNS) to a loopback, link-local or private address is refused
+    unless allow_private_urls (see ingest.fetch).
+    """
+    if is_url(source):
+        return _fetch(source, max_bytes, allow_private_urls)
+    return _read(source, max_bytes, kind_of(name or source))
 
 
 def kind_of(name: str) -> str | None:
@@ -78,15 +86,27 @@ def kind_of(name: str) -> str | None:
 
 
 def size_text(n: int) -> str:
-    """A byte count for people: "1.5 MB", or "40,000 bytes" below 0.1 MB."""
+    """A byte count for people: "1.5 MB" (of MB bytes), or "40,000 bytes" below 0.1 MB."""
     # Why: sizes were always printed in whole MB, so a small limit read "0.0 MB is over ... of 0 MB".
-    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+    return f"{n / MB:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+def max_bytes_from_mb(mb: float) -> int:
+    """The byte limit for a size given in MB (--max-size); ValueError unless it is a positive finite number."""
+    if not (isinstance(mb, (int, float)) and math.isfinite(mb) and mb > 0):
+        raise ValueError(f"must be a positive number of MB (1 MB = {MB:,} bytes), got {mb}")
+    if mb * MB < 1:
+        raise ValueError(f"must be at least one byte ({1 / MB} MB), got {mb}")
+    return int(mb * MB)
 
 
 def _too_big(source: str, size: int | None, max_bytes: int) -> SourceError:
     """size None: the size is unknown (a download stops reading one byte past the limit)."""
+    limit = size_text(max_bytes)
     what = f"{size_text(size)} is over" if size is not None else "over"
-    return SourceError(source, f"{what} the size limit of {size_text(max_bytes)} (raise it with --max-size)")
+    if size is not None and size_text(size) == limit:  # "20.0 MB is over ... 20.0 MB" says nothing
+        what, limit = f"{size:,} bytes is over", f"{max_bytes:,} bytes"
+    return SourceError(source, f"{what} the size limit of {limit} (raise it with --max-size)")
 
 
 def _outside(found: Found) -> bool:
@@ -144,58 +164,38 @@ def _read(source: str, max_bytes: int, kind: str | None) -> Loaded:
     return Loaded(source=source, content=content, kind=kind)
 
 
-def _fetch(source: str, max_bytes: int) -> Loaded:
-    import urllib.error
-    import urllib.request
+def _fetch(source: str, max_bytes: int, allow_private: bool) -> Loaded:
+    from ingest.fetch import fetch
 
-    request = urllib.request.Request(source, headers={"User-Agent": "iopc-assistant/0.1"})
-    try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
-            content = response.read(max_bytes + 1)
-            encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
-            ctype = response.headers.get_content_type()
-            charset = response.headers.get_content_charset()
-            final_url = response.geturl()
-    except urllib.error.HTTPError as e:
-        raise SourceError(source, f"could not fetch: HTTP {e.code} {e.reason}") from None
-    except (urllib.error.URLError, OSError, ValueError) as e:
-        reason = getattr(e, "reason", e)
-        raise SourceError(source, f"could not fetch: {reason}") from None
-    # Why: urllib does not undo a Content-Encoding, so a gzipped page was parsed as binary garbage and
-    # ingested; and an unbounded gunzip of a small bomb would fill memory. Inflated, it meets the same limit.
-    if encoding not in ("identity", "") and len(content) <= max_bytes:
-        content = _inflate(content, encoding, source, max_bytes)
-    if len(content) > max_bytes:
+    got = fetch(source, max_bytes, allow_private)
+    if len(got.content) > max_bytes:
         # Why no size: the read stopped at max_bytes + 1, so "501 bytes is over..." would be made up.
         raise _too_big(source, None, max_bytes)
-    if not content.strip():
+    if not got.content.strip():
         raise SourceError(source, "the page is empty")
-    kind = {"application/pdf": "pdf", "text/plain": "text", "application/json": "json"}.get(ctype, "html")
-    return Loaded(source=source, content=content, kind=kind, url=final_url, charset=charset)
-
-
-def _inflate(content: bytes, encoding: str, source: str, max_bytes: int) -> bytes:
-    """A gzip/deflate HTTP body decompressed, never past max_bytes (a gzip bomb stops there)."""
-    import zlib
-
-    if encoding not in ("gzip", "x-gzip", "deflate"):
-        raise SourceError(source, f"could not fetch: unsupported Content-Encoding '{encoding}'")
-    # wbits 47 reads gzip or zlib; "deflate" is sometimes sent raw (no zlib header): -15 reads that.
-    for wbits in (47, -15):
-        inflater = zlib.decompressobj(wbits)
-        try:
-            out = inflater.decompress(content, max_bytes + 1)
-        except zlib.error:
-            continue
-        if len(out) > max_bytes or inflater.unconsumed_tail:
-            raise SourceError(source, f"over the size limit of {size_text(max_bytes)} once decompressed "
-                                      f"(raise it with --max-size)")
-        return out
-    raise SourceError(source, f"could not fetch: the {encoding}-encoded body is damaged")
+    kind = {"application/pdf": "pdf", "text/plain": "text", "application/json": "json"}.get(got.content_type, "html")
+    return Loaded(source=source, content=got.content, kind=kind, url=got.final_url, charset=got.charset)
 
 
 NAME_MAX = 200
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters that move the cursor, split a line, drive the terminal (ESC, CSI) or reorder text (bidi controls).
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_KEEPING_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, keep_lines: bool = False) -> str:
+    """`text` safe to print to a terminal: control and bidi characters shown escaped (\\n, \\x1b, \\u202e).
+
+    Why: a file named "good\\nerror: FAKE.txt: injected line\\n.txt" forged CLI error lines, and escape
+    sequences in a name or title reached the terminal raw. keep_lines keeps newlines and tabs (an answer's text).
+    """
+    def escape(m: re.Match) -> str:
+        c = m.group()
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(c) or (
+            f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8") if not text.isascii() else text
+    return (_UNSAFE_KEEPING_LINES if keep_lines else _UNSAFE_NAME).sub(escape, text)
 
 
 def safe_name(name: str) -> str:

@@ -115,3 +115,52 @@ def test_ingest_max_size_and_a_directory(files, tmp_path, embedder, monkeypatch)
     empty_dir.mkdir()
     r = run(data, "ingest", "-q", str(empty_dir))
     assert r.exit_code == 1 and f"error: {empty_dir}: no accepted files in this directory" in r.stderr
+
+
+def test_hostile_file_names_print_escaped(tmp_path, embedder, monkeypatch):
+    """A name with a newline cannot forge an `error:` line; escape sequences never reach the terminal raw."""
+    monkeypatch.setattr("vectorstore.Embedder", lambda *a, **kw: embedder)
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    forged = cases / "good\nerror: FAKE.txt: injected line\n.txt"
+    forged.write_bytes(b"")  # fails: its error line carries the name
+    clear = cases / "\x1b[2J\x1b]0;pwned\x07 \u202eclear.txt"
+    clear.write_text(case_text("Escapes \x1b[31m red - Kent Police, May 2022", "Kent Police", "2022/343434",
+                               "pangolin"), encoding="utf-8")
+    data = tmp_path / "index"
+    r = run(data, "ingest", "-q", str(cases))
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [f"error: {cases}/good\\nerror: FAKE.txt: injected line\\n.txt: empty file"]
+    outputs = [r.stdout, r.stderr]
+    for args in (["ask", "pangolin"], ["search", "pangolin", "-k", "2"], ["cases"], ["remove", str(clear)],
+                 ["remove", str(forged)]):
+        r = run(data, *args)
+        outputs += [r.stdout, r.stderr]
+        if args[0] == "ask" or args[-1] == str(clear):  # the source column, and "removed <source>"
+            assert "\\x1b]0;pwned\\x07 \\u202eclear.txt" in r.stdout
+    text = "".join(outputs)
+    assert not any(c in text for c in "\x1b\x07\u202e")
+    assert "\\x1b[2J" in text
+    assert [line for line in text.splitlines() if line.startswith("error:")] == \
+        [f"error: {cases}/good\\nerror: FAKE.txt: injected line\\n.txt: empty file"]
+
+
+def test_one_size_limit_in_one_unit(tmp_path, embedder, monkeypatch):
+    """20 MB (20,000,000 bytes) for the CLI, the API and the app alike; the message tells sizes apart."""
+    from assistant import Assistant
+    from ingest.readers import DEFAULT_MAX_BYTES, MB, _too_big
+
+    monkeypatch.setattr("vectorstore.Embedder", lambda *a, **kw: embedder)
+    assert DEFAULT_MAX_BYTES == 20 * MB == 20_000_000
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        f.truncate(20_500_000)  # sparse: refused by its size before it is read
+    r = run(tmp_path / "index", "ingest", "-q", str(big))
+    assert r.exit_code == 1
+    assert r.stderr == f"error: {big}: 20.5 MB is over the size limit of 20.0 MB (raise it with --max-size)\n"
+    report = Assistant(data_dir=tmp_path / "index", embedder=embedder).ingest([str(big)])  # the app's limit
+    assert report.failed[0].reason.startswith("20.5 MB is over the size limit of 20.0 MB")
+    r = run(tmp_path / "index", "ingest", "-q", "--max-size", "20.4", str(big))
+    assert "20.5 MB is over the size limit of 20.4 MB" in r.stderr
+    assert _too_big("x", 20_000_001, 20_000_000).reason == \
+        "20,000,001 bytes is over the size limit of 20,000,000 bytes (raise it with --max-size)"

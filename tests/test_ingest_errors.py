@@ -4,6 +4,7 @@ nothing already stored is lost (the store's contents are compared before and aft
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 
@@ -92,6 +93,23 @@ BAD_INPUTS = {
                           "record 1: recommendation 1: status 'maybe' is not one of accepted,"),
     "bad record type": (lambda d: _write(d / "type.json", '{"title": "T", "themes": 5}'),
                         "record 1: 'themes' must be a string or a list of strings, got 5"),
+    "national as a string": (lambda d: _write(d / "national.json", '{"title": "T", "recommendations": '
+                                                                     '[{"text": "x", "national": "false"}]}'),
+                             "record 1: recommendation 1: 'national' must be true or false (a JSON boolean, "
+                             "not a string), got 'false'"),
+    "national as no": (lambda d: _write(d / "no.jsonl", '{"title": "T"}\n{"title": "U", "recommendations": '
+                                                        '[{}, {"national": "no"}]}\n'),
+                       "record 2: recommendation 2: 'national' must be true or false"),
+    "page record with a non-string url": (lambda d: _write(d / "page.json", '{"text": "A case", "url": 5}'),
+                                          "record 1: 'url' must be a string, got 5"),
+    "page record with an object url": (lambda d: _write(d / "page.jsonl", '{"text": "A case", "url": {"a": 1}}'),
+                                       "record 1: 'url' must be a string, got {'a': 1}"),
+    "recommendations not a list": (lambda d: _write(d / "recs.json", '{"title": "T", "recommendations": "none"}'),
+                                   "record 1: 'recommendations' must be a list of objects, got 'none'"),
+    "JSON nested 100,000 deep": (lambda d: _write(d / "deep.json", "[" * 100_000 + "]" * 100_000),
+                                 "JSON nested deeper than 16 levels"),
+    "a field nested 500 deep": (lambda d: _write(d / "deep.jsonl", '{"title": "T", "themes": ' + "[" * 500
+                                                 + "]" * 500 + "}"), "record 1: JSON nested deeper than 16 levels"),
     "HTML without text": (lambda d: str(BAD / "no-text.htm"), HTML_NO_TEXT),
     "HTML of only markup": (lambda d: _write(d / "blank.html", "<html><body><script>x()</script> </body></html>"),
                             HTML_NO_TEXT),
@@ -284,3 +302,17 @@ def test_a_stored_source_that_goes_bad_keeps_its_passages(corrupt, make_assistan
     assert [f.source for f in report.failed] == [str(path)]
     assert snapshot(a) == before
     assert len(a.cases()) == 1 and any("echidna" in p.text for p in passages_of(a, str(path)))
+
+
+def test_record_booleans_and_a_long_title(make_assistant, tmp_path):
+    """national: JSON true/false are kept as given; a 100,000-character title is cut at a word to 300."""
+    a = make_assistant()
+    title = "Long title - Kent Police, May 2022 " + "word " * 20_000
+    path = _write(tmp_path / "r.json", json.dumps([{"title": title, "recommendations": [
+        {"text": "Do this.", "addressed_to": "College of Policing", "national": False},
+        {"text": "Do that.", "addressed_to": "Kent Police", "national": True},
+        {"text": "And this.", "addressed_to": "College of Policing"}]}]))
+    assert a.ingest([path]).added == [path]
+    (case,) = a.cases()
+    assert len(case.title) <= 300 and title.startswith(case.title) and case.title.endswith("word")
+    assert [r["national"] for r in case.recommendations] == [False, True, True]

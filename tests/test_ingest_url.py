@@ -1,14 +1,20 @@
-"""http(s):// sources, fetched from a local HTTP server (127.0.0.1, a thread) serving pages written here."""
+"""http(s):// sources, fetched from a local HTTP server (127.0.0.1, a thread) serving pages written here.
+
+The server is on loopback, which the address policy refuses by default: the tests of the normal path
+ingest with allow_private_urls, and the policy's own tests below show what is refused without it.
+"""
 
 from __future__ import annotations
 
+import gzip
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ingest.pipeline import Failure
+from ingest.pipeline import Failure, Ingester
 from test_ingest import GOOD, BAD, assert_consistent, case_text, passages_of, pdf_bytes, snapshot
 
 PAGES: dict[str, tuple[int, str, bytes]] = {
@@ -33,32 +39,80 @@ PAGES: dict[str, tuple[int, str, bytes]] = {
 }
 
 
+_WHOLE_GZIP = gzip.compress(PAGES["/cases/custody-checks"][2])
+REDIRECTS: dict[str, str] = {"/moved": "/cases/custody-checks"}  # path -> Location (more added by tests)
+
+
 class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # so a body shorter than its Content-Length is not just "the end"
+
     def do_GET(self):  # noqa: N802
-        if self.path == "/moved":
+        if self.path in REDIRECTS:
             self.send_response(302)
-            self.send_header("Location", "/cases/custody-checks")
+            self.send_header("Location", REDIRECTS[self.path])
+            self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if self.path == "/short-body":  # announces the whole page, sends a third, closes
+            body = PAGES["/cases/custody-checks"][2]
+            self._head("text/html", len(body))
+            self.wfile.write(body[: len(body) // 3])
+            self.close_connection = True
+            return
+        if self.path in ("/gzip-cut", "/gzip-whole"):  # a gzip body cut to a third (its length says so)
+            body = _WHOLE_GZIP if self.path == "/gzip-whole" else _WHOLE_GZIP[: len(_WHOLE_GZIP) // 3]
+            self._head("text/html", len(body), {"Content-Encoding": "gzip"})
+            self.wfile.write(body)
+            return
+        if self.path.startswith("/drip"):  # one byte every 0.3 s, of the headers or of the body
+            self.close_connection = True
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n"
+            data = head + b"x" * 100 if self.path == "/drip-headers" else b"x" * 100
+            if self.path == "/drip-body":
+                self.wfile.write(head)
+            try:
+                for i in range(len(data)):
+                    self.wfile.write(data[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(0.3)
+            except OSError:
+                pass  # the client hung up: that is the point
+            return
         status, ctype, body = PAGES.get(self.path, (404, "text/html", b"<h1>Not found</h1>"))
+        self._head(ctype, len(body), status=status)
+        self.wfile.write(body)
+
+    def _head(self, ctype: str, length: int, extra: dict | None = None, status: int = 200):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(length))
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
         self.end_headers()
-        self.wfile.write(body)
 
     def log_message(self, *args):
         pass
 
 
+def serve(host: str = "127.0.0.1"):
+    """A real HTTP server on `host` (a thread); returns (base URL, server)."""
+    httpd = ThreadingHTTPServer((host, 0), _Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return f"http://{host}:{httpd.server_address[1]}", httpd
+
+
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    url, httpd = serve()
+    yield url
     httpd.shutdown()
     httpd.server_close()
+
+
+def ingest_local(a, urls, allow_private_urls: bool = True):
+    """Ingest into Assistant `a` with the address policy set (Assistant.ingest has no such argument yet)."""
+    return Ingester(a.store, a.embedder, a.max_bytes, allow_private_urls=allow_private_urls).ingest(urls)
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +121,7 @@ def fetched(server, tmp_path_factory, embedder):
 
     a = Assistant(data_dir=tmp_path_factory.mktemp("urls") / "index", embedder=embedder)
     urls = [f"{server}/cases/moped.html", f"{server}/moved", f"{server}/plain.txt", f"{server}/case.pdf"]
-    return a, urls, a.ingest(urls)
+    return a, urls, ingest_local(a, urls)
 
 
 def free_port() -> int:
@@ -99,7 +153,7 @@ def test_urls_are_fetched_and_parsed(fetched):
 def test_http_charset_is_used(fetched, server):
     a, *_ = fetched
     url = f"{server}/latin1.html"
-    report = a.ingest([url])
+    report = ingest_local(a, [url])
     assert report.added == [url] and report.notes == []
     assert any("naïve señor" in p.text for p in passages_of(a, url))
     assert any(c.title == "Café search - Kent Police, August 2022" for c in a.cases())
@@ -108,7 +162,7 @@ def test_http_charset_is_used(fetched, server):
 def test_url_again_is_unchanged(fetched):
     a, urls, _ = fetched
     before = snapshot(a)
-    report = a.ingest(urls)
+    report = ingest_local(a, urls)
     assert report.unchanged == urls and not report.changed
     assert snapshot(a) == before
 
@@ -122,7 +176,7 @@ def test_bad_urls(fetched, server, path, reason):
     a, *_ = fetched
     before = snapshot(a)
     url = server + path
-    assert a.ingest([url]).failed == [Failure(url, reason)]
+    assert ingest_local(a, [url]).failed == [Failure(url, reason)]
     assert snapshot(a) == before
 
 
@@ -132,7 +186,7 @@ def test_unreachable_url_and_the_rest_of_the_batch(fetched, server, tmp_path):
     local = tmp_path / "local.txt"
     local.write_text(case_text("Local copy - Kent Police, May 2022", "Kent Police", "2022/595959", "gecko"))
     before = snapshot(a)
-    report = a.ingest([url, str(local)])
+    report = ingest_local(a, [url, str(local)])
     assert [f.source for f in report.failed] == [url]
     assert report.failed[0].reason.startswith("could not fetch: ") and "refused" in report.failed[0].reason
     assert report.added == [str(local)]
@@ -147,7 +201,137 @@ def test_url_over_the_size_limit(fetched, server, embedder):
     small = Assistant(data_dir=a.location.path, embedder=embedder, max_bytes=500)
     url = f"{server}/cases/moped.html"
     before = snapshot(a)
-    report = small.ingest([url])
+    report = ingest_local(small, [url])
     assert [f.source for f in report.failed] == [url]
     assert report.failed[0].reason == "over the size limit of 500 bytes (raise it with --max-size)"
     assert snapshot(a) == before
+
+
+# --- damaged bodies -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, reason", [
+    ("/short-body", "could not fetch: the body is damaged ("),
+    ("/gzip-cut", "could not fetch: the gzip-encoded body is damaged (cut short)"),
+])
+def test_a_body_cut_short_is_damaged_and_stores_nothing(fetched, server, path, reason):
+    a, *_ = fetched
+    before = snapshot(a)
+    url = server + path
+    report = ingest_local(a, [url])
+    assert report.added == [] and [f.source for f in report.failed] == [url]
+    assert report.failed[0].reason.startswith(reason) and "\n" not in report.failed[0].reason
+    assert snapshot(a) == before
+
+
+def test_a_whole_gzip_body_is_read(fetched, server):
+    a, *_ = fetched
+    url = f"{server}/gzip-whole"
+    assert ingest_local(a, [url]).added == [url]
+    assert any("okapi" in p.text for p in passages_of(a, url))
+    a.remove(url)
+
+
+# --- the address policy (SSRF) --------------------------------------------------------------------------------
+
+def test_loopback_is_refused_unless_allowed(fetched, server):
+    a, *_ = fetched
+    before = snapshot(a)
+    port = server.rsplit(":", 1)[1]
+    url, by_name = f"{server}/plain.txt", f"http://localhost:{port}/plain.txt"
+    report = ingest_local(a, [url, by_name], allow_private_urls=False)
+    assert report.failed == [
+        Failure(url, "refused: 127.0.0.1 is a loopback address (allow private addresses with --allow-private-urls)"),
+        Failure(by_name, "refused: localhost resolves to 127.0.0.1, a loopback address "
+                         "(allow private addresses with --allow-private-urls)")]
+    assert snapshot(a) == before
+
+
+@pytest.mark.parametrize("ip, kind", [
+    ("10.1.2.3", "private"), ("192.168.0.1", "private"), ("172.16.5.5", "private"), ("169.254.169.254", "link-local"),
+    ("::1", "loopback"), ("fe80::1", "link-local"), ("::ffff:127.0.0.1", "loopback"), ("0.0.0.0", "unspecified"),
+    ("fd00::1", "private"), ("93.184.216.34", None), ("2606:2800:220:1::1", None)])
+def test_address_kinds(ip, kind):
+    from ingest.fetch import address_problem
+
+    assert address_problem(ip) == (f"{'an' if kind[0] == 'u' else 'a'} {kind} address" if kind else None)
+
+
+def test_a_redirect_from_a_public_host_to_loopback_is_refused(fetched, monkeypatch):
+    """127.0.0.2 plays a public host (the policy is told so); it redirects to a page on 127.0.0.1."""
+    import ingest.fetch
+
+    a, *_ = fetched
+    public, public_httpd = serve("127.0.0.2")
+    internal, internal_httpd = serve("127.0.0.1")
+    seen = []
+    internal_httpd.RequestHandlerClass = type("Seen", (_Handler,), {
+        "do_GET": lambda self: seen.append(self.path) or _Handler.do_GET(self)})
+    real = ingest.fetch.address_problem
+    monkeypatch.setattr(ingest.fetch, "address_problem", lambda ip: None if ip == "127.0.0.2" else real(ip))
+    REDIRECTS["/to-internal"] = f"{internal}/plain.txt"
+    try:
+        before = snapshot(a)
+        assert ingest_local(a, [f"{public}/plain.txt"], allow_private_urls=False).added  # the public host is read
+        url = f"{public}/to-internal"
+        report = ingest_local(a, [url], allow_private_urls=False)
+        assert report.failed == [Failure(url, "refused: 127.0.0.1 is a loopback address "
+                                              "(allow private addresses with --allow-private-urls)")]
+        assert seen == []  # never connected to
+        a.remove(f"{public}/plain.txt")
+        assert snapshot(a) == before
+    finally:
+        del REDIRECTS["/to-internal"]
+        for httpd in (public_httpd, internal_httpd):
+            httpd.shutdown()
+            httpd.server_close()
+
+
+def test_a_redirect_to_ftp_is_not_followed(fetched, server):
+    a, *_ = fetched
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    REDIRECTS["/to-ftp"] = f"ftp://127.0.0.1:{listener.getsockname()[1]}/"
+    try:
+        url = f"{server}/to-ftp"
+        report = ingest_local(a, [url])  # private addresses allowed: the scheme alone is refused
+        assert report.failed == [Failure(url, f"refused: redirected to {REDIRECTS['/to-ftp']}, which is not http(s)")]
+        with pytest.raises(socket.timeout):
+            listener.accept()  # nobody called
+    finally:
+        del REDIRECTS["/to-ftp"]
+        listener.close()
+
+
+# --- the total timeout ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/drip-headers", "/drip-body"])
+def test_a_dripping_server_is_cut_off_at_the_total_timeout(fetched, server, monkeypatch, path):
+    """100 bytes at one every 0.3 s would take 30 s; each byte comes well within any per-read timeout."""
+    import ingest.fetch
+
+    a, *_ = fetched
+    monkeypatch.setattr(ingest.fetch, "FETCH_TIMEOUT", 2)
+    url = server + path
+    start = time.monotonic()
+    report = ingest_local(a, [url])
+    took = time.monotonic() - start
+    assert [f.source for f in report.failed] == [url]
+    assert report.failed[0].reason.startswith("could not fetch: timed out after 2 s")
+    assert took < 4, took
+
+
+def test_the_cli_refuses_loopback_unless_allow_private_urls(server, tmp_path, embedder, monkeypatch):
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+
+    monkeypatch.setattr("vectorstore.Embedder", lambda *a, **kw: embedder)
+    url, data = f"{server}/plain.txt", str(tmp_path / "index")
+    r = CliRunner().invoke(main, ["ingest", "-q", url, "--data-dir", data])
+    assert r.exit_code == 1
+    assert r.stderr == f"error: {url}: refused: 127.0.0.1 is a loopback address " \
+                       "(allow private addresses with --allow-private-urls)\n"
+    r = CliRunner().invoke(main, ["ingest", "-q", "--allow-private-urls", url, "--data-dir", data])
+    assert (r.exit_code, r.stdout) == (0, "1 added, 0 updated, 0 unchanged, 0 failed\n")
