@@ -66,12 +66,14 @@ class Assistant:
         """The relevance judge: the one given, else the default over the current catalog."""
         return self._judge or SignalJudge(self.catalog, self.settings)
 
-    def ingest(self, paths: list[str], progress: bool = False, names: dict[str, str] | None = None) -> IngestReport:
+    def ingest(self, paths: list[str], progress: bool = False, names: dict[str, str] | None = None,
+               allow_private_urls: bool = False) -> IngestReport:
         """Ingest files, directories and URLs; unchanged sources are skipped.
 
-        `names` records a path under another name (an upload's file name; see Ingester.ingest).
+        `names` records a path under another name (an upload's file name; see Ingester.ingest);
+        `allow_private_urls` lets URLs lead to loopback or private addresses (see SECURITY.md).
         """
-        report = Ingester(self.store, self.embedder, self.max_bytes).ingest(
+        report = Ingester(self.store, self.embedder, self.max_bytes, allow_private_urls=allow_private_urls).ingest(
             [str(p) for p in paths], progress, {str(k): v for k, v in (names or {}).items()})
         return report
 

@@ -168,14 +168,7 @@ MAX_SIZE_HELP = f"in MB (1 MB = {MB:,} bytes; default {DEFAULT_MAX_BYTES // MB})
 def ingest(ctx, paths, as_json, quiet, max_size, allow_private_urls):
     """Ingest case files, directories (recursively) and http(s) URLs."""
     a = _assistant(ctx, max_bytes=max_size or DEFAULT_MAX_BYTES)
-    if allow_private_urls:
-        # Assistant.ingest does not take allow_private_urls (yet); the Ingester it runs does.
-        from ingest.pipeline import Ingester
-
-        report = Ingester(a.store, a.embedder, a.max_bytes, allow_private_urls=True).ingest(
-            list(paths), progress=not quiet)
-    else:
-        report = a.ingest(list(paths), progress=not quiet)
+    report = a.ingest(list(paths), progress=not quiet, allow_private_urls=allow_private_urls)
     if as_json:
         _json(report)
     else:

@@ -315,10 +315,7 @@ def check(assistant, hostile: Hostile, workdir: Path, url: str, ingest_uploads=N
     else:
         sources = sorted({str(workdir / p) for p in {"linked", "names"} if (workdir / p).is_dir()})
         # The web server is on loopback, which the address policy refuses by default (see SECURITY.md).
-        from ingest.pipeline import Ingester
-
-        report = Ingester(assistant.store, assistant.embedder, assistant.max_bytes,
-                          allow_private_urls=True).ingest(sources or [e.source for e in expects])
+        report = assistant.ingest(sources or [e.source for e in expects], allow_private_urls=True)
         named = {e.source: e for e in expects}
     out.seconds = time.monotonic() - start  # bounded by run(), not by the tests: no timed tests
     failed = {f.source: f.reason for f in report.failed}

@@ -111,8 +111,8 @@ def server():
 
 
 def ingest_local(a, urls, allow_private_urls: bool = True):
-    """Ingest into Assistant `a` with the address policy set (Assistant.ingest has no such argument yet)."""
-    return Ingester(a.store, a.embedder, a.max_bytes, allow_private_urls=allow_private_urls).ingest(urls)
+    """Ingest from the test servers on loopback (refused unless allow_private_urls)."""
+    return a.ingest(urls, allow_private_urls=allow_private_urls)
 
 
 @pytest.fixture(scope="module")
