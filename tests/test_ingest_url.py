@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ingest.pipeline import Failure, Ingester
+from ingest.pipeline import Failure
 from test_ingest import GOOD, BAD, assert_consistent, case_text, passages_of, pdf_bytes, snapshot
 
 PAGES: dict[str, tuple[int, str, bytes]] = {
