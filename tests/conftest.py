@@ -52,7 +52,7 @@ MODEL_MODULES = {
 }
 # module -> why its tests are integration tests, though the hash embedder serves them
 INTEGRATION_MODULES = {
-    "test_hostile_inputs": "a web server, and inputs of megabytes that bound the parser's time",
+    "test_hostile_inputs": "inputs of megabytes and bombs, there to bound the parser's time (about 45 s of CPU)",
 }
 # module::test -> why this test of a unit module needs the real model
 MODEL_TESTS = {
