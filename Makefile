@@ -7,7 +7,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install eval latency bench bench-quick reliability reliability-quick screenshots clean
+.PHONY: run test test-fast lint install eval latency bench bench-quick reliability reliability-quick screenshots clean
 
 $(BIN)/iopc: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,16 @@ install: $(BIN)/iopc
 run: install  ## serve the chat UI on http://127.0.0.1:7860 (ingests the sample case into an empty index)
 	$(BIN)/iopc serve
 
-test: install  ## run the test suite
-	$(BIN)/pytest -q
+test: install  ## the whole suite, both tiers (what CI runs)
+	$(BIN)/pytest -q --durations=15
+
+test-fast: install  ## the unit tier only: the hash embedder instead of the model; no browser, server or subprocess
+	$(BIN)/pytest -q -m "not integration"
+
+lint: install  ## ruff (lint and format) and mypy, configured in pyproject.toml
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+	$(BIN)/mypy
 
 eval: install  ## ingest the development corpus into .eval-index and score the dev questions
 	$(BIN)/iopc --data-dir .eval-index ingest --quiet ../shared/corpus/cases
@@ -49,4 +57,4 @@ screenshots: install
 	$(BIN)/python bench/screenshots.py
 
 clean:
-	rm -rf $(VENV) .eval-index .pytest_cache
+	rm -rf $(VENV) .eval-index .pytest_cache .ruff_cache .mypy_cache

@@ -1,4 +1,4 @@
-"""Benchmarks against the physical floor, on SYNTHETIC cases (bench/synth.py) and the real corpus.
+"""Benchmarks against the physical floor, on SYNTHETIC cases (tests/support/synth.py) and the real corpus.
 
     python -m bench            # full: ingest 1,000 cases fresh; latency at 1,000 and 10,000 cases
     python -m bench --quick    # reduced: 30 cases, one size; under 5 minutes on 2 cores
@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import synth
+from tests.support import synth
 from bench.measure import BIN, ROOT, child_env, run, summary
 from bench.synth_questions import questions
 from bench.table import markdown, profile_buckets
@@ -124,7 +124,7 @@ def main() -> None:
     parser.add_argument("--encoders-timeout", type=float, help="seconds (default: 60 quick, 1800 full)")
     args = parser.parse_args()
     started = time.perf_counter()
-    notes = [f"SYNTHETIC cases from bench/synth.py (seed {args.seed}): generated for scale, not real cases.",
+    notes = [f"SYNTHETIC cases from tests/support/synth.py (seed {args.seed}): generated for scale, not real cases.",
              "Shared 2-core machine: compare ratios within this run, not absolute figures across runs.",
              ("ask() is timed with the embedder's sentence-vector cache emptied before each question (a novel "
               "question embeds its passages' sentences; SYNTHETIC cases repeat sentences far more than real ones).")]

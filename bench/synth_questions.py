@@ -1,4 +1,4 @@
-"""A fixed, seeded set of trainer-style questions about the SYNTHETIC cases (bench/synth.py).
+"""A fixed, seeded set of trainer-style questions about the SYNTHETIC cases (tests/support/synth.py).
 
 Lookups and lists ask about the synthetic themes; filtered questions name forces and years that
 occur among the first cases, so every question has matching cases at every benchmarked size.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from bench.synth import case
+from tests.support.synth import case
 
 LOOKUPS = {
     "custody": ("What went wrong with the cell checks on an intoxicated detainee, and what did the IOPC recommend?",

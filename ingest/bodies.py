@@ -9,25 +9,61 @@ from ingest.model import Body
 
 # The 43 territorial forces of England and Wales, by their current official names.
 TERRITORIAL_FORCES: tuple[str, ...] = (
-    "Avon and Somerset Constabulary", "Bedfordshire Police", "Cambridgeshire Constabulary",
-    "Cheshire Constabulary", "City of London Police", "Cleveland Police", "Cumbria Constabulary",
-    "Derbyshire Constabulary", "Devon and Cornwall Police", "Dorset Police", "Durham Constabulary",
-    "Dyfed-Powys Police", "Essex Police", "Gloucestershire Constabulary", "Greater Manchester Police",
-    "Gwent Police", "Hampshire and Isle of Wight Constabulary", "Hertfordshire Constabulary",
-    "Humberside Police", "Kent Police", "Lancashire Constabulary", "Leicestershire Police",
-    "Lincolnshire Police", "Merseyside Police", "Metropolitan Police Service", "Norfolk Constabulary",
-    "North Wales Police", "North Yorkshire Police", "Northamptonshire Police", "Northumbria Police",
-    "Nottinghamshire Police", "South Wales Police", "South Yorkshire Police", "Staffordshire Police",
-    "Suffolk Constabulary", "Surrey Police", "Sussex Police", "Thames Valley Police",
-    "Warwickshire Police", "West Mercia Police", "West Midlands Police", "West Yorkshire Police",
+    "Avon and Somerset Constabulary",
+    "Bedfordshire Police",
+    "Cambridgeshire Constabulary",
+    "Cheshire Constabulary",
+    "City of London Police",
+    "Cleveland Police",
+    "Cumbria Constabulary",
+    "Derbyshire Constabulary",
+    "Devon and Cornwall Police",
+    "Dorset Police",
+    "Durham Constabulary",
+    "Dyfed-Powys Police",
+    "Essex Police",
+    "Gloucestershire Constabulary",
+    "Greater Manchester Police",
+    "Gwent Police",
+    "Hampshire and Isle of Wight Constabulary",
+    "Hertfordshire Constabulary",
+    "Humberside Police",
+    "Kent Police",
+    "Lancashire Constabulary",
+    "Leicestershire Police",
+    "Lincolnshire Police",
+    "Merseyside Police",
+    "Metropolitan Police Service",
+    "Norfolk Constabulary",
+    "North Wales Police",
+    "North Yorkshire Police",
+    "Northamptonshire Police",
+    "Northumbria Police",
+    "Nottinghamshire Police",
+    "South Wales Police",
+    "South Yorkshire Police",
+    "Staffordshire Police",
+    "Suffolk Constabulary",
+    "Surrey Police",
+    "Sussex Police",
+    "Thames Valley Police",
+    "Warwickshire Police",
+    "West Mercia Police",
+    "West Midlands Police",
+    "West Yorkshire Police",
     "Wiltshire Police",
 )
 OTHER_FORCES: tuple[str, ...] = (
-    "British Transport Police", "Ministry of Defence Police", "Civil Nuclear Constabulary",
+    "British Transport Police",
+    "Ministry of Defence Police",
+    "Civil Nuclear Constabulary",
 )
 NATIONAL_BODIES: tuple[str, ...] = (
-    "National Police Chiefs' Council", "College of Policing", "Home Office",
-    "HM Inspectorate of Constabulary and Fire & Rescue Services", "National Crime Agency",
+    "National Police Chiefs' Council",
+    "College of Policing",
+    "Home Office",
+    "HM Inspectorate of Constabulary and Fire & Rescue Services",
+    "National Crime Agency",
 )
 ALL_BODIES: tuple[str, ...] = TERRITORIAL_FORCES + OTHER_FORCES + NATIONAL_BODIES
 
@@ -35,7 +71,11 @@ ALL_BODIES: tuple[str, ...] = TERRITORIAL_FORCES + OTHER_FORCES + NATIONAL_BODIE
 # Acronyms are matched case-sensitively (so "met" in "officers met him" is no force).
 EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "Metropolitan Police Service": ("Metropolitan Police", "Met Police", "MPS", "Met", "Metropolitan Police Force"),
-    "Hampshire and Isle of Wight Constabulary": ("Hampshire Constabulary", "Hampshire Police", "Hampshire and IOW Constabulary"),
+    "Hampshire and Isle of Wight Constabulary": (
+        "Hampshire Constabulary",
+        "Hampshire Police",
+        "Hampshire and IOW Constabulary",
+    ),
     "Greater Manchester Police": ("GMP",),
     "British Transport Police": ("BTP",),
     "Avon and Somerset Constabulary": ("Avon & Somerset Constabulary", "Avon and Somerset Police"),
@@ -44,15 +84,21 @@ EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "Thames Valley Police": ("TVP",),
     "City of London Police": ("City of London Police Force",),
     "National Police Chiefs' Council": (
-        "National Police Chiefs Council", "National Police Chiefs’ Council", "National Police Chief's Council",
-        "National Police Chief’s Council", "National Police Chiefs' Council (NPCC)", "NPCC",
+        "National Police Chiefs Council",
+        "National Police Chiefs’ Council",
+        "National Police Chief's Council",
+        "National Police Chief’s Council",
+        "National Police Chiefs' Council (NPCC)",
+        "NPCC",
     ),
     "College of Policing": ("The College of Policing", "CoP"),
     "Home Office": ("the Home Office",),
     "HM Inspectorate of Constabulary and Fire & Rescue Services": (
-        "HMICFRS", "HM Inspectorate of Constabulary and Fire and Rescue Services",
+        "HMICFRS",
+        "HM Inspectorate of Constabulary and Fire and Rescue Services",
         "Her Majesty’s Inspectorate of Constabulary and Fire & Rescue Services",
-        "Her Majesty's Inspectorate of Constabulary and Fire & Rescue Services", "HMIC",
+        "Her Majesty's Inspectorate of Constabulary and Fire & Rescue Services",
+        "HMIC",
     ),
     "National Crime Agency": ("NCA",),
 }
@@ -145,8 +191,14 @@ def is_national(name: str) -> bool:
 @lru_cache(maxsize=1)
 def _area_pattern() -> re.Pattern[str]:
     areas = {(_area(n) or ""): n for n in TERRITORIAL_FORCES + OTHER_FORCES if _area(n)}
-    areas.update({"Hampshire": "Hampshire and Isle of Wight Constabulary", "London": "Metropolitan Police Service",
-                  "Greater Manchester": "Greater Manchester Police", "Manchester": "Greater Manchester Police"})
+    areas.update(
+        {
+            "Hampshire": "Hampshire and Isle of Wight Constabulary",
+            "London": "Metropolitan Police Service",
+            "Greater Manchester": "Greater Manchester Police",
+            "Manchester": "Greater Manchester Police",
+        }
+    )
     _AREAS.update(areas)
     names = "|".join(re.escape(a) for a in sorted(areas, key=len, reverse=True))
     return re.compile(rf"\b(?:{names})\b")

@@ -12,10 +12,23 @@ from ingest.model import Case
 from ingest.readers import Loaded
 
 # Saved pages carry navigation, cookie banners and scripts around the case text.
-_NOISE_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "form", "aside",
-               "svg", "button", "iframe")
-_NOISE_HINT = re.compile(r"cookie|consent|banner|breadcrumb|skip-link|site-header|site-footer|menu|share",
-                         re.IGNORECASE)
+_NOISE_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "form",
+    "aside",
+    "svg",
+    "button",
+    "iframe",
+)
+_NOISE_HINT = re.compile(
+    r"cookie|consent|banner|breadcrumb|skip-link|site-header|site-footer|menu|share", re.IGNORECASE
+)
 
 
 def cases_from(loaded: Loaded) -> tuple[list[Case], str]:
@@ -99,12 +112,21 @@ def html_markup(content: bytes, charset: str | None = None) -> tuple[bytes | str
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong or unknown header charset: fall through to the page's own declaration
     if b"charset" in content[:4096].lower() or content.startswith(
-            (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
         return content, ""
     try:
         return content.decode("utf-8"), ""
     except UnicodeDecodeError as e:
         return content.decode("cp1252", errors="replace"), f"invalid UTF-8 at byte {e.start}; decoded as Windows-1252"
+
+
+def _is_noise(tag) -> bool:
+    """An element whose id, class or role names navigation, a banner, a menu or the like."""
+    if tag.attrs is None:
+        return False
+    names = [tag.get("id") or "", *(tag.get("class") or []), tag.get("role") or ""]
+    return bool(_NOISE_HINT.search(" ".join(names)))
 
 
 def html_text(content: bytes | str, source: str) -> tuple[str, str | None]:
@@ -115,14 +137,14 @@ def html_text(content: bytes | str, source: str) -> tuple[str, str | None]:
     url = None
     link = soup.find("link", rel="canonical") or soup.find("meta", property="og:url")
     if link is not None:
-        url = link.get("href") or link.get("content")
+        value = link.get("href") or link.get("content")
+        url = value if isinstance(value, str) else None  # one address, never a list of them
     for tag in soup(_NOISE_TAGS):
         tag.decompose()
-    for tag in soup.find_all(lambda t: t.attrs is not None and _NOISE_HINT.search(
-            " ".join([t.get("id") or "", *(t.get("class") or []), t.get("role") or ""]))):
+    for tag in soup.find_all(_is_noise):
         if tag.name not in ("main", "article", "body", "html"):
             tag.decompose()
-    root = soup.find("main") or soup.find("article") or soup.find(attrs={"role": "main"}) or soup.body or soup
+    root = soup.find("main") or soup.find("article") or soup.find(role="main") or soup.body or soup
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in root.get_text("\n").splitlines()]
     text = "\n".join(line for line in lines if line)
     if not text.strip():
@@ -180,8 +202,9 @@ def _pdf_limits():
         from pypdf import apply_configuration
     except ImportError:  # pypdf 5: its own fixed limits (75 MB) still apply
         return contextlib.nullcontext()
-    return apply_configuration(zlib_maximum_output_length=PDF_MAX_INFLATED,
-                               stream_parsing_work_maximum_count=PDF_MAX_TOKENS)
+    return apply_configuration(
+        zlib_maximum_output_length=PDF_MAX_INFLATED, stream_parsing_work_maximum_count=PDF_MAX_TOKENS
+    )
 
 
 def json_records(text: str, source: str, lines: bool) -> list[dict]:

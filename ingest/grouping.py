@@ -32,8 +32,7 @@ def new_case_key(case: Case, source: str) -> str:
     """
     slug = re.sub(r"[^a-z0-9]+", "-", case.title.lower()).strip("-")[:60].strip("-") or "case"
     anonymous = not case.references and title_key(case) is None
-    ident = "|".join([case.title, case.force.name if case.force else "", *case.references,
-                      source if anonymous else ""])
+    ident = "|".join([case.title, case.force.name if case.force else "", *case.references, source if anonymous else ""])
     return f"{slug}-{hashlib.sha1(ident.encode('utf-8')).hexdigest()[:6]}"
 
 

@@ -55,7 +55,7 @@ class Case:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Case":
+    def from_dict(cls, d: dict) -> Case:
         """Inverse of to_dict."""
         d = dict(d)
         d["force"] = Body(**d["force"]) if d.get("force") else None

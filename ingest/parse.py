@@ -15,7 +15,7 @@ _URL_LINE = re.compile(r"\A\s*URL:[ \t]*(?P<url>\S+)[ \t]*(?:\n|\Z)")
 def split_url(text: str) -> tuple[str | None, str]:
     """The leading "URL: <url>" line's URL (or None) and the text after it."""
     m = _URL_LINE.match(text)
-    return (m.group("url"), text[m.end():]) if m else (None, text)
+    return (m.group("url"), text[m.end() :]) if m else (None, text)
 
 
 def parse_text(text: str) -> Case:
@@ -29,4 +29,3 @@ def parse_text(text: str) -> Case:
     case = PARSERS[detect(body, url)](body, url)
     case.title = short_title(case.title)
     return case
-

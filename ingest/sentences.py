@@ -15,8 +15,9 @@ _BOUNDARY = re.compile(
     r"|\n+"
 )
 # Abbreviations after which a full stop does not end a sentence.
-_ABBREVIATIONS = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Sgt|Insp|Supt|PC|DC|DS|DI|Ch|St|approx|e\.g|i\.e|etc|vs|para)\.)$",
-                            re.IGNORECASE)
+_ABBREVIATIONS = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sgt|Insp|Supt|PC|DC|DS|DI|Ch|St|approx|e\.g|i\.e|etc|vs|para)\.)$", re.IGNORECASE
+)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -26,7 +27,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for m in _BOUNDARY.finditer(text):
         # Why a window: searching all of text[start:m.start()] was quadratic on "Mr. A Mr. A …" (megabytes
         # of abbreviations never move `start`); the longest abbreviation and its word boundary fit in 12.
-        window = text[max(start, m.start() - 12):m.start()]
+        window = text[max(start, m.start() - 12) : m.start()]
         if m.group(0).strip() == "" and "\n" not in m.group(0) and _ABBREVIATIONS.search(window):
             continue
         _push(text, start, m.start() + len(m.group("close") or ""), spans)

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.corpus
 def _questions():
     corpus = corpus_dir()
     files = [ROOT / "bench" / "questions-own.jsonl", ROOT / "bench" / "questions-holdout.jsonl"] + (
-        [corpus / "questions-dev.jsonl"] if corpus else [])
+        [corpus / "questions-dev.jsonl"] if corpus else []
+    )
     return [json.loads(line) for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
@@ -25,16 +26,19 @@ def test_every_answer_is_well_cited(corpus_assistant, q):
         assert answer.citations, "an answer that does not abstain must cite"
 
 
-def test_special_scheme_list_names_the_met(corpus_assistant):
-    corpus_assistant.ingest([str(SEED)])  # the sample case is the one that answers it
-    answer = corpus_assistant.ask("Which forces changed special-scheme marker policy?")
+def test_special_scheme_list_names_the_met(corpus_copy):
+    assert corpus_copy.ingest([str(SEED)]).added == [str(SEED)]  # the sample case is the one that answers it
+    answer = corpus_copy.ask("Which forces changed special-scheme marker policy?")
     assert not answer.abstained and answer.kind == "list"
     assert any(c.force == "Metropolitan Police Service" and "Special Scheme" in c.passage for c in answer.citations)
 
 
 def test_twins_are_one_case(corpus_assistant):
-    lancashire = [c for c in corpus_assistant.cases()
-                  if c.force == "Lancashire Constabulary" and c.incident_month == "2022-08"]
+    lancashire = [
+        c for c in corpus_assistant.cases() if c.force == "Lancashire Constabulary" and c.incident_month == "2022-08"
+    ]
     assert len(lancashire) == 1
     assert sorted(s.rsplit("/", 1)[-1] for s in lancashire[0].sources) == [
-        "iopc-recommendation-lancashire-constabulary-august-2022.txt", "recommendation-lancashire-constabulary-august-2022.txt"]
+        "iopc-recommendation-lancashire-constabulary-august-2022.txt",
+        "recommendation-lancashire-constabulary-august-2022.txt",
+    ]

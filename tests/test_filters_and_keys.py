@@ -44,22 +44,40 @@ def _case(title, force, month="2023-02", url=None, recs=(), narrative=""):
     from ingest.bodies import body
     from ingest.model import Case, Recommendation
 
-    return Case(title=title, layout="test", force=body(force) if force else None, incident_month=month,
-                url=url, narrative=narrative,
-                recommendations=[Recommendation(number=i, text=t) for i, t in enumerate(recs, 1)])
+    return Case(
+        title=title,
+        layout="test",
+        force=body(force) if force else None,
+        incident_month=month,
+        url=url,
+        narrative=narrative,
+        recommendations=[Recommendation(number=i, text=t) for i, t in enumerate(recs, 1)],
+    )
 
 
 def test_twins_by_slug_and_by_recommendation_text():
     from ingest.grouping import CaseKeys
 
     keys = CaseKeys()
-    rec = ("The IOPC recommends that Kent Police update their call handling policy so that silent or abandoned "
-           "999 calls from a number with a domestic abuse warning marker are graded for an emergency response.")
-    a = keys.key_for(_case("Recommendation - Kent Police, February 2023", "Kent Police",
-                           url="https://policeconduct.gov.uk/our-work/learning/recommendation-kent-police-february-2023",
-                           recs=[rec]), "a.txt")
-    mirror = _case("Recommendation 1", None, month=None,
-                   url="https://mirror.example/sources/iopc/learning/recommendation-kent-police-february-2023/")
+    rec = (
+        "The IOPC recommends that Kent Police update their call handling policy so that silent or abandoned "
+        "999 calls from a number with a domestic abuse warning marker are graded for an emergency response."
+    )
+    a = keys.key_for(
+        _case(
+            "Recommendation - Kent Police, February 2023",
+            "Kent Police",
+            url="https://policeconduct.gov.uk/our-work/learning/recommendation-kent-police-february-2023",
+            recs=[rec],
+        ),
+        "a.txt",
+    )
+    mirror = _case(
+        "Recommendation 1",
+        None,
+        month=None,
+        url="https://mirror.example/sources/iopc/learning/recommendation-kent-police-february-2023/",
+    )
     assert keys.key_for(mirror, "b.txt") == a
     excerpt = _case("Recommendation 1", None, month=None, recs=[rec])  # no title, no URL: the text tells
     assert keys.key_for(excerpt, "c.txt") == a
@@ -71,10 +89,12 @@ def test_same_story_to_different_bodies_stays_apart():
     keys = CaseKeys()
     story = "This recommendation follows an IOPC review of a local investigation where a force received silent calls."
     force = keys.key_for(_case("Recommendation - Kent Police, February 2023", "Kent Police", narrative=story), "a")
-    npcc = keys.key_for(_case("Recommendation - National Police Chiefs' Council, February 2023", "NPCC",
-                              narrative=story), "b")
-    both = keys.key_for(_case("Recommendation - Kent Police and National Police Chiefs' Council, February 2023",
-                              "Kent Police"), "c")
+    npcc = keys.key_for(
+        _case("Recommendation - National Police Chiefs' Council, February 2023", "NPCC", narrative=story), "b"
+    )
+    both = keys.key_for(
+        _case("Recommendation - Kent Police and National Police Chiefs' Council, February 2023", "Kent Police"), "c"
+    )
     assert len({force, npcc, both}) == 3
 
 
@@ -84,9 +104,17 @@ def test_twins_show_the_status_one_of_them_knows(make_assistant, tmp_path):
     a = make_assistant()
     rec = {"number": 1, "text": "The IOPC recommends that Kent Police review how detainees are roused in custody."}
     for name, status in [("a.json", "unknown"), ("b.json", "awaiting response")]:
-        (tmp_path / name).write_text(json.dumps({
-            "title": "Recommendation - Kent Police, March 2025", "force": "Kent Police", "incident_month": "2025-03",
-            "recommendations": [{**rec, "status": status}]}), encoding="utf-8")
+        (tmp_path / name).write_text(
+            json.dumps(
+                {
+                    "title": "Recommendation - Kent Police, March 2025",
+                    "force": "Kent Police",
+                    "incident_month": "2025-03",
+                    "recommendations": [{**rec, "status": status}],
+                }
+            ),
+            encoding="utf-8",
+        )
     assert a.ingest([str(tmp_path / "a.json"), str(tmp_path / "b.json")]).ok
     (case,) = a.cases()
     assert [r["status"] for r in case.recommendations] == ["awaiting response"]

@@ -1,18 +1,29 @@
 """Property-based tests of the parser (hypothesis, fixed seed, bounded examples); the properties and
-strategies live in bench/fuzz.py, which the reliability report runs with many more examples."""
+strategies live in tests/support/fuzz.py, which the reliability report (bench/fuzz.py) runs with many more examples."""
 
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from bench.fuzz import (JSON_VALUES, MUTATION_KINDS, MUTATION_NAMES, MUTATIONS, RANDOM_PAGES, check_document,
-                        corpus_pages, lost_recommendations, random_json_problem, random_page_problem, to_document)
 from ingest.errors import SourceError
 from ingest.readers import load
+from tests.support.fuzz import (
+    JSON_VALUES,
+    MUTATION_KINDS,
+    MUTATION_NAMES,
+    MUTATIONS,
+    RANDOM_PAGES,
+    check_document,
+    corpus_pages,
+    lost_recommendations,
+    random_json_problem,
+    random_page_problem,
+    to_document,
+)
 
-CI = settings(max_examples=150, derandomize=True, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck))
+CI = settings(max_examples=150, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
 PAGES = corpus_pages(per_layout=2)
 
 
@@ -49,11 +60,13 @@ def test_the_properties_can_fail(embedder, monkeypatch):
 
     seed = PAGES[0][1]
     real = ingest.passages.case_parts
-    monkeypatch.setattr(ingest.passages, "case_parts", lambda case: [
-        (s, n, "Invented. " + t, md) for s, n, t, md in real(case)])
+    monkeypatch.setattr(
+        ingest.passages, "case_parts", lambda case: [(s, n, "Invented. " + t, md) for s, n, t, md in real(case)]
+    )
     assert "invented text" in random_page_problem(seed, "text", 256, embedder.count_tokens)
     monkeypatch.undo()
     import ingest.parse
+
     monkeypatch.setattr(ingest.parse, "normalise", lambda t: t)
     assert "recommendation 1" in lost_recommendations(seed, ["crlf"], "text")
 
@@ -61,7 +74,8 @@ def test_the_properties_can_fail(embedder, monkeypatch):
 @pytest.mark.parametrize("kind", ["text", "html", "json", "jsonl"])
 def test_files_on_disk_go_the_same_way(kind, tmp_path, embedder):
     """The whole format path from a file: load() then the same checks."""
-    from bench.fuzz import EXTENSION
+    from tests.support.fuzz import EXTENSION
+
     for i, text in enumerate(["Recommendation 1\r\n\x00\u2028Force response", "\ufeff\t", PAGES[0][1]]):
         path = tmp_path / f"page{i}{EXTENSION[kind]}"
         path.write_bytes(to_document(text, kind))

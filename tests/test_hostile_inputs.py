@@ -1,15 +1,15 @@
-"""Hostile inputs (written by bench/hostile.py): each ingests as inert text or fails with one clear line naming
+"""Hostile inputs (written by tests/support/hostile.py): each ingests as inert text or fails with one clear line naming
 it, and nothing else in the store changes (compared before and after). Time and memory per input are
 bounded by `python -m bench.reliability`, not here."""
 
 from __future__ import annotations
 
 import pytest
-
-from bench.fuzz import pieces
-from bench.hostile import check, http_pages, inputs, page, web_server
-from ingest.errors import SourceError
 from test_ingest import SEED
+
+from ingest.errors import SourceError
+from tests.support.fuzz import pieces
+from tests.support.hostile import check, http_pages, inputs, page, web_server
 
 QUICK = {h.name: h for h in inputs(quick=True)}
 
@@ -71,5 +71,8 @@ def test_megabyte_line_parses_in_bounded_time(name, embedder):
     for case in cases:
         assert len(case.title) <= 300
         passages = case_passages(case, "k", "trap.txt", "p", embedder.count_tokens)
-        assert all(piece in TRAPS[name] for p in passages
-                   for piece in pieces(p.text, p.metadata["section"], p.metadata["part"], case.title))
+        assert all(
+            piece in TRAPS[name]
+            for p in passages
+            for piece in pieces(p.text, p.metadata["section"], p.metadata["part"], case.title)
+        )

@@ -23,6 +23,7 @@ def names(bodies) -> list[str]:
 
 # --- the seed case (layout A, header rendering) -------------------------------------------------------------
 
+
 def test_seed_case_every_field():
     case = parse_text((FIXTURES / "seed.txt").read_text(encoding="utf-8"))
     assert case.layout == "accountability"
@@ -54,19 +55,23 @@ def test_seed_case_every_field():
     assert r2.linked_bodies == []
     assert r2.text.endswith("the original incident is still attended.")
     assert r2.response.startswith("Accepted action: MetCC have written a Standard Operating Procedure")
-    assert r3.text == ("It is recommended that the MPS should consider developing a countdown or flagging system "
-                       "to highlight when attendance at an incident is delayed.")
+    assert r3.text == (
+        "It is recommended that the MPS should consider developing a countdown or flagging system "
+        "to highlight when attendance at an incident is delayed."
+    )
     assert r3.response == "Accepted action: As per the above response."
     assert not any(r.national for r in case.recommendations)
 
 
 # --- layout A variants -------------------------------------------------------------------------------------
 
+
 def test_a_header_rendering():
     case = load("a_header.txt")
     assert case.layout == "accountability"
-    assert case.url == ("https://www.accountabilityindex.uk/sources/iopc/learning/"
-                        "handling-of-lost-property-kent-police-march-2021/")
+    assert case.url == (
+        "https://www.accountabilityindex.uk/sources/iopc/learning/handling-of-lost-property-kent-police-march-2021/"
+    )
     assert case.title == "Handling of lost property – Kent Police, Sept 2021"
     assert case.force.name == "Kent Police"
     assert names(case.bodies) == ["Kent Police", "National Police Chiefs' Council"]
@@ -75,18 +80,23 @@ def test_a_header_rendering():
     assert (case.recommended, case.response_due, case.response_due_inferred) == ("2022-02-04", "2022-04-01", False)
     # an unknown tag between two known ones survives as one theme
     assert case.themes == ["Custody and detention", "Property handling", "Use of force and armed policing"]
-    assert case.narrative == ("In September 2021 a man’s belongings were mislaid after he was taken tocustody. "
-                              "The force could not say where the bag had gone …")
+    assert case.narrative == (
+        "In September 2021 a man’s belongings were mislaid after he was taken tocustody. "
+        "The force could not say where the bag had gone …"
+    )
     r1, r2 = case.recommendations
     assert (r1.number, r1.status, r1.national) == (1, "accepted", False)
-    assert r1.text == ("The IOPC recommends that Kent Police should keep a signed log of every item taken from a "
-                       "detainee. The log was missing in this case and “nobody could say” who held the bag.")
+    assert r1.text == (
+        "The IOPC recommends that Kent Police should keep a signed log of every item taken from a "
+        "detainee. The log was missing in this case and “nobody could say” who held the bag."
+    )
     assert r1.response == "Accepted action: A signed property log is now mandatory in every custody suite."
     assert r1.addressed_to.name == "Kent Police" and names(r1.linked_bodies) == ["Kent Police"]
     assert (r2.number, r2.status, r2.national, r2.response) == (2, "awaiting response", True, None)
     assert r2.addressed_to.name == "National Police Chiefs' Council"
-    assert r2.text == ("The IOPC recommends that the National Police Chiefs' Council reminds forces of the property "
-                       "guidance.")
+    assert r2.text == (
+        "The IOPC recommends that the National Police Chiefs' Council reminds forces of the property guidance."
+    )
 
 
 def test_a_block_rendering_with_header_in_second_excerpt():
@@ -102,8 +112,10 @@ def test_a_block_rendering_with_header_in_second_excerpt():
     assert case.narrative == "We identified learning about house-to-house enquiries."
     [rec] = case.recommendations
     assert rec.number == 1
-    assert rec.text == ("The IOPC recommends that Hampshire police review its guidance on door-to-door enquiries.\n"
-                        "This follows a review where the enquiries were not recorded.")
+    assert rec.text == (
+        "The IOPC recommends that Hampshire police review its guidance on door-to-door enquiries.\n"
+        "This follows a review where the enquiries were not recorded."
+    )
     assert rec.addressed_to.name == "Hampshire and Isle of Wight Constabulary"
     assert rec.addressed_to.as_written == "Hampshire police"
     assert names(rec.linked_bodies) == ["Hampshire and Isle of Wight Constabulary"]
@@ -118,12 +130,15 @@ def test_a_without_header_glued_total():
     assert case.force.name == "Durham Constabulary"
     assert case.references == [] and case.recommended is None and case.response_due is None
     assert case.themes == []
-    assert case.narrative == ("On 3 May 2019 a woman was placed in acell where she fell. "
-                              "Officers took her tohospital. Following a …")
+    assert case.narrative == (
+        "On 3 May 2019 a woman was placed in acell where she fell. Officers took her tohospital. Following a …"
+    )
     [rec] = case.recommendations
     assert rec.number == 1
-    assert rec.text == ("The IOPC recommends that Durham Constabulary should inspect cell benches every week. "
-                        "The bench was loose and had not been checked for a month.")
+    assert rec.text == (
+        "The IOPC recommends that Durham Constabulary should inspect cell benches every week. "
+        "The bench was loose and had not been checked for a month."
+    )
     assert (rec.status, rec.response) == ("accepted", "Accepted action: Weekly checks now take pl")
     assert rec.addressed_to.name == "Durham Constabulary"
 
@@ -141,9 +156,11 @@ def test_a_orphan_force_response_joins_the_only_recommendation():
 
 
 def test_a_block_without_header_takes_no_force_from_the_url():
-    text = ("URL: https://www.accountabilityindex.uk/sources/iopc/learning/recommendation-kent-police-june-2023/\n\n"
-            "Recommendation 1\nThe IOPC recommends that Kent Police trains its call handlers.\n"
-            "Addressed to: Kent Police\nLinked bodies:\nKent Police\nAwaiting response\n")
+    text = (
+        "URL: https://www.accountabilityindex.uk/sources/iopc/learning/recommendation-kent-police-june-2023/\n\n"
+        "Recommendation 1\nThe IOPC recommends that Kent Police trains its call handlers.\n"
+        "Addressed to: Kent Police\nLinked bodies:\nKent Police\nAwaiting response\n"
+    )
     case = parse_text(text)
     assert case.title == "Recommendation 1"
     assert case.force is None and case.incident_month is None
@@ -153,6 +170,7 @@ def test_a_block_without_header_takes_no_force_from_the_url():
 
 
 # --- layout B ----------------------------------------------------------------------------------------------
+
 
 def test_b1_summary_with_tags():
     case = load("b1_summary.txt")
@@ -177,13 +195,17 @@ def test_b1_two_excerpts_with_recommendation_and_cut_tag():
     assert case.url == "https://policeconduct.gov.uk/node/9999"
     assert case.force.name == "Dorset Police"
     assert case.published == "2022-02-14"
-    assert case.narrative == ("In January 2021 a call to Dorset Police was not answered. The caller rang back twice. "
-                              "We identified organisational learning.")
+    assert case.narrative == (
+        "In January 2021 a call to Dorset Police was not answered. The caller rang back twice. "
+        "We identified organisational learning."
+    )
     assert case.themes == ["Call handling"]  # "Welf" was cut off by the capture
     assert names(case.bodies) == ["Dorset Police", "College of Policing"]
     [rec] = case.recommendations
-    assert rec.text == ("The IOPC recommends that Dorset Police and the College of Policing review call answering "
-                        "targets.\nThis follows an investigation into a call that was never answered.")
+    assert rec.text == (
+        "The IOPC recommends that Dorset Police and the College of Policing review call answering "
+        "targets.\nThis follows an investigation into a call that was never answered."
+    )
     assert rec.addressed_to.name == "Dorset Police"
     assert names(rec.linked_bodies) == ["Dorset Police", "College of Policing"]
     assert (rec.status, rec.response, rec.national) == ("unknown", None, False)
@@ -198,8 +220,9 @@ def test_b2_stub_has_labels_but_no_values():
     assert (case.references, case.recommended, case.response_due) == ([], None, None)
     assert case.themes == ["Custody and detention"]
     assert names(case.bodies) == ["Norfolk Constabulary"]
-    assert case.narrative == ("We identified organisational learning after a detainee’s medication was not given "
-                              "on time.")
+    assert case.narrative == (
+        "We identified organisational learning after a detainee’s medication was not given on time."
+    )
     assert case.recommendations == []
 
 
@@ -214,8 +237,10 @@ def test_b2_national_two_bodies_two_recommendations():
     assert case.narrative == "We identified national learning about spit guards."
     r1, r2 = case.recommendations
     assert (r1.number, r2.number) == (1, 2)
-    assert r1.text == ("The IOPC recommends that the College of Policing updates its guidance on spit guards.\n"
-                       "The guidance does not say when a spit guard must be removed.")
+    assert r1.text == (
+        "The IOPC recommends that the College of Policing updates its guidance on spit guards.\n"
+        "The guidance does not say when a spit guard must be removed."
+    )
     assert r1.status == "accepted"
     assert r1.response == "Accepted action:\nThe guidance will be updated in the next review."
     assert r1.addressed_to.name == "College of Policing" and r1.national
@@ -233,24 +258,57 @@ A vehicle was used with a flat tyre.
 REC_TEXT = "The IOPC recommends that Surrey Police checks its vehicles daily.\nA vehicle was used with a flat tyre."
 
 
-@pytest.mark.parametrize("block, status, response", [
-    ("Do you accept the recommendation?\nYes\nAccepted action:\nDaily checks started.",
-     "accepted", "Accepted action:\nDaily checks started."),
-    ("Do you accept the recommendation?\nAccepted action:\nDaily checks started.",
-     "accepted", "Accepted action:\nDaily checks started."),
-    ("Accepted\nDaily checks started.", "accepted", "Accepted\nDaily checks started."),
-    ("Accepted:\nDaily checks started.\n03/04/24\nAn update follows.",
-     "accepted", "Accepted:\nDaily checks started.\n03/04/24\nAn update follows."),
-    ("Recommendation accepted:\nDaily checks started.", "accepted", "Recommendation accepted:\nDaily checks started."),
-    ("Do you accept the recommendation?\nYes\nDaily checks started.", "accepted", "Daily checks started."),
-    ("Surrey Police are in agreement with your findings. Daily checks started.",
-     "accepted", "Surrey Police are in agreement with your findings. Daily checks started."),
-    ("Do you accept the recommendation?\nNo\nWe already check weekly.", "not accepted", "We already check weekly."),
-    ("Partially accepted:\nChecks will be weekly.",
-     "partially accepted", "Partially accepted:\nChecks will be weekly."),
-    ("", "unknown", None),
-], ids=["yes+label", "label-no-answer", "bare-accepted", "accepted-colon-dated", "recommendation-accepted",
-        "yes-unlabelled", "force-voice", "no", "partially", "none"])
+@pytest.mark.parametrize(
+    "block, status, response",
+    [
+        (
+            "Do you accept the recommendation?\nYes\nAccepted action:\nDaily checks started.",
+            "accepted",
+            "Accepted action:\nDaily checks started.",
+        ),
+        (
+            "Do you accept the recommendation?\nAccepted action:\nDaily checks started.",
+            "accepted",
+            "Accepted action:\nDaily checks started.",
+        ),
+        ("Accepted\nDaily checks started.", "accepted", "Accepted\nDaily checks started."),
+        (
+            "Accepted:\nDaily checks started.\n03/04/24\nAn update follows.",
+            "accepted",
+            "Accepted:\nDaily checks started.\n03/04/24\nAn update follows.",
+        ),
+        (
+            "Recommendation accepted:\nDaily checks started.",
+            "accepted",
+            "Recommendation accepted:\nDaily checks started.",
+        ),
+        ("Do you accept the recommendation?\nYes\nDaily checks started.", "accepted", "Daily checks started."),
+        (
+            "Surrey Police are in agreement with your findings. Daily checks started.",
+            "accepted",
+            "Surrey Police are in agreement with your findings. Daily checks started.",
+        ),
+        ("Do you accept the recommendation?\nNo\nWe already check weekly.", "not accepted", "We already check weekly."),
+        (
+            "Partially accepted:\nChecks will be weekly.",
+            "partially accepted",
+            "Partially accepted:\nChecks will be weekly.",
+        ),
+        ("", "unknown", None),
+    ],
+    ids=[
+        "yes+label",
+        "label-no-answer",
+        "bare-accepted",
+        "accepted-colon-dated",
+        "recommendation-accepted",
+        "yes-unlabelled",
+        "force-voice",
+        "no",
+        "partially",
+        "none",
+    ],
+)
 def test_response_forms(block, status, response):
     case = parse_text(B2_PAGE.format(response=block))
     assert case.layout == "iopc_recommendation"
@@ -261,6 +319,7 @@ def test_response_forms(block, status, response):
 
 
 # --- layouts C, D, E and unknown ---------------------------------------------------------------------------
+
 
 def test_c_legacy_narrative_only():
     case = load("c_legacy.txt")
@@ -279,8 +338,9 @@ def test_d_met_foi_title_field():
     assert case.title == "IOPC learning recommendation under paragraph 28A of schedule 3 to the Police Reform Act 2002"
     assert case.force.name == "Metropolitan Police Service"
     assert case.references == ["IX/1234/20"]
-    assert case.narrative == ("On 5 May 2020 officers handcuffed a man in Camden. "
-                              "The handcuffs were left on for three hours.")
+    assert case.narrative == (
+        "On 5 May 2020 officers handcuffed a man in Camden. The handcuffs were left on for three hours."
+    )
     [rec] = case.recommendations
     assert rec.text == "The IOPC recommends that the MPS reminds officers to check handcuffs every thirty minutes."
     assert (rec.status, rec.response) == ("accepted", "Accepted:\nA reminder was sent to all officers.")
@@ -290,8 +350,9 @@ def test_d_met_foi_title_field():
 def test_d_met_foi_reference_field():
     case = load("d_met_reference.txt")
     assert case.layout == "met_foi"
-    assert case.title == ("IOPC Learning Recommendation Made Under Paragraph 28A of Schedule 3 to the Police Reform "
-                          "Act 2002.")
+    assert case.title == (
+        "IOPC Learning Recommendation Made Under Paragraph 28A of Schedule 3 to the Police Reform Act 2002."
+    )
     assert case.references == ["PC/1111/21"]
     assert case.narrative == "A complaint was made that no interpreter was offered at a station."
     [rec] = case.recommendations
@@ -322,8 +383,7 @@ def test_unknown_layout_keeps_text_and_invents_nothing():
     case = load("unknown.txt")
     assert case.layout == "unknown"
     assert case.title == "Minutes of the regional meeting"
-    assert case.narrative == ("Minutes of the regional meeting\n"
-                              "Members discussed the budget – no decisions were made.")
+    assert case.narrative == ("Minutes of the regional meeting\nMembers discussed the budget – no decisions were made.")
     assert case.force is None and case.bodies == [] and case.references == [] and case.recommendations == []
     assert case.incident_month is None and case.themes == []
 
@@ -336,11 +396,21 @@ def test_empty_input_is_refused(text):
 
 # --- detection and helpers ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fixture, layout", [
-    ("a_header.txt", "accountability"), ("a_block.txt", "accountability"), ("a_glued.txt", "accountability"),
-    ("b1_summary.txt", "iopc_summary"), ("b2_stub.txt", "iopc_recommendation"), ("c_legacy.txt", "ipcc_legacy"),
-    ("d_met_title.txt", "met_foi"), ("e_govuk_annex.txt", "govuk_annex"), ("unknown.txt", "unknown"),
-])
+
+@pytest.mark.parametrize(
+    "fixture, layout",
+    [
+        ("a_header.txt", "accountability"),
+        ("a_block.txt", "accountability"),
+        ("a_glued.txt", "accountability"),
+        ("b1_summary.txt", "iopc_summary"),
+        ("b2_stub.txt", "iopc_recommendation"),
+        ("c_legacy.txt", "ipcc_legacy"),
+        ("d_met_title.txt", "met_foi"),
+        ("e_govuk_annex.txt", "govuk_annex"),
+        ("unknown.txt", "unknown"),
+    ],
+)
 def test_detection(fixture, layout):
     assert load(fixture).layout == layout
 
@@ -353,9 +423,16 @@ def test_detection_without_url_uses_the_text():
 
 def test_helpers():
     assert split_tags("Death and serious injury Domestic abuse Welfare and vulnerable people") == [
-        "Death and serious injury", "Domestic abuse", "Welfare and vulnerable people"]
+        "Death and serious injury",
+        "Domestic abuse",
+        "Welfare and vulnerable people",
+    ]
     assert references("2019/127918 and 2020/000123; MPS reference: IX/1909/19, PC/2334/19") == [
-        "2019/127918", "2020/000123", "IX/1909/19", "PC/2334/19"]
+        "2019/127918",
+        "2020/000123",
+        "IX/1909/19",
+        "PC/2334/19",
+    ]
     assert iso_date("Published 03 Oct 2018") == "2018-10-03"
     assert iso_date("on 12th July 2019") == "2019-07-12"
     assert month_of("Essex Police, July 2015 and March 2016") == "2015-07"

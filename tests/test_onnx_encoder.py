@@ -20,8 +20,7 @@ QUESTION = "Which forces changed special-scheme marker policy?"
 
 def _run(code: str, onnx_dir) -> subprocess.CompletedProcess:
     env = {**os.environ, "IOPC_ONNX_DIR": str(onnx_dir), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                          check=True)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +81,9 @@ def test_count_tokens_is_the_same_as_torch(embedder, onnx_embedders):
     texts = ["", "special scheme marker", "Café naïve — “quoted” 2018/104370 PAVA", long_text]
     # what the sentence-transformers model's own tokenizer counts, without special tokens or truncation
     model_tokenizer = embedder.model.tokenizer
-    expected = [len(model_tokenizer(t, add_special_tokens=False, truncation=False, verbose=False)["input_ids"])
-                for t in texts]
+    expected = [
+        len(model_tokenizer(t, add_special_tokens=False, truncation=False, verbose=False)["input_ids"]) for t in texts
+    ]
     assert expected[-1] > 256  # beyond the window: counted, not truncated
     for e in [embedder, *onnx_embedders.values()]:
         assert [e.count_tokens(t) for t in texts] == expected
@@ -133,9 +133,11 @@ def test_int8_assistant_answers_the_seed_question(tmp_path, onnx_embedders):
 
 
 def test_onnx_path_needs_neither_torch_nor_transformers(onnx_dir):
-    run = _run("import sys; from vectorstore import Embedder; Embedder(backend='onnx-int8').embed(['x']); "
-               "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))",
-               onnx_dir)
+    run = _run(
+        "import sys; from vectorstore import Embedder; Embedder(backend='onnx-int8').embed(['x']); "
+        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))",
+        onnx_dir,
+    )
     assert run.stdout.strip() == "[]" and "exporting" not in run.stderr
 
 

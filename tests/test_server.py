@@ -25,8 +25,11 @@ def chroma_url(tmp_path_factory):
         pytest.skip("the chroma command is not installed beside this Python")
     port = _free_port()
     data = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen([str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(data)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(data)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -53,19 +56,23 @@ def test_ingest_and_ask_through_a_server(chroma_url, embedder):
     reader = Assistant(chroma_url=chroma_url, embedder=embedder)
     answer = reader.ask("Which forces changed special-scheme marker policy?")
     assert not answer.abstained
-    assert any(c.force == "Metropolitan Police Service" and "Special Scheme Policy" in c.passage
-               for c in answer.citations)
+    assert any(
+        c.force == "Metropolitan Police Service" and "Special Scheme Policy" in c.passage for c in answer.citations
+    )
     assert reader.ingest([str(SEED)]).unchanged == [str(SEED)]
     assert reader.stats().cases == 1
 
 
 def test_keyword_index_remove_and_changes_are_shared_between_clients(chroma_url, embedder, tmp_path):
-    from assistant import Assistant
     from test_ingest import case_text
 
+    from assistant import Assistant
+
     essex = tmp_path / "essex.txt"
-    essex.write_text(case_text("Kingfisher custody review - Essex Police, April 2021", "Essex Police",
-                               "2021/044044", "kingfisher"), encoding="utf-8")
+    essex.write_text(
+        case_text("Kingfisher custody review - Essex Police, April 2021", "Essex Police", "2021/044044", "kingfisher"),
+        encoding="utf-8",
+    )
     reader = Assistant(chroma_url=chroma_url, embedder=embedder)
     cases_before = reader.stats().cases
     writer = Assistant(chroma_url=chroma_url, embedder=embedder)
@@ -87,15 +94,18 @@ def test_every_command_takes_the_server_url(chroma_url, tmp_path):
     from test_ingest import case_text
 
     kent = tmp_path / "kent.txt"
-    kent.write_text(case_text("Heron custody review - Kent Police, May 2022", "Kent Police", "2022/121212",
-                              "heron"), encoding="utf-8")
+    kent.write_text(
+        case_text("Heron custody review - Kent Police, May 2022", "Kent Police", "2022/121212", "heron"),
+        encoding="utf-8",
+    )
     iopc = Path(sys.executable).parent / "iopc"
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     env.pop("IOPC_DATA_DIR", None)  # nothing may fall back to a local directory
 
     def run(*args, url=chroma_url):
-        return subprocess.run([str(iopc), "--chroma-url", url, *args], capture_output=True, text=True,
-                              env=env, timeout=300)
+        return subprocess.run(
+            [str(iopc), "--chroma-url", url, *args], capture_output=True, text=True, env=env, timeout=300
+        )
 
     assert run("ingest", "--quiet", str(kent)).returncode == 0
     answer = json.loads(run("ask", "--json", "What was recommended after the heron custody review?").stdout)

@@ -11,7 +11,7 @@ unknown                anything else: text kept as narrative
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ingest.layouts import accountability, govuk_annex, iopc_page, ipcc_legacy, met_foi, plain
 from ingest.model import Case
@@ -30,8 +30,10 @@ PARSERS: dict[str, Parser] = {
 
 # Used only when the text itself says nothing: the same site can serve several layouts.
 _HOSTS = (
-    ("accountabilityindex.uk", "accountability"), ("ipcc.gov.uk", ipcc_legacy.LAYOUT),
-    ("met.police.uk", met_foi.LAYOUT), ("gov.uk/government", govuk_annex.LAYOUT),
+    ("accountabilityindex.uk", "accountability"),
+    ("ipcc.gov.uk", ipcc_legacy.LAYOUT),
+    ("met.police.uk", met_foi.LAYOUT),
+    ("gov.uk/government", govuk_annex.LAYOUT),
 )
 
 

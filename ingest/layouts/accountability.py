@@ -7,8 +7,19 @@ from dataclasses import dataclass, field
 
 from ingest.bodies import body, find_bodies, is_national
 from ingest.layouts.common import (
-    TitleLine, addressees, body_or_none, due_date, first_line, iso_date, merge_recommendations, parse_title_line,
-    references, split_parts, split_tags, title_bodies, unique_bodies,
+    TitleLine,
+    addressees,
+    body_or_none,
+    due_date,
+    first_line,
+    iso_date,
+    merge_recommendations,
+    parse_title_line,
+    references,
+    split_parts,
+    split_tags,
+    title_bodies,
+    unique_bodies,
 )
 from ingest.layouts.responses import LABEL_RE, STATUS_LINE_RE, split_response, status_of_label
 from ingest.model import Body, Case, Recommendation
@@ -16,19 +27,31 @@ from ingest.model import Body, Case, Recommendation
 LAYOUT = "accountability"
 
 SOURCE_RE = re.compile(r"^[ \t]*Source · IOPC Learning Case[ \t]*$", re.MULTILINE)
-HEADER_RE = re.compile(r"^[ \t]*(?P<force>.+?) Ref:[ \t]*(?P<refs>.*?)(?:[ \t]+Recommended (?P<rec>\d{1,2} \w+ \d{4}))?"
-                       r"(?:[ \t]+Response due (?P<due>\d{1,2} \w+ \d{4}))?[ \t]*$", re.MULTILINE)
+HEADER_RE = re.compile(
+    r"^[ \t]*(?P<force>.+?) Ref:[ \t]*(?P<refs>.*?)(?:[ \t]+Recommended (?P<rec>\d{1,2} \w+ \d{4}))?"
+    r"(?:[ \t]+Response due (?P<due>\d{1,2} \w+ \d{4}))?[ \t]*$",
+    re.MULTILINE,
+)
 HEADING_RE = re.compile(r"^[ \t]*(?P<national>National )?[Rr]ecommendation (?P<n>\d+)[ \t]*$", re.MULTILINE)
 # "3 total" may have the first recommendation glued to it ("3 totalThe IOPC recommends…").
 TOTAL_RE = re.compile(r"^[ \t]*(?P<n>\d+) total", re.MULTILINE)
-NARRATIVE_END_RE = re.compile(r"^[ \t]*(?:View on IOPC website|Recommendations[ \t]*$|(?:National )?[Rr]ecommendation"
-                              r" \d+[ \t]*$|\d+ total)", re.MULTILINE)
+NARRATIVE_END_RE = re.compile(
+    r"^[ \t]*(?:View on IOPC website|Recommendations[ \t]*$|(?:National )?[Rr]ecommendation"
+    r" \d+[ \t]*$|\d+ total)",
+    re.MULTILINE,
+)
 ADDRESSED_RE = re.compile(r"^[ \t]*Addressed\b(?:[ \t]+to:[ \t]*(?P<value>.*))?", re.MULTILINE)
 LINKED_RE = re.compile(r"^[ \t]*Linked bodies:[ \t]*(?P<value>.*)(?:\n[ \t]*(?P<next>.*))?", re.MULTILINE)
 FORCE_RESPONSE_RE = re.compile(r"^[ \t]*Force response[ \t]*$", re.MULTILINE)
 
-_MARKERS = (SOURCE_RE, HEADING_RE, TOTAL_RE, re.compile(r"^[ \t]*Addressed to:", re.MULTILINE),
-            re.compile(r"^[ \t]*Linked bodies:", re.MULTILINE), FORCE_RESPONSE_RE)
+_MARKERS = (
+    SOURCE_RE,
+    HEADING_RE,
+    TOTAL_RE,
+    re.compile(r"^[ \t]*Addressed to:", re.MULTILINE),
+    re.compile(r"^[ \t]*Linked bodies:", re.MULTILINE),
+    FORCE_RESPONSE_RE,
+)
 
 
 def matches(text: str) -> bool:
@@ -78,13 +101,18 @@ def _header(part: str) -> _Header:
 def _blocks(part: str) -> list[tuple[int, bool, str]]:
     """(number, national heading?, block text) for each recommendation in a part; 0 = number not captured."""
     heads = list(HEADING_RE.finditer(part))
-    blocks = [(int(m.group("n")), bool(m.group("national")),
-               part[m.end(): heads[i + 1].start() if i + 1 < len(heads) else len(part)])
-              for i, m in enumerate(heads)]
+    blocks = [
+        (
+            int(m.group("n")),
+            bool(m.group("national")),
+            part[m.end() : heads[i + 1].start() if i + 1 < len(heads) else len(part)],
+        )
+        for i, m in enumerate(heads)
+    ]
     lead = part[: heads[0].start()] if heads else part
     total = TOTAL_RE.search(lead)
-    if not heads and total and lead[total.end():].strip():
-        blocks.append((1, False, lead[total.end():]))  # "3 totalThe IOPC recommends…": headings lost
+    if not heads and total and lead[total.end() :].strip():
+        blocks.append((1, False, lead[total.end() :]))  # "3 totalThe IOPC recommends…": headings lost
     elif first_line(lead) == "Force response":
         blocks.insert(0, (0, False, lead))  # an excerpt that starts inside a recommendation's response
     return blocks
@@ -106,20 +134,26 @@ def _recommendation(number: int, national: bool, block: str, force: Body | None)
     response_m, status_m = FORCE_RESPONSE_RE.search(block), STATUS_LINE_RE.search(block)
     head_end = min((m.start() for m in (addressed_m, linked_m, status_m, response_m) if m), default=len(block))
     split = split_response(block[:head_end])
-    response = block[response_m.end():].strip() if response_m else None
+    response = block[response_m.end() :].strip() if response_m else None
     status = split.status
     late_status = STATUS_LINE_RE.search(block, head_end, response_m.start() if response_m else len(block))
     if late_status:
         status = status_of_label(late_status.group(1))
-    elif status == "unknown" and response and LABEL_RE.match(response):
-        status = status_of_label(LABEL_RE.match(response).group("label"))
+    elif status == "unknown" and response and (label := LABEL_RE.match(response)):
+        status = status_of_label(label.group("label"))
     # The field sometimes holds a sentence of the recommendation instead of a body: fall back then.
     named = body_or_none(addressed_m.group("value")) if addressed_m and addressed_m.group("value") else None
     # An orphan response (number 0) lost its recommendation, so its addressee is not known either.
     to = named or next(iter(addressees(split.text)), None) or (force if number else None)
     return Recommendation(
-        number=number, text=split.text, addressed_to=to, linked_bodies=_linked(linked_m), status=status,
-        response=response or split.response, national=national or bool(to and is_national(to.name)))
+        number=number,
+        text=split.text,
+        addressed_to=to,
+        linked_bodies=_linked(linked_m),
+        status=status,
+        response=response or split.response,
+        national=national or bool(to and is_national(to.name)),
+    )
 
 
 def parse(text: str, url: str | None = None) -> Case:
@@ -141,10 +175,17 @@ def parse(text: str, url: str | None = None) -> Case:
     recommended = next((x.recommended for x in headers if x.recommended), None)
     due, inferred = due_date(recommended, next((x.due for x in headers if x.due), None))
     return Case(
-        title=h.title or first_line(text), layout=LAYOUT, force=force,
+        title=h.title or first_line(text),
+        layout=LAYOUT,
+        force=force,
         bodies=unique_bodies(force, named, h.header_force, *[[r.addressed_to, *r.linked_bodies] for r in ordered]),
         references=list(dict.fromkeys(ref for x in headers for ref in x.references)),
         incident_month=h.title_line.month if h.title_line else None,
-        recommended=recommended, response_due=due, response_due_inferred=inferred,
-        themes=h.themes, narrative=max((x.narrative for x in headers), key=len, default=""),
-        recommendations=ordered, url=url)
+        recommended=recommended,
+        response_due=due,
+        response_due_inferred=inferred,
+        themes=h.themes,
+        narrative=max((x.narrative for x in headers), key=len, default=""),
+        recommendations=ordered,
+        url=url,
+    )

@@ -12,11 +12,24 @@ from ingest.model import Body, Recommendation
 RESPONSE_PERIOD = timedelta(days=56)  # para 28A: a response is due 56 days after the recommendation
 
 MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
-_MONTH_WORD = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-               r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MONTH_WORD = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 DATE_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_WORD})\s+(\d{{4}})\b", re.IGNORECASE)
 MONTH_YEAR_RE = re.compile(rf"\b({_MONTH_WORD})\s+(\d{{4}})\b", re.IGNORECASE)
 
@@ -30,11 +43,23 @@ TITLE_RE = re.compile(rf"^(?P<head>.+)\s[-–]\s(?P<force>[^-–\n]+?),\s*(?P<wh
 # IOPC tag vocabulary. The accountabilityindex header joins tags with spaces, so splitting needs the
 # list; the first five are the ones seen in the corpus, the rest are other IOPC learning topics.
 THEMES: tuple[str, ...] = (
-    "Death and serious injury", "Domestic abuse", "Welfare and vulnerable people",
-    "Custody and detention", "Use of force and armed policing",
-    "Abuse of position for a sexual purpose", "Call handling", "Complaints handling", "Corruption",
-    "Discrimination", "Mental health", "Missing people", "Road traffic incidents", "Stop and search",
-    "Violence against women and girls", "Vehicle pursuits", "Information management",
+    "Death and serious injury",
+    "Domestic abuse",
+    "Welfare and vulnerable people",
+    "Custody and detention",
+    "Use of force and armed policing",
+    "Abuse of position for a sexual purpose",
+    "Call handling",
+    "Complaints handling",
+    "Corruption",
+    "Discrimination",
+    "Mental health",
+    "Missing people",
+    "Road traffic incidents",
+    "Stop and search",
+    "Violence against women and girls",
+    "Vehicle pursuits",
+    "Information management",
 )
 
 PUBLISHED_RE = re.compile(r"^[ \t]*Published[ \t]+(?P<date>\d{1,2} \w+ \d{4})[ \t]*$", re.MULTILINE)
@@ -59,7 +84,7 @@ def iso_date(text: str | None) -> str | None:
 
 
 def month_of(text: str | None) -> str | None:
-    """"YYYY-MM" of the first "<Month YYYY>" in `text` ("Sept 2020" too), else None."""
+    """ "YYYY-MM" of the first "<Month YYYY>" in `text` ("Sept 2020" too), else None."""
     m = MONTH_YEAR_RE.search(text or "")
     if not m:
         return None
@@ -128,16 +153,23 @@ def first_line(text: str) -> str:
 def split_tags(line: str) -> list[str]:
     """Split a space-joined tag line against THEMES; unknown runs are kept as one tag each."""
     tags: list[str] = []
-    rest, unknown = line.strip(), []
+    rest = line.strip()
+    unknown: list[str] = []
     while rest:
-        hit = next((t for t in sorted(THEMES, key=len, reverse=True)
-                    if rest.lower().startswith(t.lower()) and rest[len(t):len(t) + 1] in ("", " ")), None)
+        hit = next(
+            (
+                t
+                for t in sorted(THEMES, key=len, reverse=True)
+                if rest.lower().startswith(t.lower()) and rest[len(t) : len(t) + 1] in ("", " ")
+            ),
+            None,
+        )
         if hit:
             if unknown:
                 tags.append(" ".join(unknown))
                 unknown = []
             tags.append(rest[: len(hit)])
-            rest = rest[len(hit):].lstrip()
+            rest = rest[len(hit) :].lstrip()
         else:
             word, _, rest = rest.partition(" ")
             unknown.append(word)
@@ -168,8 +200,11 @@ def tail_bullets(part: str) -> tuple[list[str], int]:
     # A narrative list of investigated points also uses bullets: tags follow a label or an empty field.
     before = [ln.strip() for ln in lines[: len(lines) - len(items)] if ln.strip()]
     prev = before[-1] if before else ""
-    if prev in ("Tags", "Date response due", "Date of recommendation", "IOPC reference", "Recommendations") \
-            or IOPC_REF_RE.fullmatch(prev) or DATE_RE.fullmatch(prev):
+    if (
+        prev in ("Tags", "Date response due", "Date of recommendation", "IOPC reference", "Recommendations")
+        or IOPC_REF_RE.fullmatch(prev)
+        or DATE_RE.fullmatch(prev)
+    ):
         return items, start
     return [], len(part)
 
@@ -190,15 +225,19 @@ def tags_to_bodies_and_themes(items: list[str], last_may_be_cut: bool = True) ->
 
 def merge_recommendations(old: Recommendation, new: Recommendation) -> Recommendation:
     """Two renderings of one recommendation: keep the fuller value of each field."""
+
     def longer(a, b):
         return a if len(a or "") >= len(b or "") else b
 
     return Recommendation(
-        number=old.number, text=longer(old.text, new.text),
+        number=old.number,
+        text=longer(old.text, new.text),
         addressed_to=old.addressed_to if old.addressed_to and old.addressed_to.known else new.addressed_to,
         linked_bodies=old.linked_bodies or new.linked_bodies,
         status=old.status if old.status != "unknown" else new.status,
-        response=longer(old.response, new.response), national=old.national or new.national)
+        response=longer(old.response, new.response),
+        national=old.national or new.national,
+    )
 
 
 def unique_bodies(*groups) -> list[Body]:
@@ -221,8 +260,12 @@ def addressees(rec_text: str) -> list[Body]:
     if not m:
         return []
     clause = m.group("clause")
-    subject = re.split(r"\s(?:should|must|shares?|ensures?|reviews?|takes?|creates?|amends?|updates?|issues?|"
-                       r"explores?|asks?|finalises?|considers?|develops?|as part of)\b", clause, maxsplit=1)[0]
+    subject = re.split(
+        r"\s(?:should|must|shares?|ensures?|reviews?|takes?|creates?|amends?|updates?|issues?|"
+        r"explores?|asks?|finalises?|considers?|develops?|as part of)\b",
+        clause,
+        maxsplit=1,
+    )[0]
     return find_bodies(subject) or find_bodies(clause)
 
 

@@ -28,13 +28,18 @@ def _recommendations(section: str, force) -> list[Recommendation]:
     items = list(ITEM_RE.finditer(section))
     recs = []
     for i, m in enumerate(items):
-        block = section[m.end(): items[i + 1].start() if i + 1 < len(items) else len(section)]
+        block = section[m.end() : items[i + 1].start() if i + 1 < len(items) else len(section)]
         response = RESPONSE_RE.search(block)
-        recs.append(Recommendation(
-            number=int(m.group("n")), text=block[: response.start() if response else len(block)].strip(),
-            # each answer reports the action the MPS took on the recommendation, which is acceptance
-            addressed_to=force, status="accepted" if response else "unknown",
-            response=block[response.start():].strip() if response else None))
+        recs.append(
+            Recommendation(
+                number=int(m.group("n")),
+                text=block[: response.start() if response else len(block)].strip(),
+                # each answer reports the action the MPS took on the recommendation, which is acceptance
+                addressed_to=force,
+                status="accepted" if response else "unknown",
+                response=block[response.start() :].strip() if response else None,
+            )
+        )
     return recs
 
 
@@ -50,8 +55,12 @@ def parse(text: str, url: str | None = None) -> Case:
     intro_from = dated.end() if dated else intro_from
     published = PUBLISHED_RE.search(text)
     return Case(
-        title=title_m.group("title") if title_m else "", layout=LAYOUT, force=force,
+        title=title_m.group("title") if title_m else "",
+        layout=LAYOUT,
+        force=force,
         bodies=unique_bodies(force, find_bodies(title_m.group("title")) if title_m else []),
         published=iso_date(published.group("date")) if published else None,
-        narrative=text[intro_from: start_m.start() if start_m else len(text)].strip(),
-        recommendations=_recommendations(text[start: other.start() if other else len(text)], force), url=url)
+        narrative=text[intro_from : start_m.start() if start_m else len(text)].strip(),
+        recommendations=_recommendations(text[start : other.start() if other else len(text)], force),
+        url=url,
+    )

@@ -5,8 +5,18 @@ from __future__ import annotations
 import re
 
 from ingest.layouts.common import (
-    PUBLISHED_RE, due_date, first_line, iso_date, merge_recommendations, parse_title_line, references, split_parts,
-    tail_bullets, tags_to_bodies_and_themes, title_bodies, unique_bodies,
+    PUBLISHED_RE,
+    due_date,
+    first_line,
+    iso_date,
+    merge_recommendations,
+    parse_title_line,
+    references,
+    split_parts,
+    tags_to_bodies_and_themes,
+    tail_bullets,
+    title_bodies,
+    unique_bodies,
 )
 from ingest.layouts.recommends import RECOMMENDS_LINE_RE, flat_recommendations
 from ingest.model import Body, Case, Recommendation
@@ -15,8 +25,11 @@ SUMMARY = "iopc_summary"
 RECOMMENDATION = "iopc_recommendation"
 
 PAGE_LABEL_RE = re.compile(r"^[ \t]*(?:Investigation|Learning)[ \t]*$", re.MULTILINE)
-NARRATIVE_END_RE = re.compile(r"^[ \t]*(?:IOPC reference|Recommendations|Tags|Date of rec\w*|Date response due)[ \t]*$"
-                              r"|^[ \t]*The IOPC recommends", re.MULTILINE)
+NARRATIVE_END_RE = re.compile(
+    r"^[ \t]*(?:IOPC reference|Recommendations|Tags|Date of rec\w*|Date response due)[ \t]*$"
+    r"|^[ \t]*The IOPC recommends",
+    re.MULTILINE,
+)
 RECS_HEADING_RE = re.compile(r"^[ \t]*Recommendations[ \t]*$", re.MULTILINE)
 TAGS_RE = re.compile(r"^[ \t]*Tags[ \t]*$", re.MULTILINE)
 # The date fields are usually empty labels; a value may follow on the same or the next line.
@@ -47,7 +60,7 @@ def _narrative(part: str) -> str:
             break
         pos = m.end()
     end = NARRATIVE_END_RE.search(part, pos)
-    return part[pos: end.start() if end else len(part)].strip()
+    return part[pos : end.start() if end else len(part)].strip()
 
 
 def _section(part: str, tags_at: int) -> str:
@@ -76,14 +89,27 @@ def parse(text: str, url: str | None = None) -> Case:
         tag_bodies += b
         themes += [x for x in t if x not in themes]
         found = flat_recommendations(_section(part, tags_at), force, national)
-        recs = [merge_recommendations(a, b) for a, b in zip(recs, found)] + recs[len(found):] + found[len(recs):]
+        recs = (
+            [merge_recommendations(a, b) for a, b in zip(recs, found, strict=False)]
+            + recs[len(found) :]
+            + found[len(recs) :]
+        )
     recommended = next((iso_date(m.group("date")) for p in parts for m in [RECOMMENDED_RE.search(p)] if m), None)
     due = next((iso_date(m.group("date")) for p in parts for m in [DUE_RE.search(p)] if m), None)
     due, inferred = due_date(recommended, due)
     return Case(
-        title=title, layout=layout_of(text), force=force,
+        title=title,
+        layout=layout_of(text),
+        force=force,
         bodies=unique_bodies(named, tag_bodies, *[[r.addressed_to, *r.linked_bodies] for r in recs]),
-        references=references(text), incident_month=title_line.month if title_line else None,
+        references=references(text),
+        incident_month=title_line.month if title_line else None,
         published=next((iso_date(m.group("date")) for p in parts for m in [PUBLISHED_RE.search(p)] if m), None),
-        recommended=recommended, response_due=due, response_due_inferred=inferred, themes=themes,
-        narrative=max((_narrative(p) for p in parts), key=len, default=""), recommendations=recs, url=url)
+        recommended=recommended,
+        response_due=due,
+        response_due_inferred=inferred,
+        themes=themes,
+        narrative=max((_narrative(p) for p in parts), key=len, default=""),
+        recommendations=recs,
+        url=url,
+    )

@@ -17,7 +17,7 @@ def chunks(section: str) -> list[str]:
     starts = [m.start() for m in RECOMMENDS_LINE_RE.finditer(section)]
     if not starts:
         return [section] if section.strip() else []
-    return [section[a:b] for a, b in zip(starts, starts[1:] + [len(section)])]
+    return [section[a:b] for a, b in zip(starts, starts[1:] + [len(section)], strict=True)]
 
 
 def flat_recommendations(section: str, force: Body | None, national: bool = False) -> list[Recommendation]:
@@ -27,7 +27,15 @@ def flat_recommendations(section: str, force: Body | None, national: bool = Fals
         split = split_response(chunk)
         named = addressees(split.text)
         to = next(iter(named), None) or force
-        recs.append(Recommendation(
-            number=number, text=split.text, addressed_to=to, linked_bodies=named, status=split.status,
-            response=split.response, national=national or bool(to and is_national(to.name))))
+        recs.append(
+            Recommendation(
+                number=number,
+                text=split.text,
+                addressed_to=to,
+                linked_bodies=named,
+                status=split.status,
+                response=split.response,
+                national=national or bool(to and is_national(to.name)),
+            )
+        )
     return recs

@@ -1,6 +1,6 @@
 """Seeded SYNTHETIC IOPC-style cases, for scale benchmarks only: never real, and labelled so everywhere.
 
-    python -m bench.synth --count 1000 --seed 7 --out /tmp/synth
+    python -m tests.support.synth --count 1000 --seed 7 --out /tmp/synth
 
 Writes JSONL files in the project's structured record format (README "JSON records"), 500 cases
 per file: `iopc ingest DIR` reads them as many cases. Why JSONL rather than one .txt per case: the
@@ -22,7 +22,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.synth_themes import (
+from ingest.bodies import OTHER_FORCES, TERRITORIAL_FORCES
+from tests.support.synth_themes import (
     GENERIC_EVENTS,
     GENERIC_FINDINGS,
     NOT_ACCEPTED,
@@ -33,14 +34,25 @@ from bench.synth_themes import (
     TIME,
     WHO,
 )
-from ingest.bodies import OTHER_FORCES, TERRITORIAL_FORCES
 
 FORCES = TERRITORIAL_FORCES + OTHER_FORCES
 NATIONAL = ("College of Policing", "National Police Chiefs' Council", "Home Office")
 STATUS_WEIGHTS = {"accepted": 50, "partially accepted": 15, "not accepted": 10, "awaiting response": 25}
 CASES_PER_FILE = 500
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 DETAILS = (  # numeric slots make every narrative differ, as real timelines do
     "At {hh:02d}:{mm:02d} officer {letter} radioed for assistance.",
     "The log shows {n} minutes between the first call and the arrival of officers.",
@@ -56,14 +68,22 @@ def case_id(i: int) -> str:
 
 
 def _fill(template: str, rng: random.Random, force: str) -> str:
-    text = template.format(who=rng.choice(WHO), place=rng.choice(PLACE), time=rng.choice(TIME), force=force,
-                           hh=rng.randrange(24), mm=rng.randrange(60), letter=rng.choice("ABCDEFGH"),
-                           n=rng.randint(2, 45))
+    text = template.format(
+        who=rng.choice(WHO),
+        place=rng.choice(PLACE),
+        time=rng.choice(TIME),
+        force=force,
+        hh=rng.randrange(24),
+        mm=rng.randrange(60),
+        letter=rng.choice("ABCDEFGH"),
+        n=rng.randint(2, 45),
+    )
     return text[0].upper() + text[1:]
 
 
-def _to_length(opening: str, pool: list[str], extra: tuple[str, ...], words: int, rng: random.Random,
-               force: str) -> str:
+def _to_length(
+    opening: str, pool: list[str], extra: tuple[str, ...], words: int, rng: random.Random, force: str
+) -> str:
     """The opening, then sentences from `pool` in order, then `extra` at random, until ~`words` words."""
     out = [opening]
     count = len(opening.split())
@@ -77,8 +97,10 @@ def _to_length(opening: str, pool: list[str], extra: tuple[str, ...], words: int
 
 
 def _narrative(i: int, theme: dict, rng: random.Random, force: str) -> str:
-    opening = (f"[SYNTHETIC case {case_id(i)}] This case is synthetic: it was generated for benchmarking "
-               f"and describes no real event, person or police force decision.")
+    opening = (
+        f"[SYNTHETIC case {case_id(i)}] This case is synthetic: it was generated for benchmarking "
+        f"and describes no real event, person or police force decision."
+    )
     events = rng.sample(theme["events"], k=len(theme["events"]))
     pool = events + rng.sample(GENERIC_EVENTS, k=4) + list(theme["findings"]) + rng.sample(GENERIC_FINDINGS, k=2)
     return _to_length(opening, pool, DETAILS, rng.randint(150, 400), rng, force)
@@ -93,8 +115,10 @@ def _response(status: str, addressee: str, theme: dict, rng: random.Random, when
     done = rng.choice(theme["done"])
     month = f"{MONTHS[when.month - 1]} {when.year}"
     if status == "accepted":
-        return (f"Accepted action: (synthetic response) {addressee} {done} in {month}. "
-                f"It will review the effect of this change after six months.")
+        return (
+            f"Accepted action: (synthetic response) {addressee} {done} in {month}. "
+            f"It will review the effect of this change after six months."
+        )
     if status == "partially accepted":
         return f"Partially accepted: (synthetic response) {addressee} {rng.choice(PARTIAL)}; so far it {done}."
     if status == "not accepted":
@@ -118,16 +142,31 @@ def case(seed: int, i: int) -> dict:
     for n, action in enumerate(actions, 1):
         addressee = rng.choice(NATIONAL) if rng.random() < 0.12 else force
         status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
-        recs.append({"number": n, "text": _recommendation(i, n, action, addressee, rng, force),
-                     "addressed_to": addressee, "status": status,
-                     "response": _response(status, addressee, theme, rng, published + timedelta(days=60))})
-    title = (f"[SYNTHETIC] {rng.choice(theme['titles'])} ({case_id(i)}) - {force}, "
-             f"{MONTHS[incident.month - 1]} {incident.year}")
-    return {"title": title, "force": force, "references": [f"SYN/{incident.year}/{i:06d}"],
-            "incident_month": incident.isoformat()[:7], "recommended": recommended.isoformat(),
-            "published": published.isoformat(), "themes": [theme_name, "synthetic"],
-            "narrative": _narrative(i, theme, rng, force), "recommendations": recs,
-            "url": f"https://example.invalid/synthetic/{case_id(i).lower()}"}
+        recs.append(
+            {
+                "number": n,
+                "text": _recommendation(i, n, action, addressee, rng, force),
+                "addressed_to": addressee,
+                "status": status,
+                "response": _response(status, addressee, theme, rng, published + timedelta(days=60)),
+            }
+        )
+    title = (
+        f"[SYNTHETIC] {rng.choice(theme['titles'])} ({case_id(i)}) - {force}, "
+        f"{MONTHS[incident.month - 1]} {incident.year}"
+    )
+    return {
+        "title": title,
+        "force": force,
+        "references": [f"SYN/{incident.year}/{i:06d}"],
+        "incident_month": incident.isoformat()[:7],
+        "recommended": recommended.isoformat(),
+        "published": published.isoformat(),
+        "themes": [theme_name, "synthetic"],
+        "narrative": _narrative(i, theme, rng, force),
+        "recommendations": recs,
+        "url": f"https://example.invalid/synthetic/{case_id(i).lower()}",
+    }
 
 
 def write(out_dir: str | Path, seed: int, count: int, per_file: int = CASES_PER_FILE) -> list[Path]:
