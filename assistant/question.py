@@ -138,7 +138,8 @@ def stated_filters(text: str) -> Filters:
     if _NATIONAL.search(text) and not _FORCES_OR_NATIONAL.search(text):
         f.national = True
     for pattern, status in _STATUS:
-        if pattern.search(text):
+        # "…and whether each was accepted" asks for the status of each, not for the accepted ones only.
+        if pattern.search(text) and not re.search(r"\bwhether\b[^.?]*" + pattern.pattern, text, re.IGNORECASE):
             f.statuses = [status]
             break
     return f

@@ -2,6 +2,7 @@
 
 from assistant import Filters
 from ingest.bodies import canonical_name
+from ingest.passages import case_date
 from tests.support import synth
 
 
@@ -24,18 +25,8 @@ def full_scan(a, filters: Filters) -> list[str]:
         md, case = p.metadata, cases[p.metadata["case_id"]]
         its_forces = {*case.bodies, case.force, *md["forces"].split("|"), md["addressed_to"]} - {None, ""}
         its_themes = [t.lower() for t in case.themes + md["themes"].split("|") if t]
-        its_dates = [
-            d
-            for d in (
-                md["date"],
-                md["recommended"],
-                md["published"],
-                case.incident_month and case.incident_month + "-01",
-                case.recommended,
-                case.published,
-            )
-            if d
-        ]
+        # A date filter checks the case's one date: incident month, else recommended, else published.
+        its_dates = [d for d in (case_date(case),) if d]
         if (
             (not forces or forces & its_forces)
             and (not filters.case_ids or md["case_id"] in filters.case_ids)
