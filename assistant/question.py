@@ -154,7 +154,8 @@ def topic_words(text: str, filters: Filters | None = None) -> list[str]:
         stripped = stripped.replace(name, " ")
     stripped = re.sub(r"\b(19|20)\d\d\b", " ", stripped)
     # Contractions ("weren't", "couldn't") are grammar, not topic.
-    return [w for w in _WORD.findall(stripped) if w.lower().strip("'’") not in _GENERIC and len(w) > 1
+    words = [re.sub(r"['’]s$", "", w) for w in _WORD.findall(stripped)]  # "the IOPC's" is the IOPC
+    return [w for w in words if w.lower().strip("'’") not in _GENERIC and len(w) > 1
             and not re.search(r"n['’]t$", w.lower())]
 
 
