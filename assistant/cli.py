@@ -88,12 +88,12 @@ def ingest(ctx, paths, as_json, quiet, max_size):
     if as_json:
         _json(report)
     else:
-        for f in report.notes:
-            click.echo(f"note: {f.source}: {f.reason}", err=True)
-        for f in report.failed:
-            click.echo(f"error: {f.source}: {f.reason}", err=True)
-        click.echo(f"{len(report.added)} added, {len(report.updated)} updated, "
-                   f"{len(report.unchanged)} unchanged, {len(report.failed)} failed")
+        from assistant.presentation import report_lines
+
+        *problems, totals = report_lines(report)
+        for line in problems:
+            click.echo(line, err=True)
+        click.echo(totals)
     sys.exit(0 if report.ok else 1)
 
 
