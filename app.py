@@ -232,6 +232,7 @@ class ChatWidgets:
     clear: Any
     export: Any
     sources: Any
+    examples: list[tuple[Any, str]]  # (button, its question)
 
 
 @dataclass
@@ -280,9 +281,7 @@ def chat_widgets(examples: list[str]) -> ChatWidgets:
             with gr.Row():
                 box = gr.Textbox(show_label=False, placeholder="Ask a question…", scale=5, elem_id="question",
                                  submit_btn=True)
-            if examples:
-                gr.Examples([[q] for q in examples], inputs=[box], label="Example questions",
-                            elem_id="examples")
+            example_buttons = example_widgets(examples)
             with gr.Row():
                 clear = gr.Button("New conversation", elem_id="new-conversation")
                 export = gr.DownloadButton("Export as Markdown", interactive=False, elem_id="export")
@@ -292,7 +291,19 @@ def chat_widgets(examples: list[str]) -> ChatWidgets:
             # and every launcher would have to pass it); css_template is scoped to the sources panel.
             sources = gr.HTML(sources_html([], []), elem_id="sources", css_template=CARDS_CSS, js_on_load=CARDS_JS,
                               head=f"<style>{CHAT_CSS}</style>", max_height=720, autoscroll=False)
-    return ChatWidgets(chatbot, box, clear, export, sources)
+    return ChatWidgets(chatbot, box, clear, export, sources, example_buttons)
+
+
+def example_widgets(examples: list[str]) -> list[tuple[Any, str]]:
+    """One button per example question, its whole text shown (gr.Examples cuts it at 60 characters)."""
+    import gradio as gr
+
+    if not examples:
+        return []
+    with gr.Column(elem_id="examples"):
+        gr.Markdown("Example questions", elem_classes=["examples-label"])
+        with gr.Row():
+            return [(gr.Button(q, size="sm", variant="secondary", elem_classes=["example"]), q) for q in examples]
 
 
 def cases_widgets(tab: Any, view: tuple) -> CasesWidgets:
@@ -342,6 +353,8 @@ def connect(demo: "gr.Blocks", events: Events, asked: Any, answers: Any, filters
     chat.box.submit(events.submit, [chat.box, asked, answers, *filters.inputs],
                     [chat.chatbot, asked, answers, chat.box, chat.sources, chat.export],
                     api_name="chat", concurrency_limit=concurrency)
+    for button, question in chat.examples:
+        button.click(lambda q=question: q, None, chat.box, queue=False)  # fills the box; Enter sends it
     emptied = [chat.chatbot, asked, answers, chat.sources, chat.export, chat.box]
     chat.clear.click(events.new_conversation, None, emptied)
     chat.chatbot.clear(events.new_conversation, None, emptied)

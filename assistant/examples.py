@@ -27,6 +27,9 @@ SAMPLE_QUESTIONS = (
 TINY = 5  # cases: below this, the sample questions are candidates too
 TRIES_PER_EXAMPLE = 3  # questions asked, at most, per example wanted
 _TITLE_TAIL = re.compile(r"\s+[-–—]\s+[^-–—]*$")  # " - Kent Police, March 2021"
+_LEAD = re.compile(r"^(?:an? )?(?:IOPC )?investigation into (?:the )?", re.IGNORECASE)
+# Titles that name the kind of page rather than its subject ("National recommendation - Home Office, …").
+_NOT_A_TOPIC = {"recommendation", "recommendations", "national", "iopc", "learning", "annex", "summary"}
 
 
 def example_questions(assistant: "Assistant", n: int = 4) -> list[str]:
@@ -47,26 +50,22 @@ def example_questions(assistant: "Assistant", n: int = 4) -> list[str]:
 
 def candidate_questions(cases: list[CaseSummary]) -> Iterator[str]:
     """Questions naming what the cases hold, the most common first, kinds interleaved."""
-    addressees = Counter(r.get("addressed_to") or c.force for c in cases for r in c.recommendations
-                         if r.get("addressed_to") or c.force)
     accepted = Counter(r.get("addressed_to") or c.force for c in cases for r in c.recommendations
                        if r.get("status") == "accepted" and (r.get("addressed_to") or c.force))
     themes = Counter(t for c in cases for t in c.themes for _ in c.recommendations)
     awaiting = any(r.get("status") == "awaiting response" for c in cases for r in c.recommendations)
-    topics = list(topics_by_force(cases))
     kinds = [
-        (f"Which recommendations to {force} were accepted?" for force, _ in accepted.most_common()),
-        (f"What was recommended to {force} about {topic}?" for force, topic in topics),
+        (f"Which accepted recommendations were made to {force}?" for force, _ in accepted.most_common()),
+        (f"What was recommended to {force} about {topic}?" for force, topic in topics_by_force(cases)),
         iter(["Which recommendations are awaiting a response?"] if awaiting else []),
         (f"What did the IOPC recommend about {theme.lower()}?" for theme, _ in themes.most_common()),
     ]
-    del addressees
     yield from _interleave(kinds)
 
 
 def topics_by_force(cases: list[CaseSummary]) -> Iterator[tuple[str, str]]:
-    """(force, topic) of each case with recommendations, the force with the most first: the topic is the
-    case title's subject ("custody observation checks" from "Custody observation checks - Kent Police, …")."""
+    """(force, topic) for each force with recommendations, the force with the most first; the topic is the
+    subject of its case with the most recommendations whose title names one (see title_topic)."""
     per_force = Counter(c.force for c in cases if c.force for _ in c.recommendations)
     ranked = sorted((c for c in cases if c.force and c.recommendations),
                     key=lambda c: (-per_force[c.force], -len(c.recommendations)))
@@ -79,11 +78,15 @@ def topics_by_force(cases: list[CaseSummary]) -> Iterator[tuple[str, str]]:
 
 
 def title_topic(title: str) -> str:
-    """The subject of a case title: its text before " - Force, Month YYYY", lower-cased; "" when none."""
-    head = _TITLE_TAIL.sub("", title.strip())
-    if head == title.strip() or not 2 <= len(head.split()) <= 8:
+    """The subject of a case title, lower-cased: "custody observation checks" from "Custody observation
+    checks - Kent Police, March 2021"; "" when the title names none ("Recommendations - Sussex Police, …")."""
+    title = " ".join(title.split())
+    head = _TITLE_TAIL.sub("", title)
+    head = _LEAD.sub("", head)
+    words = head.split()
+    if head == title or not 2 <= len(words) <= 8 or words[0].lower() in _NOT_A_TOPIC or head.endswith("."):
         return ""
-    return head[0].lower() + head[1:] if not head[:2].isupper() else head
+    return head if words[0].isupper() else head[0].lower() + head[1:]
 
 
 def _interleave(kinds: list[Iterator[str]]) -> Iterator[str]:
