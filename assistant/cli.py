@@ -172,13 +172,12 @@ def ingest(ctx, paths, as_json, quiet, max_size, allow_private_urls):
     if as_json:
         _json(report)
     else:
-        # Names and reasons escaped: a file name may hold a newline or a terminal escape sequence.
-        for f in report.notes:
-            click.echo(f"note: {printable(f.source)}: {printable(f.reason)}", err=True)
-        for f in report.failed:
-            click.echo(f"error: {printable(f.source)}: {printable(f.reason)}", err=True)
-        click.echo(f"{len(report.added)} added, {len(report.updated)} updated, "
-                   f"{len(report.unchanged)} unchanged, {len(report.failed)} failed")
+        from assistant.presentation import report_lines
+
+        *problems, totals = report_lines(report)
+        for line in problems:
+            click.echo(line, err=True)
+        click.echo(totals)
     sys.exit(0 if report.ok else 1)
 
 
@@ -282,9 +281,9 @@ def serve(ctx, host, port, auth, sample, max_size, concurrency):
     import app
 
     a = _assistant(ctx, **({"max_bytes": max_size} if max_size else {}))
-    if sample and not a.catalog.passages:
-        a.ingest([str(app.SAMPLE_CASE)])
-    app.serve(a, host, port, tuple(auth.split(":", 1)) if auth else None, concurrency or app.CHAT_CONCURRENCY)
+    ingested = a.ingest([str(app.SAMPLE_CASE)]) if sample and not a.catalog.passages else None
+    app.serve(a, host, port, tuple(auth.split(":", 1)) if auth else None, concurrency or app.CHAT_CONCURRENCY,
+              ingested=ingested)
 
 
 def _check_auth(value: str | None) -> None:

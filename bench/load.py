@@ -79,11 +79,11 @@ def load_questions(corpus: Path | None) -> list[tuple[str, str]]:
     if path and path.is_file():
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         return [(r["question"], r.get("kind", "lookup")) for r in rows]
-    import app
+    from assistant.examples import SAMPLE_QUESTIONS
 
     # Over the sample case alone some examples have no answer ("awaiting a response": it was accepted):
     # "any" accepts a clean "nothing found" as well as an answer with citations.
-    return [(q, "any") for q in app.EXAMPLES]
+    return [(q, "any") for q in SAMPLE_QUESTIONS]
 
 
 def iopc(data_dir: Path, *args: str) -> list[str]:

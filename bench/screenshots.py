@@ -48,6 +48,7 @@ def main() -> int:
 
     import app
     from assistant import Assistant
+    from assistant.presentation import report_lines
     from playwright.sync_api import sync_playwright
 
     cases_dir = Path(args.corpus) / "cases"
@@ -55,7 +56,7 @@ def main() -> int:
         assistant = Assistant(data_dir=Path(tmp) / "index")
         sources = [str(cases_dir)] if cases_dir.is_dir() else [str(app.SAMPLE_CASE)]
         report = assistant.ingest(sources)
-        print("\n".join(app.report_lines(report)))
+        print("\n".join(report_lines(report)))
         question = args.question or (CORPUS_QUESTION if cases_dir.is_dir() else SAMPLE_QUESTION)
         demo = app.build(assistant)
         port = free_port()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, corpus_dir
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
@@ -87,8 +87,8 @@ def browser():
 class Page:
     """One browser page on the app, recording every dialog (alert, confirm…) that fires."""
 
-    def __init__(self, browser, url):
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    def __init__(self, browser, url, width: int = 1400, height: int = 1000):
+        self.context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
         self.page = self.context.new_page()
         self.page.set_default_timeout(TIMEOUT)
         self.dialogs: list[str] = []
@@ -120,6 +120,31 @@ def ui(browser, server):
     p = Page(browser, server)
     yield p
     p.context.close()
+
+
+# Each table cell's width, and the words of the table that the browser broke across two lines (a word,
+# as Intl.Segmenter finds words, whose text spans more than one line box).
+TABLE_LAYOUT_JS = """
+(table) => {
+  const cells = [...table.querySelectorAll('th, td')].map(c => Math.round(c.getBoundingClientRect().width));
+  const words = new Intl.Segmenter('en', {granularity: 'word'});
+  const broken = [];
+  const walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const w of words.segment(node.data)) {
+      if (!w.isWordLike) continue;
+      const range = document.createRange();
+      range.setStart(node, w.index);
+      range.setEnd(node, w.index + w.segment.length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) broken.push(w.segment);
+    }
+  }
+  return {cells, broken, scrolls: table.scrollWidth > table.clientWidth,
+          overflowX: getComputedStyle(table).overflowX,
+          pageScrolls: document.documentElement.scrollWidth > window.innerWidth};
+}
+"""
 
 
 def test_answer_with_cards_and_marker_links(ui):
@@ -277,3 +302,69 @@ def test_serve_refuses_public_host_without_auth(tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert out.returncode != 0
     assert "--auth" in out.stderr and "0.0.0.0" in out.stderr
+
+
+def test_table_answer_is_readable_at_1280(browser, server):
+    """A filter answer's table in the chat column at 1280x800: no cell squeezed, no word broken letter by
+    letter; what does not fit scrolls sideways inside the message, not the page."""
+    p = Page(browser, server, 1280, 800)
+    try:
+        p.ask("List the accepted recommendations")
+        table = p.page.locator("#chat .message.bot table").last
+        table.wait_for()
+        assert table.locator("tr").count() >= 6  # the header and the five accepted recommendations
+        layout = table.evaluate(TABLE_LAYOUT_JS)
+        assert min(layout["cells"]) >= 60, layout["cells"]
+        assert layout["broken"] == [], layout["broken"]
+        assert layout["overflowX"] == "auto" and not layout["pageScrolls"]
+    finally:
+        p.context.close()
+
+
+def test_examples_are_answered_by_the_collection(ui):
+    """The example questions are the collection's own (made from its cases, each answered when built)."""
+    examples = ui.page.locator("#examples")
+    examples.wait_for()
+    offered = [t.strip() for t in examples.locator("button").all_inner_texts() if t.strip()]
+    assert 2 <= len(offered) <= 4, offered
+    assert any("Kent Police" in q or "Metropolitan Police Service" in q for q in offered), offered
+    from playwright.sync_api import expect
+
+    examples.get_by_text(offered[0], exact=True).click()
+    expect(ui.page.locator("#question textarea")).to_have_value(offered[0])
+
+
+@pytest.fixture(scope="module")
+def corpus_server(corpus_assistant):
+    import app
+
+    demo = app.build(corpus_assistant)
+    port = free_port()
+    demo.launch(prevent_thread_lock=True, server_port=port, server_name="127.0.0.1", quiet=True)
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+
+
+@pytest.mark.skipif(corpus_dir() is None, reason="../shared/corpus is not here (set IOPC_CORPUS_DIR)")
+def test_every_example_is_answered_on_the_full_corpus(browser, corpus_server):
+    """Served over the whole corpus, each example question, clicked and sent, gets an answer with sources."""
+    from playwright.sync_api import expect
+
+    p = Page(browser, corpus_server)
+    try:
+        examples = p.page.locator("#examples")
+        offered = [t.strip() for t in examples.locator("button").all_inner_texts() if t.strip()]
+        assert len(offered) == 4, offered
+        assert not any("special-scheme marker" in q or "diverted units" in q for q in offered), offered
+        for question in offered:
+            examples.get_by_text(question, exact=True).click()
+            box = p.page.locator("#question textarea")
+            expect(box).to_have_value(question)
+            box.press("Enter")
+            p.page.wait_for_selector('#sources details.turn[data-turn="1"]')
+            assert p.cards(1).count() >= 1, (question, p.last_answer())
+            assert "I found nothing" not in p.last_answer(), question
+            p.page.locator("#new-conversation").click()  # each example on its own, not as a follow-up
+            p.page.wait_for_function("document.querySelectorAll('#sources details.turn').length === 0")
+    finally:
+        p.context.close()
