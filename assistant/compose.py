@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
+from assistant.presentation import month_year
 from assistant.types import Answer, Citation, Filters, Hit
 from ingest.passages import section_label
 
@@ -50,15 +51,6 @@ def citation(n: int, hit: Hit, span: tuple[int, int]) -> Citation:
                     score=round(hit.score, 6), status=hit.status, date=hit.date, addressed_to=hit.addressed_to)
 
 
-def when(date: str) -> str:
-    """"June 2018" from "2018-06-01"; "" when unknown."""
-    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December"]
-    if len(date) >= 7 and date[5:7].isdigit() and 1 <= int(date[5:7]) <= 12:
-        return f"{months[int(date[5:7]) - 1]} {date[:4]}"
-    return date[:4]
-
-
 def one_line(text: str) -> str:
     """Quote text for a markdown line: whitespace collapsed."""
     return re.sub(r"\s+", " ", text).strip()
@@ -80,7 +72,7 @@ def lookup_text(groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scop
     for hits in groups:
         head = hits[0]
         lines.append(f"\n**{one_line(head.title)}** — {head.force or 'force not stated'}"
-                     f"{', ' + when(head.date) if head.date else ''}")
+                     f"{', ' + month_year(head.date) if head.date else ''}")
         for h in hits:
             c = citation(len(cites) + 1, h, spans[h.id])
             cites.append(c)
@@ -122,7 +114,7 @@ def table_text(rows: list[tuple[Hit, Hit | None]], spans: dict[str, tuple[int, i
             r = citation(len(cites) + 1, response, spans[response.id])
             cites.append(r)
             answer = f"“{cell(r.quote)}” [{r.n}]"
-        lines.append(f"| {cell(h.title)} | {cell(who(h))} | {when(h.date)} | {c.section} | "
+        lines.append(f"| {cell(h.title)} | {cell(who(h))} | {month_year(h.date)} | {c.section} | "
                      f"{h.status or '—'} | “{cell(c.quote)}” [{c.n}] | {answer} |")
     return "\n".join(lines), cites
 
