@@ -359,7 +359,7 @@ def test_serve_prints_what_a_user_needs(tmp_path):
     out = "\n".join(lines) + rest
     assert f"Open http://127.0.0.1:{port}/ in a browser" in out, out
     assert f"Index: {tmp_path / 'index'} — 1 case, 3 recommendations" in out
-    assert "only the bundled sample case" in out
+    assert "Ingested at start: " in out and "sample-case.txt (1 added, 0 updated, 0 unchanged, 0 failed)" in out
     assert "share=True" not in out and "public link" not in out
 
 
