@@ -12,14 +12,25 @@ from __future__ import annotations
 import re
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
-from assistant.presentation import answer_markdown  # noqa: F401  bench/hostile.py imports it from here
-from assistant.presentation import (CASE_COLUMNS, case_table, cases_summary, chart_frames,
-                                    export_markdown, filter_cases, make_filters, report_lines, respond,
-                                    sources_html, startup_lines)
+from assistant.presentation import (
+    CASE_COLUMNS,
+    answer_markdown,  # noqa: F401  bench/hostile.py imports it from here
+    case_table,
+    cases_summary,
+    chart_frames,
+    export_markdown,
+    filter_cases,
+    make_filters,
+    report_lines,
+    respond,
+    sources_html,
+    startup_lines,
+)
 from ingest.model import STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,7 +52,7 @@ def upload_name(path: str) -> str:
     return re.split(r"[\\/]", str(path))[-1] or "upload"
 
 
-def ingest_uploads(assistant: "Assistant", files: list) -> tuple["IngestReport", list[str]]:
+def ingest_uploads(assistant: Assistant, files: list) -> tuple[IngestReport, list[str]]:
     """Ingest uploaded files, each read from Gradio's temporary copy and recorded under its own name.
 
     Type, size and content checks are the library's (the same messages as `iopc ingest`).
@@ -66,11 +77,10 @@ class Serialised:
     are not made for two threads at once; torch and Chroma would cope.
     """
 
-    def __init__(self, assistant: "Assistant", lock: threading.Lock):
+    def __init__(self, assistant: Assistant, lock: threading.Lock):
         self.assistant, self.lock = assistant, lock
 
-    def chat(self, message: str, history: list["Answer"] | None = None,
-             filters: "Filters | None" = None) -> "Answer":
+    def chat(self, message: str, history: list[Answer] | None = None, filters: Filters | None = None) -> Answer:
         """Assistant.chat under the lock."""
         with self.lock:
             return self.assistant.chat(message, history, filters)
@@ -133,15 +143,17 @@ CHAT_CSS = """
 #chat .message td:nth-child(n+6) { min-width: 16em; }  /* the quotes */
 """
 
-INTRO = ("## IOPC learning cases assistant\nAnswers quote the cases; every claim cites its passage. "
-         "Click a [n] marker to see its source.")
+INTRO = (
+    "## IOPC learning cases assistant\nAnswers quote the cases; every claim cites its passage. "
+    "Click a [n] marker to see its source."
+)
 
 
 # -- events --------------------------------------------------------------------------------------
 class Events:
     """The app's event handlers over one Assistant; answers and uploads run one at a time."""
 
-    def __init__(self, assistant: "Assistant"):
+    def __init__(self, assistant: Assistant):
         self.assistant = assistant
         self.busy = threading.Lock()  # held while the Assistant answers or ingests an upload
         self.chats = Serialised(assistant, self.busy)
@@ -166,10 +178,16 @@ class Events:
         cases = [r.case for r in shown]
         frames = chart_frames(cases)
         table = pd.DataFrame([r.cells for r in shown], columns=CASE_COLUMNS)
-        return (table, cases_summary(cases, len(rows), query), frames["force"], frames["theme"], frames["year"],
-                frames["status"])
+        return (
+            table,
+            cases_summary(cases, len(rows), query),
+            frames["force"],
+            frames["theme"],
+            frames["year"],
+            frames["status"],
+        )
 
-    def submit(self, message: str, asked: list[str], answers: list["Answer"], *filter_values: Any) -> Iterator[tuple]:
+    def submit(self, message: str, asked: list[str], answers: list[Answer], *filter_values: Any) -> Iterator[tuple]:
         """A chat turn: (chat, asked, answers, box, sources, export) streamed as the answer is revealed."""
         import gradio as gr
 
@@ -183,8 +201,14 @@ class Events:
         for msgs, asked_now, answers_now, done in respond(self.chats, message, asked, answers, filters):
             if not done:
                 yield msgs, asked_now, answers_now, "", gr.skip(), gr.skip()
-        yield (msgs, asked_now, answers_now, "", sources_html(asked_now, answers_now),
-               gr.DownloadButton(value=write_export(asked_now, answers_now), interactive=True))
+        yield (
+            msgs,
+            asked_now,
+            answers_now,
+            "",
+            sources_html(asked_now, answers_now),
+            gr.DownloadButton(value=write_export(asked_now, answers_now), interactive=True),
+        )
 
     def new_conversation(self) -> tuple:
         """(chat, asked, answers, sources, export, box) emptied."""
@@ -203,7 +227,7 @@ class Events:
         return ("\n".join(lines), *self.filter_choices(), *self.cases_view(""), None)
 
 
-def write_export(asked: list[str], answers: list["Answer"]) -> str:
+def write_export(asked: list[str], answers: list[Answer]) -> str:
     """The conversation's Markdown export, written to a fresh temporary file; its path."""
     path = Path(tempfile.mkdtemp(prefix="iopc-export-")) / "iopc-conversation.md"
     path.write_text(export_markdown(asked, answers), encoding="utf-8")
@@ -266,7 +290,8 @@ def filter_widgets(forces: list[str], themes: list[str]) -> FilterWidgets:
             theme=gr.Dropdown(themes, multiselect=True, label="Theme", elem_id="filter-theme"),
             since=gr.Textbox(label="Since", placeholder="YYYY or YYYY-MM-DD", elem_id="filter-since"),
             until=gr.Textbox(label="Until", placeholder="YYYY or YYYY-MM-DD", elem_id="filter-until"),
-            status=gr.Dropdown(list(STATUSES), multiselect=True, label="Status", elem_id="filter-status"))
+            status=gr.Dropdown(list(STATUSES), multiselect=True, label="Status", elem_id="filter-status"),
+        )
 
 
 def chat_widgets(examples: list[str]) -> ChatWidgets:
@@ -275,12 +300,20 @@ def chat_widgets(examples: list[str]) -> ChatWidgets:
 
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
-            chatbot = gr.Chatbot(label="Conversation", height=520, elem_id="chat", sanitize_html=True,
-                                 allow_tags=False, feedback_options=None, buttons=["copy"],
-                                 placeholder="Ask about IOPC learning cases, e.g. the examples below.")
+            chatbot = gr.Chatbot(
+                label="Conversation",
+                height=520,
+                elem_id="chat",
+                sanitize_html=True,
+                allow_tags=False,
+                feedback_options=None,
+                buttons=["copy"],
+                placeholder="Ask about IOPC learning cases, e.g. the examples below.",
+            )
             with gr.Row():
-                box = gr.Textbox(show_label=False, placeholder="Ask a question…", scale=5, elem_id="question",
-                                 submit_btn=True)
+                box = gr.Textbox(
+                    show_label=False, placeholder="Ask a question…", scale=5, elem_id="question", submit_btn=True
+                )
             example_buttons = example_widgets(examples)
             with gr.Row():
                 clear = gr.Button("New conversation", elem_id="new-conversation")
@@ -289,8 +322,15 @@ def chat_widgets(examples: list[str]) -> ChatWidgets:
             gr.Markdown("### Sources")
             # The chat's own CSS rides on this component's `head` (Gradio 6 takes page CSS only in launch(),
             # and every launcher would have to pass it); css_template is scoped to the sources panel.
-            sources = gr.HTML(sources_html([], []), elem_id="sources", css_template=CARDS_CSS, js_on_load=CARDS_JS,
-                              head=f"<style>{CHAT_CSS}</style>", max_height=720, autoscroll=False)
+            sources = gr.HTML(
+                sources_html([], []),
+                elem_id="sources",
+                css_template=CARDS_CSS,
+                js_on_load=CARDS_JS,
+                head=f"<style>{CHAT_CSS}</style>",
+                max_height=720,
+                autoscroll=False,
+            )
     return ChatWidgets(chatbot, box, clear, export, sources, example_buttons)
 
 
@@ -313,14 +353,27 @@ def cases_widgets(tab: Any, view: tuple) -> CasesWidgets:
     table0, summary0, *charts0 = view
     search = gr.Textbox(label="Search cases", placeholder="title, force, status…", elem_id="case-search")
     summary = gr.Markdown(summary0, elem_id="case-summary")
-    table = gr.Dataframe(table0, headers=CASE_COLUMNS, interactive=False, wrap=True,
-                         datatype=["str", "str", "str", "number", "str", "str"],
-                         column_widths=["31%", "15%", "10%", "13%", "18%", "13%"], elem_id="cases-table",
-                         max_height=420)
+    table = gr.Dataframe(
+        table0,
+        headers=CASE_COLUMNS,
+        interactive=False,
+        wrap=True,
+        datatype=["str", "str", "str", "number", "str", "str"],
+        column_widths=["31%", "15%", "10%", "13%", "18%", "13%"],
+        elem_id="cases-table",
+        max_height=420,
+    )
 
     def bars(frame, x: str, **kw):
-        return gr.BarPlot(frame, x=x, y="recommendations", title=f"Recommendations by {x}", y_lim=[0, None],
-                          elem_id=f"chart-{x}", **kw)
+        return gr.BarPlot(
+            frame,
+            x=x,
+            y="recommendations",
+            title=f"Recommendations by {x}",
+            y_lim=[0, None],
+            elem_id=f"chart-{x}",
+            **kw,
+        )
 
     with gr.Row():
         by_force = bars(charts0[0], "force", x_label_angle=-30, sort="-y")
@@ -337,22 +390,38 @@ def upload_widgets(max_bytes: int) -> UploadWidgets:
 
     from ingest.readers import KINDS, size_text
 
-    gr.Markdown(f"Upload case files ({', '.join(sorted(KINDS))}), up to {size_text(max_bytes)} each. "
-                "New cases are answerable at once.")
-    files = gr.File(file_count="multiple", file_types=sorted(KINDS), type="filepath", label="Case files",
-                    elem_id="upload")
+    gr.Markdown(
+        f"Upload case files ({', '.join(sorted(KINDS))}), up to {size_text(max_bytes)} each. "
+        "New cases are answerable at once."
+    )
+    files = gr.File(
+        file_count="multiple", file_types=sorted(KINDS), type="filepath", label="Case files", elem_id="upload"
+    )
     add = gr.Button("Add to the collection", variant="primary", elem_id="add-cases")
     result = gr.Textbox(label="Result", lines=4, interactive=False, elem_id="ingest-result")
     return UploadWidgets(files, add, result)
 
 
-def connect(demo: "gr.Blocks", events: Events, asked: Any, answers: Any, filters: FilterWidgets, chat: ChatWidgets,
-            cases: CasesWidgets, upload: UploadWidgets, concurrency: int) -> None:
+def connect(
+    demo: gr.Blocks,
+    events: Events,
+    asked: Any,
+    answers: Any,
+    filters: FilterWidgets,
+    chat: ChatWidgets,
+    cases: CasesWidgets,
+    upload: UploadWidgets,
+    concurrency: int,
+) -> None:
     """Every event of the app, to its handler."""
     # api_name: a stable endpoint for API clients (bench/load.py): /chat
-    chat.box.submit(events.submit, [chat.box, asked, answers, *filters.inputs],
-                    [chat.chatbot, asked, answers, chat.box, chat.sources, chat.export],
-                    api_name="chat", concurrency_limit=concurrency)
+    chat.box.submit(
+        events.submit,
+        [chat.box, asked, answers, *filters.inputs],
+        [chat.chatbot, asked, answers, chat.box, chat.sources, chat.export],
+        api_name="chat",
+        concurrency_limit=concurrency,
+    )
     for button, question in chat.examples:
         button.click(lambda q=question: q, None, chat.box, queue=False)  # fills the box; Enter sends it
     emptied = [chat.chatbot, asked, answers, chat.sources, chat.export, chat.box]
@@ -360,12 +429,13 @@ def connect(demo: "gr.Blocks", events: Events, asked: Any, answers: Any, filters
     chat.chatbot.clear(events.new_conversation, None, emptied)
     cases.search.change(events.cases_view, [cases.search], cases.outputs)
     cases.tab.select(events.cases_view, [cases.search], cases.outputs)
-    upload.add.click(events.add_cases, [upload.files],
-                     [upload.result, filters.force, filters.theme, *cases.outputs, upload.files])
+    upload.add.click(
+        events.add_cases, [upload.files], [upload.result, filters.force, filters.theme, *cases.outputs, upload.files]
+    )
     demo.load(events.filter_choices, None, [filters.force, filters.theme])
 
 
-def build(assistant: "Assistant", concurrency: int = CHAT_CONCURRENCY, examples: list[str] | None = None) -> "gr.Blocks":
+def build(assistant: Assistant, concurrency: int = CHAT_CONCURRENCY, examples: list[str] | None = None) -> gr.Blocks:
     """The Gradio app over `assistant`: Chat, Cases and Add cases tabs; `concurrency` chat events at once.
 
     `examples`: the example questions offered (default: ones the collection answers, see assistant.examples).
@@ -393,8 +463,14 @@ def build(assistant: "Assistant", concurrency: int = CHAT_CONCURRENCY, examples:
     return demo
 
 
-def serve(assistant: "Assistant", host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
-          concurrency: int = CHAT_CONCURRENCY, ingested: "IngestReport | None" = None) -> None:
+def serve(
+    assistant: Assistant,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth: tuple[str, str] | None = None,
+    concurrency: int = CHAT_CONCURRENCY,
+    ingested: IngestReport | None = None,
+) -> None:
     """Launch the app with the options SECURITY.md describes (used by `iopc serve` and `python app.py`).
 
     Prints one line per fact a user needs (the index, what `ingested` added at start, the address)
@@ -405,9 +481,17 @@ def serve(assistant: "Assistant", host: str = "127.0.0.1", port: int = 7860, aut
     # blocking the index directory as well keeps it unservable even if it sits under a served folder.
     # The monitoring page would show event timings to any visitor, and print a dashboard link; run
     # history would keep questions and answers in the browser and offer to copy them to a HF bucket.
-    demo.launch(server_name=host, server_port=port, max_file_size=assistant.max_bytes, auth=auth,
-                blocked_paths=[str(assistant.location.path)] if assistant.location.path else None,
-                enable_monitoring=False, run_history=False, quiet=True, prevent_thread_lock=True)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        max_file_size=assistant.max_bytes,
+        auth=auth,
+        blocked_paths=[str(assistant.location.path)] if assistant.location.path else None,
+        enable_monitoring=False,
+        run_history=False,
+        quiet=True,
+        prevent_thread_lock=True,
+    )
     sample_only = ingested is None and [c.sources for c in assistant.cases()] == [[str(SAMPLE_CASE)]]
     for line in startup_lines(assistant.stats(), demo.local_url or f"http://{host}:{port}/", ingested, sample_only):
         print(line, flush=True)

@@ -23,11 +23,12 @@ from assistant.types import Answer, Hit
 
 NEAREST = "No case clearly matches this question; the nearest are:"
 # A response that says the force did not change something is no change.
-_NOT_DONE = re.compile(r"\b(not|no longer|never|yet to|declined to|did not|has not|have not|hasn['’]t|haven['’]t|"
-                       r"won['’]t|will not|unable to)\b[^.]{0,60}\b(updat|amend|chang|implement|introduc|revis|accept)",
-                       re.IGNORECASE)
-_SECTIONS = {Intent.RECOMMENDED: ("recommendation",), Intent.RESPONSE: ("response",),
-             Intent.HAPPENED: ("summary",)}
+_NOT_DONE = re.compile(
+    r"\b(not|no longer|never|yet to|declined to|did not|has not|have not|hasn['’]t|haven['’]t|"
+    r"won['’]t|will not|unable to)\b[^.]{0,60}\b(updat|amend|chang|implement|introduc|revis|accept)",
+    re.IGNORECASE,
+)
+_SECTIONS = {Intent.RECOMMENDED: ("recommendation",), Intent.RESPONSE: ("response",), Intent.HAPPENED: ("summary",)}
 
 
 @dataclass
@@ -52,9 +53,20 @@ class Context:
     def spans(self, hits: list[Hit]) -> dict[str, tuple[int, int]]:
         """The quoted span of each hit: the sentence(s) that best answer the question."""
         s = self.settings
-        return dict(zip((h.id for h in hits), best_spans([h.text for h in hits], self.query, self.query_vector,
-                                                         self.sentence_vectors, s.quote_keyword_weight,
-                                                         s.short_sentence)))
+        return dict(
+            zip(
+                (h.id for h in hits),
+                best_spans(
+                    [h.text for h in hits],
+                    self.query,
+                    self.query_vector,
+                    self.sentence_vectors,
+                    s.quote_keyword_weight,
+                    s.short_sentence,
+                ),
+                strict=False,
+            )
+        )
 
 
 class Answerer(Protocol):
@@ -92,16 +104,27 @@ class LookupAnswerer:
 
         def strength(w: CaseEvidence) -> float:
             return w.sentence + w.alignment
+
         top = strength(ctx.evidence[0])
-        keep = [w for w in ctx.evidence[:s.lookup_max_cases] if strength(w) >= top - s.lookup_margin]
+        keep = [w for w in ctx.evidence[: s.lookup_max_cases] if strength(w) >= top - s.lookup_margin]
         keep = keep or ctx.evidence[:1]
         groups = [_passages_for(w, ctx.question.intent, s.passages_per_case) for w in keep]
         spans = ctx.spans([h for g in groups for h in g])
         applied = f" (filters: {ctx.question.filters.describe()})" if not ctx.question.filters.is_empty() else ""
         scope = NEAREST if verdict is Confidence.LOW else f"The most relevant of the {ctx.n_cases} cases{applied}:"
         text, cites = lookup_text(groups, spans, scope)
-        return _scored(ctx, Answer(question=ctx.question.text, text=text, citations=cites, kind="lookup",
-                                   filters=ctx.question.filters, searched=ctx.n_cases), verdict)
+        return _scored(
+            ctx,
+            Answer(
+                question=ctx.question.text,
+                text=text,
+                citations=cites,
+                kind="lookup",
+                filters=ctx.question.filters,
+                searched=ctx.n_cases,
+            ),
+            verdict,
+        )
 
 
 def _passages_for(w: CaseEvidence, intent: Intent, n: int) -> list[Hit]:
@@ -138,8 +161,15 @@ class ListAnswerer:
         sections = _SECTIONS.get(q.intent) if q.intent is not Intent.HAPPENED else None
         rows: list[tuple[float, Hit]] = []
         for w in ctx.evidence:
-            hit = next((h for h in w.passages if (sections is None or h.section in sections)
-                        and not (q.intent is Intent.RESPONSE and _not_done(h) and not self.every_case)), None)
+            hit = next(
+                (
+                    h
+                    for h in w.passages
+                    if (sections is None or h.section in sections)
+                    and not (q.intent is Intent.RESPONSE and _not_done(h) and not self.every_case)
+                ),
+                None,
+            )
             if hit is None and self.every_case:
                 hit = w.best(("recommendation",)) or w.best()
             if hit is not None:
@@ -148,20 +178,33 @@ class ListAnswerer:
             return _abstain(ctx)
         best = max(score for score, _ in rows)
         # In the order the cases were weighed (keyword evidence counts there: "ligature" named exactly).
-        kept = [h for score, h in rows
-                if self.every_case or (score >= best - s.list_margin
-                                       and case_coverage(q, ctx.catalog, h.case_id) >= s.list_min_coverage)]
-        kept = (kept or [max(rows, key=lambda r: r[0])[1]])[:s.list_max_cases]
+        kept = [
+            h
+            for score, h in rows
+            if self.every_case
+            or (score >= best - s.list_margin and case_coverage(q, ctx.catalog, h.case_id) >= s.list_min_coverage)
+        ]
+        kept = (kept or [max(rows, key=lambda r: r[0])[1]])[: s.list_max_cases]
         spans = ctx.spans(kept)
-        what = {Intent.RECOMMENDED: "whose recommendations are about this",
-                Intent.RESPONSE: "whose force responses say what was done"}.get(q.intent, "about this")
+        what = {
+            Intent.RECOMMENDED: "whose recommendations are about this",
+            Intent.RESPONSE: "whose force responses say what was done",
+        }.get(q.intent, "about this")
         applied = f" (filters: {q.filters.describe()})" if not q.filters.is_empty() else ""
-        scope = NEAREST if verdict is Confidence.LOW else (
-            f"{len(kept)} case{'s' if len(kept) != 1 else ''} {what}, of the {len(ctx.evidence)} closest "
-            f"checked among the {ctx.n_cases} cases{applied}:")
+        scope = (
+            NEAREST
+            if verdict is Confidence.LOW
+            else (
+                f"{len(kept)} case{'s' if len(kept) != 1 else ''} {what}, of the {len(ctx.evidence)} closest "
+                f"checked among the {ctx.n_cases} cases{applied}:"
+            )
+        )
         text, cites = list_text([[h] for h in kept], spans, scope)
-        return _scored(ctx, Answer(question=q.text, text=text, citations=cites, kind="list", filters=q.filters,
-                                   searched=ctx.n_cases), verdict)
+        return _scored(
+            ctx,
+            Answer(question=q.text, text=text, citations=cites, kind="list", filters=q.filters, searched=ctx.n_cases),
+            verdict,
+        )
 
 
 def _not_done(hit: Hit) -> bool:
@@ -191,13 +234,17 @@ class TableAnswerer:
         rows.sort(key=lambda r: (r[0].date, r[0].title, -(r[0].rec_no or 0)), reverse=True)
         if not rows:
             return _abstain(ctx)
-        shown = rows[:ctx.settings.table_max_rows]
-        spans = {h.id: first_sentence(h.text, ctx.settings.short_sentence) for row in shown for h in row
-                 if h is not None}
+        shown = rows[: ctx.settings.table_max_rows]
+        spans = {
+            h.id: first_sentence(h.text, ctx.settings.short_sentence) for row in shown for h in row if h is not None
+        }
         n_shown_cases = len({h.case_id for h, _ in shown})
-        scope = (f"{len(rows)} item{'s' if len(rows) != 1 else ''} in {n_shown_cases} of the {ctx.n_cases} cases"
-                 f" (filters: {q.filters.describe()})"
-                 + (f"; the first {len(shown)} are shown." if len(shown) < len(rows) else ":"))
+        scope = (
+            f"{len(rows)} item{'s' if len(rows) != 1 else ''} in {n_shown_cases} of the {ctx.n_cases} cases"
+            f" (filters: {q.filters.describe()})"
+            + (f"; the first {len(shown)} are shown." if len(shown) < len(rows) else ":")
+        )
         text, cites = table_text(shown, spans, scope)
-        return Answer(question=q.text, text=text, citations=cites, kind="filter", filters=q.filters,
-                      searched=ctx.n_cases)
+        return Answer(
+            question=q.text, text=text, citations=cites, kind="filter", filters=q.filters, searched=ctx.n_cases
+        )

@@ -17,7 +17,6 @@ from ingest.passages import PassageMeta, case_date, index_text
 from ingest.source_records import keyed_cases
 from vectorstore import ChromaStore, KeywordIndex
 
-
 _WORDS = re.compile(r"[a-z]{4,}")
 
 
@@ -37,13 +36,23 @@ class Catalog:
         known = self.cases.get(key)
         if known is None:
             self.cases[key] = CaseSummary(
-                case_id=key, title=case.title, force=case.force.name if case.force else None,
-                bodies=[b.name for b in case.bodies], references=list(case.references),
-                incident_month=case.incident_month, published=case.published, recommended=case.recommended,
-                response_due=case.response_due, response_due_inferred=case.response_due_inferred,
-                themes=list(case.themes), url=case.url, sources=[source],
+                case_id=key,
+                title=case.title,
+                force=case.force.name if case.force else None,
+                bodies=[b.name for b in case.bodies],
+                references=list(case.references),
+                incident_month=case.incident_month,
+                published=case.published,
+                recommended=case.recommended,
+                response_due=case.response_due,
+                response_due_inferred=case.response_due_inferred,
+                themes=list(case.themes),
+                url=case.url,
+                sources=[source],
                 recommendations=_recommendation_rows(case),
-                layout=case.layout, narrative=case.narrative)
+                layout=case.layout,
+                narrative=case.narrative,
+            )
             return
         # A twin from another site: keep both sources, and fill what the first one lacked.
         known.sources.append(source)
@@ -96,7 +105,7 @@ class Catalog:
             out.setdefault(w[0], []).append(w)
         return out
 
-    def prepare(self) -> "Catalog":
+    def prepare(self) -> Catalog:
         """Build the keyword and filter indexes now (each once per catalog); returns the catalog."""
         # Why all at once: built lazily, the first filtered question after a load paid about 1 s at
         # 10,000 cases, the first by year or theme another 0.1 s, the first list 0.1 s. Answering the
@@ -178,7 +187,7 @@ class Catalog:
         return out
 
     @cached_property
-    def _facets(self) -> dict[str, "_Facets"]:
+    def _facets(self) -> dict[str, _Facets]:
         # Worked out once per catalog: filtering then costs a few comparisons per passage, not the
         # case lookups and list building it took on every filtered question.
         out = {}
@@ -190,12 +199,21 @@ class Catalog:
             key = (md.case_id, md.forces, md.addressed_to, md.themes, md.date)
             if key not in shared:
                 case = self.cases.get(md.case_id)
-                shared[key] = (frozenset(self.case_forces(case, md)),
-                               tuple(t.lower() for t in self.case_themes(case, md)),
-                               tuple(sorted(set(self.case_dates(case, md)))))
+                shared[key] = (
+                    frozenset(self.case_forces(case, md)),
+                    tuple(t.lower() for t in self.case_themes(case, md)),
+                    tuple(sorted(set(self.case_dates(case, md)))),
+                )
             forces, themes, dates = shared[key]
-            out[pid] = _Facets(case_id=md.case_id, forces=forces, themes=themes, dates=dates,
-                               status=md.status, section=md.section, national=md.national)
+            out[pid] = _Facets(
+                case_id=md.case_id,
+                forces=forces,
+                themes=themes,
+                dates=dates,
+                status=md.status,
+                section=md.section,
+                national=md.national,
+            )
         return out
 
     @staticmethod
@@ -244,15 +262,23 @@ class _Facets:
 
 def _recommendation_rows(case) -> list[dict]:
     """A case's recommendations as plain rows, bodies by canonical name."""
-    return [{**asdict(r), "addressed_to": r.addressed_to.name if r.addressed_to else None,
-             "linked_bodies": [b.name for b in r.linked_bodies]} for r in case.recommendations]
+    return [
+        {
+            **asdict(r),
+            "addressed_to": r.addressed_to.name if r.addressed_to else None,
+            "linked_bodies": [b.name for b in r.linked_bodies],
+        }
+        for r in case.recommendations
+    ]
 
 
 def _merge_recommendations(mine: list[dict], theirs: list[dict]) -> list[dict]:
     """Twins' recommendations by number: each twin may have captured what the other's excerpt lost
     (a response, a status), so the row that knows more wins."""
+
     def weight(row: dict) -> tuple:
         return (row["status"] != "unknown", bool(row.get("response")), len(row.get("text") or ""))
+
     by_number = {r["number"]: r for r in mine}
     for row in theirs:
         if row["number"] not in by_number or weight(row) > weight(by_number[row["number"]]):
@@ -274,6 +300,6 @@ def _any_between(dates: tuple, lo: str, hi: str) -> bool:
 
 def _bounds(since: str | None, until: str | None) -> tuple[str, str]:
     """Inclusive ISO bounds from "YYYY", "YYYY-MM" or full dates."""
-    lo = (since or "0000") + "-01-01"[len(since or "0000") - 4:] if since else "0000-01-01"
-    hi = (until + "-12-31"[len(until) - 4:]) if until else "9999-12-31"
+    lo = (since or "0000") + "-01-01"[len(since or "0000") - 4 :] if since else "0000-01-01"
+    hi = (until + "-12-31"[len(until) - 4 :]) if until else "9999-12-31"
     return lo[:10], hi[:10]

@@ -15,25 +15,132 @@ from dataclasses import dataclass, field
 from assistant.question import Intent, Question, named_forces, read_question, stated_filters, topic_words
 from assistant.types import Answer, Filters
 
-_FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|what about|how about|same for|and what about|then|so)\b",
-                              re.IGNORECASE)
-_BACK_REFERENCE = re.compile(r"\b(they|them|their|it|its|this|that|these|those|the same|that case|"
-                             r"those cases|the force|the forces|he|she|him|her|one|ones)\b", re.IGNORECASE)
-_RESPONSES = re.compile(r"\b(do about|did (they|the force|it|he|she) do|respon[ds]|response|reply|replied|"
-                        r"accepted|accept|agree|agreed|status|action|acted|change[sd]?|happen(ed)? next|outcome)\b",
-                        re.IGNORECASE)
-_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
-             "fifth": 4, "5th": 4, "last": -1}
+_FOLLOW_UP_START = re.compile(
+    r"^\s*(and|but|also|what about|how about|same for|and what about|then|so)\b", re.IGNORECASE
+)
+_BACK_REFERENCE = re.compile(
+    r"\b(they|them|their|it|its|this|that|these|those|the same|that case|"
+    r"those cases|the force|the forces|he|she|him|her|one|ones)\b",
+    re.IGNORECASE,
+)
+_RESPONSES = re.compile(
+    r"\b(do about|did (they|the force|it|he|she) do|respon[ds]|response|reply|replied|"
+    r"accepted|accept|agree|agreed|status|action|acted|change[sd]?|happen(ed)? next|outcome)\b",
+    re.IGNORECASE,
+)
+_ORDINALS = {
+    "first": 0,
+    "1st": 0,
+    "second": 1,
+    "2nd": 1,
+    "third": 2,
+    "3rd": 2,
+    "fourth": 3,
+    "4th": 3,
+    "fifth": 4,
+    "5th": 4,
+    "last": -1,
+}
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?:\s+(?:one|case|item|force))?", re.IGNORECASE)
 _ITEM = re.compile(r"\b(the|that)\s+(?:[\w'’-]+\s+){0,3}(one|case)\b|\bmore (about|on|detail)\b", re.IGNORECASE)
 # Words of a follow-up that refer back rather than name a topic.
-_REFERRING = set("""more tell detail details about happened happen one ones case cases first second third fourth fifth
-last 1st 2nd 3rd 4th 5th other else again same too also then so what how did do does done action actions about
-respond responded response responses reply replied accepted accept agree agreed status outcome change changed
-changes next it that this they them those these there actually really finally eventually ever just now yet still
-go goes going went along with get got anything something put place places forward back idea ideas""".split())
-NOTHING_EARLIER = ("There is nothing earlier to follow up: the last question found no case that answers it. "
-                   "Ask about a case or a topic directly.")
+_REFERRING = set(
+    [
+        "more",
+        "tell",
+        "detail",
+        "details",
+        "about",
+        "happened",
+        "happen",
+        "one",
+        "ones",
+        "case",
+        "cases",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "last",
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "5th",
+        "other",
+        "else",
+        "again",
+        "same",
+        "too",
+        "also",
+        "then",
+        "so",
+        "what",
+        "how",
+        "did",
+        "do",
+        "does",
+        "done",
+        "action",
+        "actions",
+        "about",
+        "respond",
+        "responded",
+        "response",
+        "responses",
+        "reply",
+        "replied",
+        "accepted",
+        "accept",
+        "agree",
+        "agreed",
+        "status",
+        "outcome",
+        "change",
+        "changed",
+        "changes",
+        "next",
+        "it",
+        "that",
+        "this",
+        "they",
+        "them",
+        "those",
+        "these",
+        "there",
+        "actually",
+        "really",
+        "finally",
+        "eventually",
+        "ever",
+        "just",
+        "now",
+        "yet",
+        "still",
+        "go",
+        "goes",
+        "going",
+        "went",
+        "along",
+        "with",
+        "get",
+        "got",
+        "anything",
+        "something",
+        "put",
+        "place",
+        "places",
+        "forward",
+        "back",
+        "idea",
+        "ideas",
+    ]
+)
+NOTHING_EARLIER = (
+    "There is nothing earlier to follow up: the last question found no case that answers it. "
+    "Ask about a case or a topic directly."
+)
 
 
 @dataclass
@@ -55,8 +162,9 @@ def is_follow_up(message: str) -> bool:
     short = len(words) <= 12
     # A short message with no topic of its own ("How did the Met respond to the recommendation?") leans on
     # the previous turn as much as one with a pronoun does.
-    return bool(_FOLLOW_UP_START.search(message)) or (short and (bool(_BACK_REFERENCE.search(message))
-                                                                 or not _stands_alone(message)))
+    return bool(_FOLLOW_UP_START.search(message)) or (
+        short and (bool(_BACK_REFERENCE.search(message)) or not _stands_alone(message))
+    )
 
 
 def _stands_alone(message: str) -> bool:
@@ -85,28 +193,48 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         return FollowUp("nothing", read_question(message, explicit), message)
     item = _item(message, previous, cases)
     if item is not None:
-        q = Question(text=message, kind="lookup", filters=Filters(case_ids=[item]), intent=Intent.HAPPENED,
-                     topic=topic_words(previous.query or previous.question))
+        q = Question(
+            text=message,
+            kind="lookup",
+            filters=Filters(case_ids=[item]),
+            intent=Intent.HAPPENED,
+            topic=topic_words(previous.query or previous.question),
+        )
         return FollowUp("item", q, f"{message} {previous.query or previous.question}", [item])
     if new.has_scope() and not _RESPONSES.search(message):
         return _scope(message, previous, new)
     if _RESPONSES.search(message) and not _stands_alone(message):
-        q = Question(text=message, kind="list", filters=Filters(case_ids=cases), intent=Intent.RESPONSE,
-                     topic=topic_words(previous.query or previous.question))
+        q = Question(
+            text=message,
+            kind="list",
+            filters=Filters(case_ids=cases),
+            intent=Intent.RESPONSE,
+            topic=topic_words(previous.query or previous.question),
+        )
         return FollowUp("responses", q, f"{previous.query or previous.question} {message}", cases)
     if _stands_alone(message):
         return FollowUp("fresh", read_question(message, explicit), message)
     # Some other question about the same cases ("why?", "who was involved?").
-    q = Question(text=message, kind="lookup", filters=previous.filters.merged(Filters(case_ids=cases)),
-                 intent=read_question(message).intent, topic=topic_words(previous.query or previous.question))
+    q = Question(
+        text=message,
+        kind="lookup",
+        filters=previous.filters.merged(Filters(case_ids=cases)),
+        intent=read_question(message).intent,
+        topic=topic_words(previous.query or previous.question),
+    )
     return FollowUp("item", q, f"{message} {previous.query or previous.question}", cases)
 
 
 def _scope(message: str, previous: Answer, new: Filters) -> FollowUp:
     """The previous topic, asked again within the scope the message states."""
     base = previous.query or previous.question
-    filters = Filters(forces=new.forces or [], since=new.since, until=new.until,
-                      statuses=new.statuses or previous.filters.statuses, themes=new.themes or previous.filters.themes)
+    filters = Filters(
+        forces=new.forces or [],
+        since=new.since,
+        until=new.until,
+        statuses=new.statuses or previous.filters.statuses,
+        themes=new.themes or previous.filters.themes,
+    )
     if not (new.since or new.until):
         filters.since, filters.until = previous.filters.since, previous.filters.until
     if not new.forces and not (new.since or new.until):
@@ -128,8 +256,9 @@ def _item(message: str, previous: Answer, cases: list[str]) -> str | None:
         named = {name for name, _ in named_forces(message)}
         if named:
             for cid in cases:
-                forces = {c.force for c in previous.citations if c.case_id == cid} | \
-                    {c.addressed_to for c in previous.citations if c.case_id == cid}
+                forces = {c.force for c in previous.citations if c.case_id == cid} | {
+                    c.addressed_to for c in previous.citations if c.case_id == cid
+                }
                 if named & forces:
                     return cid
             return None

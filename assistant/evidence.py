@@ -46,26 +46,45 @@ class CaseEvidence:
         return next((h for h in self.passages if sections is None or h.section in sections), None)
 
 
-def weigh_cases(hits: list[Hit], question_vector, clause_vectors, catalog: Catalog, retriever: HybridRetriever,
-                sentence_vectors, n_cases: int, allowed: set[str] | None = None) -> list[CaseEvidence]:
+def weigh_cases(
+    hits: list[Hit],
+    question_vector,
+    clause_vectors,
+    catalog: Catalog,
+    retriever: HybridRetriever,
+    sentence_vectors,
+    n_cases: int,
+    allowed: set[str] | None = None,
+) -> list[CaseEvidence]:
     """The first `n_cases` cases of `hits` (in fused order), weighed and re-ranked, best first.
 
     `allowed` restricts the passages read from each case (the filters' passages), None for all."""
     order = list(dict.fromkeys(h.case_id for h in hits))[:n_cases]
-    weighed = [_weigh(cid, question_vector, clause_vectors, catalog, retriever, sentence_vectors, allowed)
-               for cid in order]
+    weighed = [
+        _weigh(cid, question_vector, clause_vectors, catalog, retriever, sentence_vectors, allowed) for cid in order
+    ]
     weighed = [w for w in weighed if w.passages]
     by_sentence = sorted(weighed, key=lambda w: -w.sentence)
     by_alignment = sorted(weighed, key=lambda w: -w.alignment)
-    fused = dict(reciprocal_rank_fusion([[w.case_id for w in weighed], [w.case_id for w in by_alignment],
-                                         [w.case_id for w in by_sentence]]))
+    fused = dict(
+        reciprocal_rank_fusion(
+            [[w.case_id for w in weighed], [w.case_id for w in by_alignment], [w.case_id for w in by_sentence]]
+        )
+    )
     for w in weighed:
         w.fused = fused[w.case_id]
     return sorted(weighed, key=lambda w: -w.fused)
 
 
-def _weigh(case_id: str, qvec, clause_vecs, catalog: Catalog, retriever: HybridRetriever, sentence_vectors,
-           allowed: set[str] | None) -> CaseEvidence:
+def _weigh(
+    case_id: str,
+    qvec,
+    clause_vecs,
+    catalog: Catalog,
+    retriever: HybridRetriever,
+    sentence_vectors,
+    allowed: set[str] | None,
+) -> CaseEvidence:
     ids = [p for p in catalog.case_passages(case_id) if allowed is None or p in allowed]
     texts = [catalog.passages[p].text for p in ids]
     per_passage = [sentences(t) or [t] for t in texts]
@@ -76,8 +95,8 @@ def _weigh(case_id: str, qvec, clause_vecs, catalog: Catalog, retriever: HybridR
     to_question = vectors @ qvec
     alignment = float((clause_vecs @ vectors.T).max(axis=1).mean())
     scores, start = {}, 0
-    for pid, ss in zip(ids, per_passage):
-        scores[pid] = float(to_question[start:start + len(ss)].max())
+    for pid, ss in zip(ids, per_passage, strict=False):
+        scores[pid] = float(to_question[start : start + len(ss)].max())
         start += len(ss)
     passages = sorted((retriever.hit(pid) for pid in ids), key=lambda h: -scores[h.id])
     return CaseEvidence(case_id, passages, scores, sentence=float(np.max(to_question)), alignment=alignment)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from assistant.types import CaseSummary
 
@@ -32,7 +33,7 @@ _LEAD = re.compile(r"^(?:an? )?(?:IOPC )?investigation into (?:the )?", re.IGNOR
 _NOT_A_TOPIC = {"recommendation", "recommendations", "national", "iopc", "learning", "annex", "summary"}
 
 
-def example_questions(assistant: "Assistant", n: int = 4) -> list[str]:
+def example_questions(assistant: Assistant, n: int = 4) -> list[str]:
     """Up to `n` questions about the collection that the Assistant answers with citations, varied in kind."""
     cases = assistant.cases()
     candidates = list(dict.fromkeys(candidate_questions(cases)))
@@ -50,8 +51,12 @@ def example_questions(assistant: "Assistant", n: int = 4) -> list[str]:
 
 def candidate_questions(cases: list[CaseSummary]) -> Iterator[str]:
     """Questions naming what the cases hold, the most common first, kinds interleaved."""
-    accepted = Counter(r.get("addressed_to") or c.force for c in cases for r in c.recommendations
-                       if r.get("status") == "accepted" and (r.get("addressed_to") or c.force))
+    accepted = Counter(
+        r.get("addressed_to") or c.force
+        for c in cases
+        for r in c.recommendations
+        if r.get("status") == "accepted" and (r.get("addressed_to") or c.force)
+    )
     themes = Counter(t for c in cases for t in c.themes for _ in c.recommendations)
     awaiting = any(r.get("status") == "awaiting response" for c in cases for r in c.recommendations)
     kinds = [
@@ -67,8 +72,10 @@ def topics_by_force(cases: list[CaseSummary]) -> Iterator[tuple[str, str]]:
     """(force, topic) for each force with recommendations, the force with the most first; the topic is the
     subject of its case with the most recommendations whose title names one (see title_topic)."""
     per_force = Counter(c.force for c in cases if c.force for _ in c.recommendations)
-    ranked = sorted((c for c in cases if c.force and c.recommendations),
-                    key=lambda c: (-per_force[c.force], -len(c.recommendations)))
+    ranked = sorted(
+        (c for c in cases if c.force and c.recommendations),
+        key=lambda c: (-per_force[c.force], -len(c.recommendations)),
+    )
     seen: set[str] = set()
     for c in ranked:
         topic = title_topic(c.title)

@@ -14,9 +14,10 @@ import html
 import re
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.types import Answer, CaseSummary, Citation, Filters, Stats
 from ingest.passages import case_date
@@ -27,8 +28,20 @@ if TYPE_CHECKING:  # pragma: no cover
     from ingest.pipeline import IngestReport
 
 CASE_COLUMNS = ["Title", "Force", "Date", "Recommendations", "Statuses", "Sources"]
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MARKER_RE = re.compile(r"&#91;(\d+)&#93;(?!:)")
 CONTEXT_CHARS = 320  # passage text shown either side of a quote on a card
@@ -60,7 +73,7 @@ def markdown_escape(text: str | None) -> str:
 
 # -- dates ---------------------------------------------------------------------------------------
 def month_year(iso_date: str | None) -> str:
-    """"June 2018" from "2018-06-01" or "2018-06"; the year alone when that is all there is; "" when none."""
+    """ "June 2018" from "2018-06-01" or "2018-06"; the year alone when that is all there is; "" when none."""
     date = iso_date or ""
     if len(date) >= 7 and date[5:7].isdigit() and 1 <= int(date[5:7]) <= 12:
         return f"{MONTHS[int(date[5:7]) - 1]} {date[:4]}"
@@ -103,29 +116,38 @@ def highlighted_passage(quote: str, passage: str, context: int = CONTEXT_CHARS) 
     """The passage (around the quote) as HTML, with the quote in <mark>; all of it escaped."""
     at = passage.find(quote) if quote else -1
     if at < 0:
-        body = escape_text(passage[:2 * context]) + ("…" if len(passage) > 2 * context else "")
-        return (f"<mark>{escape_text(quote)}</mark><br>{body}" if quote else body)
+        body = escape_text(passage[: 2 * context]) + ("…" if len(passage) > 2 * context else "")
+        return f"<mark>{escape_text(quote)}</mark><br>{body}" if quote else body
     start, end = max(0, at - context), min(len(passage), at + len(quote) + context)
-    return ("…" if start else "") + escape_text(passage[start:at]) + \
-        f"<mark>{escape_text(quote)}</mark>" + escape_text(passage[at + len(quote):end]) + \
-        ("…" if end < len(passage) else "")
+    return (
+        ("…" if start else "")
+        + escape_text(passage[start:at])
+        + f"<mark>{escape_text(quote)}</mark>"
+        + escape_text(passage[at + len(quote) : end])
+        + ("…" if end < len(passage) else "")
+    )
 
 
 def citation_card(c: Citation, turn: int = 1) -> str:
     """One source card: [n], title, force, date, section, status badge, highlighted quote, link."""
     meta = [escape_text(x) for x in (c.force, month_year(c.date), c.section) if x]
-    badge = (f'<span class="badge {status_class(c.status)}">{escape_text(c.status)}</span>'
-             if c.status else "")
+    badge = f'<span class="badge {status_class(c.status)}">{escape_text(c.status)}</span>' if c.status else ""
     url = safe_url(c.url)
-    link = (f'<a class="case-link" href="{url}" target="_blank" rel="noopener noreferrer nofollow">'
-            "Case page on the IOPC website ↗</a>" if url else "")
-    return (f'<div class="card" id="{cite_id(turn, c.n)}">'
-            f'<div class="card-head"><span class="num">&#91;{c.n}&#93;</span> '
-            f'<span class="title">{escape_text(c.title)}</span></div>'
-            f'<div class="meta">{" · ".join(meta)} {badge}</div>'
-            f'<blockquote class="passage">{highlighted_passage(c.quote, c.passage)}</blockquote>'
-            f'<div class="foot">{link}<span class="source">source: {escape_text(c.source)}</span></div>'
-            "</div>")
+    link = (
+        f'<a class="case-link" href="{url}" target="_blank" rel="noopener noreferrer nofollow">'
+        "Case page on the IOPC website ↗</a>"
+        if url
+        else ""
+    )
+    return (
+        f'<div class="card" id="{cite_id(turn, c.n)}">'
+        f'<div class="card-head"><span class="num">&#91;{c.n}&#93;</span> '
+        f'<span class="title">{escape_text(c.title)}</span></div>'
+        f'<div class="meta">{" · ".join(meta)} {badge}</div>'
+        f'<blockquote class="passage">{highlighted_passage(c.quote, c.passage)}</blockquote>'
+        f'<div class="foot">{link}<span class="source">source: {escape_text(c.source)}</span></div>'
+        "</div>"
+    )
 
 
 def sources_html(asked: list[str], answers: list[Answer]) -> str:
@@ -136,27 +158,30 @@ def sources_html(asked: list[str], answers: list[Answer]) -> str:
     for turn in range(len(answers), 0, -1):
         answer = answers[turn - 1]
         question = asked[turn - 1] if turn - 1 < len(asked) else answer.question
-        cards = "".join(citation_card(c, turn) for c in answer.citations) or \
-            '<div class="empty">No sources: nothing in the collection answers this.</div>'
+        cards = (
+            "".join(citation_card(c, turn) for c in answer.citations)
+            or '<div class="empty">No sources: nothing in the collection answers this.</div>'
+        )
         head = f'Q{turn}: {escape_text(question)} <span class="count">({len(answer.citations)})</span>'
-        parts.append(f'<details class="turn" data-turn="{turn}"{" open" if turn == len(answers) else ""}>'
-                     f"<summary>{head}</summary>{cards}</details>")
+        parts.append(
+            f'<details class="turn" data-turn="{turn}"{" open" if turn == len(answers) else ""}>'
+            f"<summary>{head}</summary>{cards}</details>"
+        )
     return "".join(parts)
 
 
 def chat_messages(asked: list[str], answers: list[Answer]) -> list[dict]:
     """The chat history as Gradio messages; both sides escaped."""
     out = []
-    for turn, (q, a) in enumerate(zip(asked, answers), 1):
-        out += [{"role": "user", "content": escape_text(q)},
-                {"role": "assistant", "content": answer_markdown(a, turn)}]
+    for turn, (q, a) in enumerate(zip(asked, answers, strict=False), 1):
+        out += [{"role": "user", "content": escape_text(q)}, {"role": "assistant", "content": answer_markdown(a, turn)}]
     return out
 
 
 def export_markdown(asked: list[str], answers: list[Answer]) -> str:
     """The conversation, with each answer's citations and sources, as a Markdown document."""
     lines = ["# IOPC assistant conversation", ""]
-    for turn, (q, a) in enumerate(zip(asked, answers), 1):
+    for turn, (q, a) in enumerate(zip(asked, answers, strict=False), 1):
         lines += [f"## Q{turn}: {markdown_escape(q)}", ""]
         if a.filters and not a.filters.is_empty():
             lines += [f"*Filters: {markdown_escape(a.filters.describe())}*", ""]
@@ -180,8 +205,7 @@ def export_markdown(asked: list[str], answers: list[Answer]) -> str:
 class Chats(Protocol):
     """What a chat turn needs of the Assistant (the app passes a lock-holding wrapper)."""
 
-    def chat(self, message: str, history: list[Answer] | None = None,
-             filters: Filters | None = None) -> Answer:
+    def chat(self, message: str, history: list[Answer] | None = None, filters: Filters | None = None) -> Answer:
         """Answer `message`, reading follow-ups against `history`."""
         ...
 
@@ -189,16 +213,24 @@ class Chats(Protocol):
 Turn = tuple[list[dict], list[str], list[Answer], bool]
 
 
-def respond(assistant: Chats, message: str, asked: list[str], answers: list[Answer],
-            filters: Filters | None = None, delay: float = 0.03) -> Iterator[Turn]:
+def respond(
+    assistant: Chats,
+    message: str,
+    asked: list[str],
+    answers: list[Answer],
+    filters: Filters | None = None,
+    delay: float = 0.03,
+) -> Iterator[Turn]:
     """One chat turn, streamed: yields (chat messages, asked, answers, done).
 
     The answer is the Assistant's (`chat`, with the previous answers as history); this only
     reveals its markdown line by line. The last item has done=True and the new state.
     """
     message = (message or "").strip()
-    msgs = chat_messages(asked, answers) + [{"role": "user", "content": escape_text(message)},
-                                            {"role": "assistant", "content": "Searching the cases…"}]
+    msgs = chat_messages(asked, answers) + [
+        {"role": "user", "content": escape_text(message)},
+        {"role": "assistant", "content": "Searching the cases…"},
+    ]
     yield list(msgs), asked, answers, False
     answer = assistant.chat(message, list(answers), filters)
     asked, answers = asked + [message], answers + [answer]
@@ -210,9 +242,13 @@ def respond(assistant: Chats, message: str, asked: list[str], answers: list[Answ
     yield chat_messages(asked, answers), asked, answers, True
 
 
-def make_filters(forces: list[str] | str | None = None, themes: list[str] | str | None = None,
-                 since: str | None = None, until: str | None = None,
-                 statuses: list[str] | str | None = None) -> Filters:
+def make_filters(
+    forces: list[str] | str | None = None,
+    themes: list[str] | str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    statuses: list[str] | str | None = None,
+) -> Filters:
     """Filters from the widgets; ValueError naming the field when a date is not YYYY[-MM[-DD]]."""
 
     def listed(v: list[str] | str | None) -> list[str]:
@@ -222,8 +258,7 @@ def make_filters(forces: list[str] | str | None = None, themes: list[str] | str 
     for name, value in (("since", since), ("until", until)):
         if value and not DATE_RE.match(value):
             raise ValueError(f"{name} must be YYYY, YYYY-MM or YYYY-MM-DD (got {value!r})")
-    return Filters(forces=listed(forces), themes=listed(themes), since=since, until=until,
-                   statuses=listed(statuses))
+    return Filters(forces=listed(forces), themes=listed(themes), since=since, until=until, statuses=listed(statuses))
 
 
 # -- cases ---------------------------------------------------------------------------------------
@@ -243,9 +278,14 @@ class CaseRow:
 def case_row(c: CaseSummary) -> CaseRow:
     """The table row of one case; cells are plain text (the table renders them as text, not markup)."""
     statuses = Counter(r.get("status") or UNKNOWN for r in c.recommendations)
-    cells = [c.title, c.force or ", ".join(c.bodies) or UNKNOWN, month_year(case_date(c)), len(c.recommendations),
-             ", ".join(f"{s} ×{n}" if n > 1 else s for s, n in statuses.most_common()),
-             ", ".join(Path(s).name if "://" not in s else s for s in c.sources)]
+    cells = [
+        c.title,
+        c.force or ", ".join(c.bodies) or UNKNOWN,
+        month_year(case_date(c)),
+        len(c.recommendations),
+        ", ".join(f"{s} ×{n}" if n > 1 else s for s, n in statuses.most_common()),
+        ", ".join(Path(s).name if "://" not in s else s for s in c.sources),
+    ]
     return CaseRow(c, cells, " ".join(map(str, cells)).lower())
 
 
@@ -266,10 +306,13 @@ def case_rows(cases: list[CaseSummary], query: str = "") -> list[list[Any]]:
 
 
 def cases_summary(shown: list[CaseSummary], total: int, query: str = "") -> str:
-    """"3 of 12 cases, 7 recommendations" (or "12 cases, …" when nothing is searched)."""
+    """ "3 of 12 cases, 7 recommendations" (or "12 cases, …" when nothing is searched)."""
     n_recs = sum(len(c.recommendations) for c in shown)
-    return (f"{len(shown)} of {total} cases, {n_recs} recommendations" if query.strip()
-            else f"{total} cases, {n_recs} recommendations")
+    return (
+        f"{len(shown)} of {total} cases, {n_recs} recommendations"
+        if query.strip()
+        else f"{total} cases, {n_recs} recommendations"
+    )
 
 
 def chart_data(cases: list[CaseSummary]) -> dict[str, list[tuple[str, int]]]:
@@ -286,7 +329,7 @@ def chart_data(cases: list[CaseSummary]) -> dict[str, list[tuple[str, int]]]:
     return {k: (sorted(v.items()) if k == "year" else v.most_common()) for k, v in by.items()}
 
 
-def chart_frames(cases: list[CaseSummary]) -> dict[str, "pd.DataFrame"]:
+def chart_frames(cases: list[CaseSummary]) -> dict[str, pd.DataFrame]:
     """chart_data as one two-column DataFrame per chart (what a bar plot takes)."""
     import pandas as pd
 
@@ -294,12 +337,12 @@ def chart_frames(cases: list[CaseSummary]) -> dict[str, "pd.DataFrame"]:
 
 
 def plural(n: int, noun: str) -> str:
-    """"1 case", "3 cases"."""
+    """ "1 case", "3 cases"."""
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 # -- ingest --------------------------------------------------------------------------------------
-def report_lines(report: "IngestReport") -> list[str]:
+def report_lines(report: IngestReport) -> list[str]:
     """What an ingest did, one line each: notes, errors, then the totals line (always last).
 
     Names and reasons are escaped: a file name may hold a newline or a terminal escape sequence."""
@@ -307,23 +350,26 @@ def report_lines(report: "IngestReport") -> list[str]:
 
     lines = [f"note: {printable(f.source)}: {printable(f.reason)}" for f in report.notes]
     lines += [f"error: {printable(f.source)}: {printable(f.reason)}" for f in report.failed]
-    lines.append(f"{len(report.added)} added, {len(report.updated)} updated, "
-                 f"{len(report.unchanged)} unchanged, {len(report.failed)} failed")
+    lines.append(
+        f"{len(report.added)} added, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.failed)} failed"
+    )
     return lines
 
 
-def startup_lines(stats: Stats, url: str, ingested: "IngestReport | None" = None,
-                  sample_only: bool = False) -> list[str]:
+def startup_lines(stats: Stats, url: str, ingested: IngestReport | None = None, sample_only: bool = False) -> list[str]:
     """What the server prints once it listens: the index and its size, what was ingested at start, the address."""
-    lines = [f"Index: {stats.location} — {plural(stats.cases, 'case')}, "
-             f"{plural(stats.recommendations, 'recommendation')}"]
+    lines = [
+        f"Index: {stats.location} — {plural(stats.cases, 'case')}, {plural(stats.recommendations, 'recommendation')}"
+    ]
     if ingested is not None:
         *problems, totals = report_lines(ingested)
         names = [Path(s).name for s in ingested.added + ingested.updated]
         lines.append(f"Ingested at start: {', '.join(names) or 'nothing new'} ({totals})")
         lines += problems
     if sample_only:
-        lines.append("The index holds only the bundled sample case: add cases with `iopc ingest PATH` "
-                     "or in the Add cases tab.")
+        lines.append(
+            "The index holds only the bundled sample case: add cases with `iopc ingest PATH` or in the Add cases tab."
+        )
     lines.append(f"Open {url} in a browser (Ctrl+C stops the server).")
     return lines

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from assistant.types import Filters
 from ingest.bodies import canonical_name, find_areas, find_bodies
 
 
-class Intent(str, Enum):
+class Intent(StrEnum):
     """The part of a case a question asks about."""
 
     HAPPENED = "happened"  # the narrative
@@ -22,35 +22,65 @@ class Intent(str, Enum):
 _LIST_START = re.compile(
     r"^\s*(which|list|name|what (forces|bodies|cases|national bodies|other forces|recommendations)|have any|has any|"
     r"are there( any)?|in which|show (me )?(all|every)|give (me )?(all|a list)|who (was|were|has|have) (been )?"
-    r"(told|asked|given|recommended))\b", re.IGNORECASE)
+    r"(told|asked|given|recommended))\b",
+    re.IGNORECASE,
+)
 _RESPONSE = re.compile(
     r"\b(what did (they|the force|[A-Z][\w ]+?) do|how did .{0,40}\brespond|respon(se|ded|d)|changed?|"
     r"changes? (did|have|has|were|was)|amend(ed)?|updated?|introduc(ed|e)|put in place|implement(ed)?|"
     r"actually do|do about it|acted on|act on it|take action|took action|agree(d)? to do|said yes|accept(ed)?)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _RECOMMENDED = re.compile(
-    r"\b(recommend(ed|ation|ations)?|told to|asked to|advised to|were told|was told|been told|ask(ed)? (the |it |them )|"
-    r"learning for|what should|want(ed)? .{0,30} to)\b", re.IGNORECASE)
-_HAPPENED = re.compile(r"\b(what happened|what went wrong|how did .{0,40} die|why did|describe|tell me (more )?about|"
-                       r"what was (the )?(incident|case))\b", re.IGNORECASE)
+    r"\b(recommend(ed|ation|ations)?|told to|asked to|advised to|were told|was told|been told|"
+    r"ask(ed)? (the |it |them )|"
+    r"learning for|what should|want(ed)? .{0,30} to)\b",
+    re.IGNORECASE,
+)
+_HAPPENED = re.compile(
+    r"\b(what happened|what went wrong|how did .{0,40} die|why did|describe|tell me (more )?about|"
+    r"what was (the )?(incident|case))\b",
+    re.IGNORECASE,
+)
 
-_YEAR_IN = re.compile(r"\b(?:in|during|from|for|of)\s+(?:the\s+year\s+)?((?:19|20)\d\d)\b(?!\s*(?:and|to|-|–)\s*(?:19|20)\d\d)",
-                      re.IGNORECASE)
-_YEAR_SINCE = re.compile(r"\b(?:since|after|from)\s+((?:19|20)\d\d)\s*(?:onwards?)?\b(?!\s*(?:and|to|-|–))",
-                         re.IGNORECASE)
+_YEAR_IN = re.compile(
+    r"\b(?:in|during|from|for|of)\s+(?:the\s+year\s+)?((?:19|20)\d\d)\b(?!\s*(?:and|to|-|–)\s*(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+_YEAR_SINCE = re.compile(
+    r"\b(?:since|after|from)\s+((?:19|20)\d\d)\s*(?:onwards?)?\b(?!\s*(?:and|to|-|–))", re.IGNORECASE
+)
 _YEAR_UNTIL = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-_YEAR_RANGE = re.compile(r"\b(?:between|from|in|during)\s+((?:19|20)\d\d)\s*(?:and|to|or|-|–)\s*((?:19|20)\d\d)\b",
-                         re.IGNORECASE)
+_YEAR_RANGE = re.compile(
+    r"\b(?:between|from|in|during)\s+((?:19|20)\d\d)\s*(?:and|to|or|-|–)\s*((?:19|20)\d\d)\b", re.IGNORECASE
+)
 _STATUS = [
-    (re.compile(r"\b(awaiting|await|waiting|pending|outstanding|no (response|reply|answer) yet|not (yet )?(been )?"
-                r"(respon|answer|repl)|yet to (respond|reply|answer)|still (awaiting|waiting|open)|unanswered|"
-                r"haven'?t (replied|responded|answered)|no (reply|response|answer))", re.IGNORECASE),
-     "awaiting response"),
-    (re.compile(r"\b(not accepted|rejected|declined|refused to accept|did not accept|didn'?t accept|turned down|"
-                r"said no|disagreed?|pushed back)\b", re.IGNORECASE), "not accepted"),
+    (
+        re.compile(
+            r"\b(awaiting|await|waiting|pending|outstanding|no (response|reply|answer) yet|not (yet )?(been )?"
+            r"(respon|answer|repl)|yet to (respond|reply|answer)|still (awaiting|waiting|open)|unanswered|"
+            r"haven'?t (replied|responded|answered)|no (reply|response|answer))",
+            re.IGNORECASE,
+        ),
+        "awaiting response",
+    ),
+    (
+        re.compile(
+            r"\b(not accepted|rejected|declined|refused to accept|did not accept|didn'?t accept|turned down|"
+            r"said no|disagreed?|pushed back)\b",
+            re.IGNORECASE,
+        ),
+        "not accepted",
+    ),
     (re.compile(r"\bpartially accepted|partly accepted\b", re.IGNORECASE), "partially accepted"),
-    (re.compile(r"\b(?:(?:which|that|were|was|have been|has been|got|been) accepted|accepted recommendations|"
-                r"said yes|agreed to|were agreed)\b", re.IGNORECASE), "accepted"),
+    (
+        re.compile(
+            r"\b(?:(?:which|that|were|was|have been|has been|got|been) accepted|accepted recommendations|"
+            r"said yes|agreed to|were agreed)\b",
+            re.IGNORECASE,
+        ),
+        "accepted",
+    ),
 ]
 _NATIONAL = re.compile(r"\bnational (bodies|body|recommendations?|organisations?|level)\b", re.IGNORECASE)
 _FORCES_OR_NATIONAL = re.compile(r"\b(forces?|police)\s+(or|and|and/or)\s+national\b", re.IGNORECASE)
@@ -58,38 +88,245 @@ _FORCES_OR_NATIONAL = re.compile(r"\b(forces?|police)\s+(or|and|and/or)\s+nation
 # What trainers call forces, beyond the names and acronyms the bodies table knows (matched case-insensitively;
 # "met" alone is not here: "officers met him" is no force).
 _COLLOQUIAL = {
-    "the met": "Metropolitan Police Service", "met police": "Metropolitan Police Service",
-    "met's": "Metropolitan Police Service", "mps": "Metropolitan Police Service", "gmp": "Greater Manchester Police",
-    "manchester": "Greater Manchester Police", "south yorks": "South Yorkshire Police",
-    "west yorks": "West Yorkshire Police", "north yorks": "North Yorkshire Police", "west mids": "West Midlands Police",
-    "hants": "Hampshire and Isle of Wight Constabulary", "herts": "Hertfordshire Constabulary",
-    "lancs": "Lancashire Constabulary", "notts": "Nottinghamshire Police", "leics": "Leicestershire Police",
-    "northants": "Northamptonshire Police", "cambs": "Cambridgeshire Constabulary", "beds": "Bedfordshire Police",
-    "glos": "Gloucestershire Constabulary", "staffs": "Staffordshire Police", "wilts": "Wiltshire Police",
-    "tvp": "Thames Valley Police", "btp": "British Transport Police", "railway police": "British Transport Police",
-    "transport police": "British Transport Police", "npcc": "National Police Chiefs' Council",
-    "the college": "College of Policing", "home office": "Home Office", "hmicfrs": "HM Inspectorate of Constabulary "
-    "and Fire & Rescue Services",
+    "the met": "Metropolitan Police Service",
+    "met police": "Metropolitan Police Service",
+    "met's": "Metropolitan Police Service",
+    "mps": "Metropolitan Police Service",
+    "gmp": "Greater Manchester Police",
+    "manchester": "Greater Manchester Police",
+    "south yorks": "South Yorkshire Police",
+    "west yorks": "West Yorkshire Police",
+    "north yorks": "North Yorkshire Police",
+    "west mids": "West Midlands Police",
+    "hants": "Hampshire and Isle of Wight Constabulary",
+    "herts": "Hertfordshire Constabulary",
+    "lancs": "Lancashire Constabulary",
+    "notts": "Nottinghamshire Police",
+    "leics": "Leicestershire Police",
+    "northants": "Northamptonshire Police",
+    "cambs": "Cambridgeshire Constabulary",
+    "beds": "Bedfordshire Police",
+    "glos": "Gloucestershire Constabulary",
+    "staffs": "Staffordshire Police",
+    "wilts": "Wiltshire Police",
+    "tvp": "Thames Valley Police",
+    "btp": "British Transport Police",
+    "railway police": "British Transport Police",
+    "transport police": "British Transport Police",
+    "npcc": "National Police Chiefs' Council",
+    "the college": "College of Policing",
+    "home office": "Home Office",
+    "hmicfrs": "HM Inspectorate of Constabulary and Fire & Rescue Services",
 }
-_COLLOQUIAL_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(_COLLOQUIAL, key=len, reverse=True))
-                            + r")(?![\w])", re.IGNORECASE)
+_COLLOQUIAL_RE = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in sorted(_COLLOQUIAL, key=len, reverse=True)) + r")(?![\w])", re.IGNORECASE
+)
 
 # Words that carry no topic: a question made only of these and its filters asks to enumerate.
-_GENERIC = set("""
-a an the and or of to in on for from by with about me us my our you your it its this that these those
-i we they he she him her his them their there here what's we've i'm why at as into onto
-show list give tell find all every each any some one ones which what who whom whose where when how
-is are was were be been being do does did done have has had hold holds held there their they them
-iopc ipcc learning learnings recommendation recommendations recommended recommend case cases
-made make given sent issued addressed collection corpus database library whether not yet still
-accepted accept acceptance status statuses response responses responded respond awaiting await
-force forces police constabulary service body bodies national please can could would should
-year years date dates month months since before after until between during up
-rather than individual individually subject subjects topic topics issue issues area areas kind kinds type types
-formal formally cover covers covered contain contains include includes included say says said
-anything something everything told asked been got get reply replied answer answered waiting wait
-yes no agreed agree anyone anybody lot lots ever
-""".split())
+_GENERIC = set(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "from",
+        "by",
+        "with",
+        "about",
+        "me",
+        "us",
+        "my",
+        "our",
+        "you",
+        "your",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "i",
+        "we",
+        "they",
+        "he",
+        "she",
+        "him",
+        "her",
+        "his",
+        "them",
+        "their",
+        "there",
+        "here",
+        "what's",
+        "we've",
+        "i'm",
+        "why",
+        "at",
+        "as",
+        "into",
+        "onto",
+        "show",
+        "list",
+        "give",
+        "tell",
+        "find",
+        "all",
+        "every",
+        "each",
+        "any",
+        "some",
+        "one",
+        "ones",
+        "which",
+        "what",
+        "who",
+        "whom",
+        "whose",
+        "where",
+        "when",
+        "how",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "done",
+        "have",
+        "has",
+        "had",
+        "hold",
+        "holds",
+        "held",
+        "there",
+        "their",
+        "they",
+        "them",
+        "iopc",
+        "ipcc",
+        "learning",
+        "learnings",
+        "recommendation",
+        "recommendations",
+        "recommended",
+        "recommend",
+        "case",
+        "cases",
+        "made",
+        "make",
+        "given",
+        "sent",
+        "issued",
+        "addressed",
+        "collection",
+        "corpus",
+        "database",
+        "library",
+        "whether",
+        "not",
+        "yet",
+        "still",
+        "accepted",
+        "accept",
+        "acceptance",
+        "status",
+        "statuses",
+        "response",
+        "responses",
+        "responded",
+        "respond",
+        "awaiting",
+        "await",
+        "force",
+        "forces",
+        "police",
+        "constabulary",
+        "service",
+        "body",
+        "bodies",
+        "national",
+        "please",
+        "can",
+        "could",
+        "would",
+        "should",
+        "year",
+        "years",
+        "date",
+        "dates",
+        "month",
+        "months",
+        "since",
+        "before",
+        "after",
+        "until",
+        "between",
+        "during",
+        "up",
+        "rather",
+        "than",
+        "individual",
+        "individually",
+        "subject",
+        "subjects",
+        "topic",
+        "topics",
+        "issue",
+        "issues",
+        "area",
+        "areas",
+        "kind",
+        "kinds",
+        "type",
+        "types",
+        "formal",
+        "formally",
+        "cover",
+        "covers",
+        "covered",
+        "contain",
+        "contains",
+        "include",
+        "includes",
+        "included",
+        "say",
+        "says",
+        "said",
+        "anything",
+        "something",
+        "everything",
+        "told",
+        "asked",
+        "been",
+        "got",
+        "get",
+        "reply",
+        "replied",
+        "answer",
+        "answered",
+        "waiting",
+        "wait",
+        "yes",
+        "no",
+        "agreed",
+        "agree",
+        "anyone",
+        "anybody",
+        "lot",
+        "lots",
+        "ever",
+    ]
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
@@ -150,20 +387,27 @@ def topic_words(text: str, filters: Filters | None = None) -> list[str]:
     stripped = text
     for _, written in named_forces(text):
         stripped = re.sub(r"\b" + re.escape(written) + r"\b", " ", stripped, flags=re.IGNORECASE)
-    for name in (filters.forces if filters else []):
+    for name in filters.forces if filters else []:
         stripped = stripped.replace(name, " ")
     stripped = re.sub(r"\b(19|20)\d\d\b", " ", stripped)
     # Contractions ("weren't", "couldn't") are grammar, not topic.
     words = [re.sub(r"['’]s$", "", w) for w in _WORD.findall(stripped)]  # "the IOPC's" is the IOPC
-    return [w for w in words if w.lower().strip("'’") not in _GENERIC and len(w) > 1
-            and not re.search(r"n['’]t$", w.lower())]
+    return [
+        w
+        for w in words
+        if w.lower().strip("'’") not in _GENERIC and len(w) > 1 and not re.search(r"n['’]t$", w.lower())
+    ]
 
 
 def intent_of(text: str) -> Intent:
     """Which part of a case the question asks about (the response wins over the recommendation:
     "which forces changed what they were told to" asks what they did)."""
-    if _RESPONSE.search(text) and not re.search(r"\b(told|asked|recommended) to (change|amend|update|introduce|"
-                                                r"implement|put)\b", text, re.IGNORECASE):
+    if _RESPONSE.search(text) and not re.search(
+        r"\b(told|asked|recommended) to (change|amend|update|introduce|"
+        r"implement|put)\b",
+        text,
+        re.IGNORECASE,
+    ):
         return Intent.RESPONSE
     if _RECOMMENDED.search(text):
         return Intent.RECOMMENDED

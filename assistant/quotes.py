@@ -14,19 +14,20 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in _WORD.findall(text.lower()) if len(w) > 2}
 
 
-def best_spans(texts: list[str], question: str, question_vector, sentence_vectors, keyword_weight: float = 0.2,
-               short: int = 90) -> list[tuple[int, int]]:
+def best_spans(
+    texts: list[str], question: str, question_vector, sentence_vectors, keyword_weight: float = 0.2, short: int = 90
+) -> list[tuple[int, int]]:
     """For each text, the (start, end) of its sentence(s) that best answer the question.
 
     `sentence_vectors` has `embed_cached(texts)`: a SentenceVectors (stored at ingest) or an Embedder. Words
     shared with the question add `keyword_weight`; a best sentence shorter than `short` characters is quoted
     with its better neighbour."""
     spans = [sentence_spans(t) or [(0, len(t))] for t in texts]
-    flat = [t[s:e] for t, sp in zip(texts, spans) for s, e in sp]
+    flat = [t[s:e] for t, sp in zip(texts, spans, strict=False) for s, e in sp]
     vectors = sentence_vectors.embed_cached(flat) if flat else []
     q_stems = _stems(question)
     out, i = [], 0
-    for text, sp in zip(texts, spans):
+    for text, sp in zip(texts, spans, strict=False):
         scores = []
         for s, e in sp:
             overlap = len(q_stems & _stems(text[s:e])) / max(1, len(q_stems))

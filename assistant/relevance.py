@@ -13,7 +13,7 @@ Their weighted sum is compared with two bars (AnswerSettings; fitted by bench/ca
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Protocol
 
 from assistant.catalog import Catalog
@@ -24,7 +24,7 @@ from assistant.settings import AnswerSettings
 TOP_CASES = 5  # cases whose scores the signals read
 
 
-class Confidence(str, Enum):
+class Confidence(StrEnum):
     """How clearly the cases answer a question."""
 
     HIGH = "high"  # answered
@@ -71,13 +71,17 @@ def signals(question: Question, evidence: list[CaseEvidence], catalog: Catalog) 
     alignments = sorted((w.alignment for w in top), reverse=True)
     others = alignments[1:]
     distinct = alignments[0] - (sum(others) / len(others) if others else 0.0)
-    return Signals(sentence=max(w.sentence for w in top), alignment=alignments[0], distinct=distinct,
-                   coverage=case_coverage(question, catalog, top[0].case_id))
+    return Signals(
+        sentence=max(w.sentence for w in top),
+        alignment=alignments[0],
+        distinct=distinct,
+        coverage=case_coverage(question, catalog, top[0].case_id),
+    )
 
 
 def weighted(s: Signals, settings: AnswerSettings) -> float:
     """The default judge's score: the rule bench/calibrate.py fits, written once."""
-    return sum(w * x for w, x in zip(settings.weights, s.vector()))
+    return sum(w * x for w, x in zip(settings.weights, s.vector(), strict=False))
 
 
 def confidence_for(score: float, settings: AnswerSettings) -> Confidence:

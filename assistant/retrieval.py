@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Protocol
 
 from assistant.catalog import Catalog
@@ -11,7 +11,7 @@ from ingest.passages import case_date
 from vectorstore import ChromaStore, Embedder, reciprocal_rank_fusion
 
 
-class RetrievalMode(str, Enum):
+class RetrievalMode(StrEnum):
     """Which rankings a search fuses (dense and BM25 alone serve as baselines)."""
 
     HYBRID = "hybrid"
@@ -22,8 +22,14 @@ class RetrievalMode(str, Enum):
 class Retriever(Protocol):
     """Ranks stored passages for a query."""
 
-    def search(self, query: str, filters: Filters | None = None, k: int = 20,
-               mode: RetrievalMode | str = RetrievalMode.HYBRID, query_vector=None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        k: int = 20,
+        mode: RetrievalMode | str = RetrievalMode.HYBRID,
+        query_vector=None,
+    ) -> list[Hit]:
         """The k best passages, best first."""
         ...
 
@@ -37,8 +43,14 @@ class HybridRetriever:
         self.embedder = embedder
         self.candidates = candidates  # per ranking, before fusion
 
-    def search(self, query: str, filters: Filters | None = None, k: int = 20,
-               mode: RetrievalMode | str = RetrievalMode.HYBRID, query_vector=None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        k: int = 20,
+        mode: RetrievalMode | str = RetrievalMode.HYBRID,
+        query_vector=None,
+    ) -> list[Hit]:
         """The k best passages, best first; a mode that is not a RetrievalMode is a ValueError."""
         mode = RetrievalMode(mode)
         filters = filters or Filters()
@@ -48,8 +60,9 @@ class HybridRetriever:
         dense: dict[str, float] = {}
         if mode in (RetrievalMode.HYBRID, RetrievalMode.DENSE):
             vector = self.embedder.embed([query])[0] if query_vector is None else query_vector
-            dense = {i: s for i, s in self.store.query(vector, self.candidates, ids=allowed)
-                     if i in self.catalog.passages}
+            dense = {
+                i: s for i, s in self.store.query(vector, self.candidates, ids=allowed) if i in self.catalog.passages
+            }
         keyword: dict[str, float] = {}
         if mode in (RetrievalMode.HYBRID, RetrievalMode.BM25):
             keyword = dict(self.catalog.keyword.search(query, self.candidates, allowed))
@@ -62,8 +75,20 @@ class HybridRetriever:
         md = self.catalog.meta(pid)
         # Title, force and date come from the case (twins merged), so every source of it reads the same.
         case = self.catalog.cases.get(md.case_id)
-        return Hit(id=pid, case_id=md.case_id, title=case.title if case else md.title,
-                   force=(case.force if case else None) or md.force, section=md.section, rec_no=md.rec_no or None,
-                   status=md.status, text=self.catalog.passages[pid].text, source=md.source, url=md.url or None,
-                   score=score, dense=dense, keyword=keyword, date=(case_date(case) if case else "") or md.date,
-                   addressed_to=md.addressed_to)
+        return Hit(
+            id=pid,
+            case_id=md.case_id,
+            title=case.title if case else md.title,
+            force=(case.force if case else None) or md.force,
+            section=md.section,
+            rec_no=md.rec_no or None,
+            status=md.status,
+            text=self.catalog.passages[pid].text,
+            source=md.source,
+            url=md.url or None,
+            score=score,
+            dense=dense,
+            keyword=keyword,
+            date=(case_date(case) if case else "") or md.date,
+            addressed_to=md.addressed_to,
+        )

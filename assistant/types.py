@@ -24,8 +24,9 @@ class Filters:
 
     def has_scope(self) -> bool:
         """True when forces, themes, dates, statuses or national/local restrict what is searched."""
-        return bool(self.forces or self.themes or self.since or self.until or self.statuses
-                    or self.national is not None)
+        return bool(
+            self.forces or self.themes or self.since or self.until or self.statuses or self.national is not None
+        )
 
     def describe(self) -> str:
         """One line for people: "force: Sussex Police; year: 2021"."""
@@ -42,7 +43,9 @@ class Filters:
             elif self.since and self.until:
                 parts.append(f"incident dates from {self.since} to {self.until}")
             else:
-                parts.append(f"incident dates from {self.since}" if self.since else f"incident dates up to {self.until}")
+                parts.append(
+                    f"incident dates from {self.since}" if self.since else f"incident dates up to {self.until}"
+                )
         if self.statuses:
             parts.append("status: " + ", ".join(self.statuses))
         if self.sections:
@@ -53,17 +56,18 @@ class Filters:
             parts.append("national recommendations" if self.national else "local recommendations")
         return "; ".join(parts)
 
-    def canonical(self) -> "Filters":
+    def canonical(self) -> Filters:
         """The same filters with force aliases ("Met", "Hampshire police") resolved to canonical names."""
         from ingest.bodies import canonical_name
 
         return replace(self, forces=[canonical_name(f) or f for f in self.forces])
 
-    def merged(self, other: "Filters") -> "Filters":
+    def merged(self, other: Filters) -> Filters:
         """These filters with every non-empty field of `other` taking precedence."""
         mine, theirs = asdict(self), asdict(other)
-        return Filters(**{k: theirs[k] if theirs[k] or (k == "national" and theirs[k] is not None) else mine[k]
-                          for k in mine})
+        return Filters(
+            **{k: theirs[k] if theirs[k] or (k == "national" and theirs[k] is not None) else mine[k] for k in mine}
+        )
 
 
 @dataclass

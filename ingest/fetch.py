@@ -9,6 +9,7 @@ Content-Length, a chunked body cut short, or a compressed body that does not rea
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.client
 import ipaddress
@@ -89,10 +90,8 @@ class _Watch:
 
 
 def _shut(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
 
 
 def _connector(watch: _Watch, allow_private: bool):
@@ -108,8 +107,11 @@ def _connector(watch: _Watch, allow_private: bool):
             for *_, sockaddr in infos:
                 problem = address_problem(sockaddr[0])
                 if problem:
-                    what = f"{host} is {problem}" if host == sockaddr[0] else \
-                        f"{host} resolves to {sockaddr[0]}, {problem}"
+                    what = (
+                        f"{host} is {problem}"
+                        if host == sockaddr[0]
+                        else f"{host} resolves to {sockaddr[0]}, {problem}"
+                    )
                     raise _Refused(f"{what} (allow private addresses with --allow-private-urls)")
         error: OSError | None = None
         for family, kind, proto, _, sockaddr in infos:
@@ -175,8 +177,9 @@ def fetch(source: str, max_bytes: int, allow_private: bool = False, timeout: flo
     timeout = FETCH_TIMEOUT if timeout is None else timeout
     with _Watch(timeout) as watch:
         # No proxy from the environment: the address check must see the address actually connected to.
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _HTTP(watch, allow_private),
-                                             _HTTPS(watch, allow_private), _Redirects())
+        opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}), _HTTP(watch, allow_private), _HTTPS(watch, allow_private), _Redirects()
+        )
         request = urllib.request.Request(source, headers={"User-Agent": "iopc-assistant/0.1"})
         try:
             with opener.open(request, timeout=timeout) as response:
@@ -208,19 +211,20 @@ def _read_body(response, source: str, max_bytes: int, watch: _Watch) -> bytes:
         try:
             part = response.read1(min(_CHUNK, max_bytes + 1 - size))
         except http.client.IncompleteRead:  # a chunked body whose connection closed mid-way
-            raise SourceError(source, "could not fetch: the body is damaged (the connection closed "
-                                      "before its end)") from None
+            raise SourceError(
+                source, "could not fetch: the body is damaged (the connection closed before its end)"
+            ) from None
         if watch.expired:
-            raise SourceError(source, f"could not fetch: timed out after {watch.seconds:g} s "
-                                      f"({size:,} bytes arrived)")
+            raise SourceError(source, f"could not fetch: timed out after {watch.seconds:g} s ({size:,} bytes arrived)")
         if not part:
             break
         parts.append(part)
         size += len(part)
     announced = response.headers.get("Content-Length")
     if size <= max_bytes and announced and announced.strip().isdigit() and size < int(announced):
-        raise SourceError(source, f"could not fetch: the body is damaged ({size:,} of the "
-                                  f"{int(announced):,} bytes announced arrived)")
+        raise SourceError(
+            source, f"could not fetch: the body is damaged ({size:,} of the {int(announced):,} bytes announced arrived)"
+        )
     return b"".join(parts)
 
 
@@ -240,8 +244,9 @@ def inflate(content: bytes, encoding: str, source: str, max_bytes: int) -> bytes
         except zlib.error:
             continue
         if len(out) > max_bytes or inflater.unconsumed_tail:
-            raise SourceError(source, f"over the size limit of {size_text(max_bytes)} once decompressed "
-                                      f"(raise it with --max-size)")
+            raise SourceError(
+                source, f"over the size limit of {size_text(max_bytes)} once decompressed (raise it with --max-size)"
+            )
         if not inflater.eof:  # the stream's end never came: the body was cut short
             raise SourceError(source, f"could not fetch: the {encoding}-encoded body is damaged (cut short)")
         return out

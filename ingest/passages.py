@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ingest.model import Case, Recommendation
 from ingest.sentences import sentence_spans
@@ -67,11 +67,10 @@ class PassageMeta:
 
     def to_metadata(self) -> dict[str, str | int | bool]:
         """Flat metadata for Chroma, which takes only scalars: lists are '|'-joined."""
-        return {name: "|".join(value) if isinstance(value, tuple) else value
-                for name, value in vars(self).items()}
+        return {name: "|".join(value) if isinstance(value, tuple) else value for name, value in vars(self).items()}
 
     @classmethod
-    def from_metadata(cls, md: dict) -> "PassageMeta":
+    def from_metadata(cls, md: dict) -> PassageMeta:
         """Read back what to_metadata stored; missing keys take their defaults."""
         values = {}
         for name, default in vars(cls()).items():
@@ -92,17 +91,32 @@ class PassageMeta:
 def _case_fields(case: Case, case_key: str, source: str, source_hash: str) -> dict:
     """The PassageMeta fields shared by every passage of a case."""
     return dict(
-        case_id=case_key, title=case.title, force=case.force.name if case.force else "",
-        forces=tuple(b.name for b in case.bodies), references=tuple(case.references),
-        incident_month=case.incident_month or "", published=case.published or "",
-        recommended=case.recommended or "", response_due=case.response_due or "",
-        response_due_inferred=case.response_due_inferred, date=case_date(case), themes=tuple(case.themes),
-        source=source, url=case.url or "", layout=case.layout, source_hash=source_hash)
+        case_id=case_key,
+        title=case.title,
+        force=case.force.name if case.force else "",
+        forces=tuple(b.name for b in case.bodies),
+        references=tuple(case.references),
+        incident_month=case.incident_month or "",
+        published=case.published or "",
+        recommended=case.recommended or "",
+        response_due=case.response_due or "",
+        response_due_inferred=case.response_due_inferred,
+        date=case_date(case),
+        themes=tuple(case.themes),
+        source=source,
+        url=case.url or "",
+        layout=case.layout,
+        source_hash=source_hash,
+    )
 
 
 def _rec_fields(rec: Recommendation) -> dict:
-    return dict(rec_no=rec.number, status=rec.status,
-                addressed_to=rec.addressed_to.name if rec.addressed_to else "", national=rec.national)
+    return dict(
+        rec_no=rec.number,
+        status=rec.status,
+        addressed_to=rec.addressed_to.name if rec.addressed_to else "",
+        national=rec.national,
+    )
 
 
 def case_parts(case: Case) -> list[tuple[str, int | None, str, dict]]:
@@ -169,8 +183,6 @@ def _fitting_spans(text: str, budget: int, count: TokenCounter):
             yield ws, prev_end, used
 
 
-
-
 def context_header(title: str, force: str, section: str, rec_no: int | None) -> str:
     """What is prepended for indexing: title, force and section, so a part is findable by them."""
     who = f" ({force})" if force and force not in title else ""
@@ -180,12 +192,26 @@ def context_header(title: str, force: str, section: str, rec_no: int | None) -> 
 def index_text(text: str, metadata: dict) -> str:
     """The text that is embedded and keyword-indexed for a stored passage."""
     rec_no = metadata.get("rec_no") or None
-    return context_header(str(metadata.get("title", "")), str(metadata.get("force", "")),
-                          str(metadata.get("section", "summary")), rec_no) + text
+    return (
+        context_header(
+            str(metadata.get("title", "")),
+            str(metadata.get("force", "")),
+            str(metadata.get("section", "summary")),
+            rec_no,
+        )
+        + text
+    )
 
 
-def case_passages(case: Case, case_key: str, source: str, id_prefix: str, count_tokens: TokenCounter,
-                  window: int = MAX_WORD_PIECES, source_hash: str = "") -> list[Passage]:
+def case_passages(
+    case: Case,
+    case_key: str,
+    source: str,
+    id_prefix: str,
+    count_tokens: TokenCounter,
+    window: int = MAX_WORD_PIECES,
+    source_hash: str = "",
+) -> list[Passage]:
     """Every passage of `case`, each (with its context header) inside the model's window."""
     shared = _case_fields(case, case_key, source, source_hash)
     out: list[Passage] = []

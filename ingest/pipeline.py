@@ -73,8 +73,14 @@ GROUP_FILES = 64
 class Ingester:
     """Writes sources into a ChromaStore; one source's failure never stops the batch."""
 
-    def __init__(self, store: ChromaStore, embedder: Embedder, max_bytes: int = DEFAULT_MAX_BYTES,
-                 on_wait=None, allow_private_urls: bool = False):
+    def __init__(
+        self,
+        store: ChromaStore,
+        embedder: Embedder,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        on_wait=None,
+        allow_private_urls: bool = False,
+    ):
         self.store = store
         self.embedder = embedder
         self.max_bytes = max_bytes
@@ -89,8 +95,7 @@ class Ingester:
                 keys.remember(case, key)
         return keys
 
-    def ingest(self, sources: list[str], progress: bool = False,
-               names: dict[str, str] | None = None) -> IngestReport:
+    def ingest(self, sources: list[str], progress: bool = False, names: dict[str, str] | None = None) -> IngestReport:
         """Ingest files, directories and URLs; unchanged content is skipped by hash.
 
         `names` maps a path to the name it is recorded and reported under (an upload's own file
@@ -108,7 +113,7 @@ class Ingester:
                 src = names.get(path, path)
                 if any(g.src == src for g in group):  # the same source twice: the second sees the first
                     group = self._write(group, report)
-                parsed = self._attempt(src, report, lambda: self._parse(path, src, keys, report))
+                parsed = self._attempt(src, report, lambda path=path, src=src: self._parse(path, src, keys, report))
                 group += [parsed] if parsed else []
                 if len(group) >= GROUP_FILES or sum(len(g.passages) for g in group) >= GROUP_PASSAGES:
                     group = self._write(group, report)
@@ -117,7 +122,7 @@ class Ingester:
                 self._shrink()
         return report
 
-    def _parse(self, path: str, src: str, keys: CaseKeys, report: IngestReport) -> "_Parsed | None":
+    def _parse(self, path: str, src: str, keys: CaseKeys, report: IngestReport) -> _Parsed | None:
         loaded = load(path, self.max_bytes, name=src, allow_private_urls=self.allow_private_urls)
         loaded.source = src
         content_hash = hashlib.sha256(loaded.content).hexdigest()
@@ -129,14 +134,15 @@ class Ingester:
         case_keys = [keys.key_for(c, f"{src}#{i}") for i, c in enumerate(cases)]
         prefix = f"{source_id(src)}-{content_hash[:10]}"
         passages = []
-        for i, (case, key) in enumerate(zip(cases, case_keys)):
-            passages += case_passages(case, key, src, f"{prefix}-{i}", self.embedder.count_tokens,
-                                      source_hash=content_hash)
+        for i, (case, key) in enumerate(zip(cases, case_keys, strict=False)):
+            passages += case_passages(
+                case, key, src, f"{prefix}-{i}", self.embedder.count_tokens, source_hash=content_hash
+            )
         if not passages:
             raise SourceError(src, "no text found to index")
         return _Parsed(src, content_hash, previous, cases, case_keys, passages, detail)
 
-    def _write(self, group: "list[_Parsed]", report: IngestReport) -> "list[_Parsed]":
+    def _write(self, group: list[_Parsed], report: IngestReport) -> list[_Parsed]:
         """Embed a group of parsed sources together, then store them one by one; returns an empty group."""
         if not group:
             return []
@@ -149,11 +155,11 @@ class Ingester:
                 for parsed in group:
                     self._write([parsed], report)
             return []
-        for parsed, v in zip(group, vectors):
-            self._attempt(parsed.src, report, lambda: self._store(parsed, v, report))
+        for parsed, v in zip(group, vectors, strict=False):
+            self._attempt(parsed.src, report, lambda parsed=parsed, v=v: self._store(parsed, v, report))
         return []
 
-    def _embed(self, group: "list[_Parsed]") -> list:
+    def _embed(self, group: list[_Parsed]) -> list:
         # Why a group's texts in one call: the encoder sorts them by length into full batches. Source by
         # source, a case's dozen sentences of 5 to 80 word pieces padded to the longest of them, and
         # encoding the corpus's sentences took about twice as long (bench/ingest_batching.py).
@@ -163,14 +169,17 @@ class Ingester:
         self._store_sentences(passages)
         out, start = [], 0
         for g in group:
-            out.append(vectors[start:start + len(g.passages)])
+            out.append(vectors[start : start + len(g.passages)])
             start += len(g.passages)
         return out
 
-    def _store(self, parsed: "_Parsed", vectors, report: IngestReport) -> None:
+    def _store(self, parsed: _Parsed, vectors, report: IngestReport) -> None:
         src, passages = parsed.src, parsed.passages
-        self.store.replace(source_record(src, parsed.content_hash, parsed.cases, parsed.case_keys, len(passages),
-                                         parsed.detail), passages, vectors)
+        self.store.replace(
+            source_record(src, parsed.content_hash, parsed.cases, parsed.case_keys, len(passages), parsed.detail),
+            passages,
+            vectors,
+        )
         (report.updated if parsed.previous else report.added).append(src)
         if parsed.detail:
             report.notes.append(Failure(src, parsed.detail))
@@ -209,8 +218,7 @@ class Ingester:
             self.store.sync()
             swept = self.store.sweep()  # what a killed write left, even when this one finds nothing to remove
             records = self.store.records.all(payload=False)
-            hits = [r for r in records if r.source == target] or \
-                [r for r in records if target in case_keys_of(r)]
+            hits = [r for r in records if r.source == target] or [r for r in records if target in case_keys_of(r)]
             for r in hits:
                 self.store.remove(r.source)
             if hits or swept:

@@ -13,8 +13,15 @@ from ingest.errors import SourceError
 
 MB = 1_000_000  # the unit of every size the user gives or reads: --max-size, the app, the messages
 DEFAULT_MAX_BYTES = 20 * MB
-KINDS = {".txt": "text", ".md": "text", ".html": "html", ".htm": "html", ".pdf": "pdf",
-         ".json": "json", ".jsonl": "jsonl"}
+KINDS = {
+    ".txt": "text",
+    ".md": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".json": "json",
+    ".jsonl": "jsonl",
+}
 
 
 @dataclass
@@ -54,9 +61,13 @@ def expand(sources: list[str]) -> list[str]:
             # Why `not is_dir()` rather than `is_file()`: a FIFO, a device, a broken link or a link loop with
             # an accepted name was dropped without a word; now each fails with its reason (see _read).
             # Symbolic links to directories are not descended (rglob does not follow them).
-            files = sorted(p for p in Path(src).rglob("*")
-                           if p.suffix.lower() in KINDS and not p.is_dir()
-                           and not any(part.startswith(".") for part in p.relative_to(src).parts))
+            files = sorted(
+                p
+                for p in Path(src).rglob("*")
+                if p.suffix.lower() in KINDS
+                and not p.is_dir()
+                and not any(part.startswith(".") for part in p.relative_to(src).parts)
+            )
             # Why keep an empty directory: silently dropping it made `iopc ingest emptydir/` report
             # "0 added ... 0 failed" and exit 0; kept, it fails with a reason (see _read).
             if files:
@@ -68,8 +79,9 @@ def expand(sources: list[str]) -> list[str]:
     return out
 
 
-def load(source: str, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None,
-         allow_private_urls: bool = False) -> Loaded:
+def load(
+    source: str, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None, allow_private_urls: bool = False
+) -> Loaded:
     """Read a file or fetch a URL; SourceError with the reason when that is not possible.
 
     A URL leading (after redirects and DNS) to a loopback, link-local or private address is refused
@@ -123,8 +135,9 @@ def _read(source: str, max_bytes: int, kind: str | None) -> Loaded:
         # (/etc/passwd.txt, /dev/zero, another user's files) is reported, not followed; a link within the
         # directory is read. A path given by name is read wherever it leads: the user named it.
         if isinstance(source, Found) and _outside(source):
-            raise SourceError(source, "symbolic link to outside the directory, not followed "
-                                      "(give its target by name to ingest it)")
+            raise SourceError(
+                source, "symbolic link to outside the directory, not followed (give its target by name to ingest it)"
+            )
         # Why: a name with bytes that are not UTF-8 (Python holds them as lone surrogates) could not be
         # stored and failed as an "unexpected error" after the file was read.
         if not source.isascii():
@@ -135,11 +148,12 @@ def _read(source: str, max_bytes: int, kind: str | None) -> Loaded:
         info = os.stat(source)
         size = info.st_size
         if stat.S_ISDIR(info.st_mode):  # only an empty one gets here: expand() opens the others
-            raise SourceError(source, f"no accepted files in this directory "
-                                      f"(accepted: {', '.join(sorted(KINDS))})")
+            raise SourceError(source, f"no accepted files in this directory (accepted: {', '.join(sorted(KINDS))})")
         if kind is None:
-            raise SourceError(source, f"unsupported file type '{Path(source).suffix or '(none)'}' "
-                                      f"(accepted: {', '.join(sorted(KINDS))})")
+            raise SourceError(
+                source,
+                f"unsupported file type '{Path(source).suffix or '(none)'}' (accepted: {', '.join(sorted(KINDS))})",
+            )
         # Why: open() on a FIFO named x.txt blocks forever and hung the whole batch.
         if not stat.S_ISREG(info.st_mode):
             raise SourceError(source, "not a regular file")
@@ -148,7 +162,9 @@ def _read(source: str, max_bytes: int, kind: str | None) -> Loaded:
         with open(source, "rb") as f:
             content = f.read(max_bytes + 1)
     except FileNotFoundError:
-        raise SourceError(source, "broken symbolic link" if os.path.islink(source) else "no such file or directory") from None
+        raise SourceError(
+            source, "broken symbolic link" if os.path.islink(source) else "no such file or directory"
+        ) from None
     except PermissionError:
         raise SourceError(source, "permission denied") from None
     except IsADirectoryError:
@@ -189,10 +205,12 @@ def printable(text: str, keep_lines: bool = False) -> str:
     Why: a file named "good\\nerror: FAKE.txt: injected line\\n.txt" forged CLI error lines, and escape
     sequences in a name or title reached the terminal raw. keep_lines keeps newlines and tabs (an answer's text).
     """
+
     def escape(m: re.Match) -> str:
         c = m.group()
         return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(c) or (
-            f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+            f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+        )
 
     text = text.encode("utf-8", "backslashreplace").decode("utf-8") if not text.isascii() else text
     return (_UNSAFE_KEEPING_LINES if keep_lines else _UNSAFE_NAME).sub(escape, text)

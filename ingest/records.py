@@ -8,9 +8,10 @@ record's number. A record is read whole before a case is built, so a wrong field
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from ingest.bodies import body, find_bodies, is_national
 from ingest.layouts.common import short_title
@@ -132,14 +133,26 @@ class Field:
 
 # The schema. Unknown fields are ignored (the README's table lists these).
 CASE_FIELDS = (
-    Field("title", _title), Field("force", _text), Field("references", _list, ("reference",)),
-    Field("incident_month", _month), Field("published", _iso), Field("recommended", _iso),
-    Field("response_due", _iso), Field("themes", _list), Field("narrative", _text, ("summary",)),
-    Field("url", _text), Field("recommendations", _objects),
+    Field("title", _title),
+    Field("force", _text),
+    Field("references", _list, ("reference",)),
+    Field("incident_month", _month),
+    Field("published", _iso),
+    Field("recommended", _iso),
+    Field("response_due", _iso),
+    Field("themes", _list),
+    Field("narrative", _text, ("summary",)),
+    Field("url", _text),
+    Field("recommendations", _objects),
 )
 RECOMMENDATION_FIELDS = (
-    Field("number", _number), Field("text", _text), Field("addressed_to", _text),
-    Field("linked_bodies", _list), Field("status", _status), Field("response", _text), Field("national", _bool),
+    Field("number", _number),
+    Field("text", _text),
+    Field("addressed_to", _text),
+    Field("linked_bodies", _list),
+    Field("status", _status),
+    Field("response", _text),
+    Field("national", _bool),
 )
 PAGE_FIELDS = (Field("text", _text), Field("url", _text))  # a page record: {"text": page, "url": ...}
 
@@ -163,9 +176,14 @@ def _recommendation(r, i: int, case_force) -> Recommendation:
     if national is None:
         national = bool(addressed and is_national(addressed.name))
     return Recommendation(
-        number=f["number"] or i, text=f["text"] or "", addressed_to=addressed,
-        linked_bodies=[body(b) for b in f["linked_bodies"]], status=f["status"], response=f["response"],
-        national=national)
+        number=f["number"] or i,
+        text=f["text"] or "",
+        addressed_to=addressed,
+        linked_bodies=[body(b) for b in f["linked_bodies"]],
+        status=f["status"],
+        response=f["response"],
+        national=national,
+    )
 
 
 def case_from_record(record: dict) -> Case:
@@ -181,7 +199,18 @@ def case_from_record(record: dict) -> Case:
         for b in ([r.addressed_to] if r.addressed_to else []) + r.linked_bodies:
             bodies.setdefault(b.name, b)
     return Case(
-        title=f["title"], layout="json", force=force, bodies=list(bodies.values()), references=f["references"],
-        incident_month=f["incident_month"], published=f["published"], recommended=recommended,
-        response_due=due, response_due_inferred=inferred, themes=f["themes"], narrative=f["narrative"] or "",
-        recommendations=recs, url=f["url"])
+        title=f["title"],
+        layout="json",
+        force=force,
+        bodies=list(bodies.values()),
+        references=f["references"],
+        incident_month=f["incident_month"],
+        published=f["published"],
+        recommended=recommended,
+        response_due=due,
+        response_due_inferred=inferred,
+        themes=f["themes"],
+        narrative=f["narrative"] or "",
+        recommendations=recs,
+        url=f["url"],
+    )

@@ -12,12 +12,11 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT, SEED
 
 import app
 from assistant import presentation
 from assistant.types import Citation, Filters
-
-from conftest import ROOT, SEED
 
 UI = ROOT / "tests" / "fixtures" / "ui"
 KENT = UI / "kent-custody-case.txt"
@@ -48,8 +47,10 @@ def test_import_app_is_cheap():
 
 
 def test_iopc_help_does_not_import_gradio():
-    code = ("import sys; from assistant.cli import main; main(['--help'], standalone_mode=False); "
-            "print('GRADIO', 'gradio' in sys.modules)")
+    code = (
+        "import sys; from assistant.cli import main; main(['--help'], standalone_mode=False); "
+        "print('GRADIO', 'gradio' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert "serve" in out.stdout and "GRADIO False" in out.stdout
 
@@ -63,8 +64,11 @@ def test_escape_text_neutralises_markup_and_links():
 
 
 def test_safe_url_keeps_only_http():
-    assert presentation.safe_url("https://www.policeconduct.gov.uk/x?a=1&b=2") == "https://www.policeconduct.gov.uk/x?a=1&amp;b=2"
-    for bad in ["javascript:alert(1)", "data:text/html,<script>", "https://x/\"onmouseover=alert(1)", None, ""]:
+    assert (
+        presentation.safe_url("https://www.policeconduct.gov.uk/x?a=1&b=2")
+        == "https://www.policeconduct.gov.uk/x?a=1&amp;b=2"
+    )
+    for bad in ["javascript:alert(1)", "data:text/html,<script>", 'https://x/"onmouseover=alert(1)', None, ""]:
         assert presentation.safe_url(bad) is None
 
 
@@ -105,10 +109,21 @@ def test_hostile_case_is_text_in_answer_card_table_and_export(three):
 
 def test_citation_card_fields():
     passage = "Before the quote. The quote <b>itself</b> is here. After the quote."
-    c = Citation(n=3, case_id="c1", title="A <i>case</i>", force="Kent Police", section="force response to recommendation 2",
-                 rec_no=2, quote="The quote <b>itself</b> is here.", passage=passage, source="/tmp/x.txt",
-                 url="https://www.policeconduct.gov.uk/case/1", score=0.5, status="awaiting response",
-                 date="2021-03-01")
+    c = Citation(
+        n=3,
+        case_id="c1",
+        title="A <i>case</i>",
+        force="Kent Police",
+        section="force response to recommendation 2",
+        rec_no=2,
+        quote="The quote <b>itself</b> is here.",
+        passage=passage,
+        source="/tmp/x.txt",
+        url="https://www.policeconduct.gov.uk/case/1",
+        score=0.5,
+        status="awaiting response",
+        date="2021-03-01",
+    )
     card = presentation.citation_card(c, turn=4)
     assert 'id="cite-4-3"' in card and "&#91;3&#93;" in card
     assert "A &lt;i&gt;case&lt;/i&gt;" in card and "Kent Police" in card and "March 2021" in card
@@ -142,8 +157,9 @@ def test_respond_streams_then_follow_up(three):
     contents = [s[0][-1]["content"] for s in steps[1:-1]]
     assert contents == sorted(contents, key=len) and contents[-1] == msgs[1]["content"]
     # the follow-up is read against the previous answer
-    *_, (msgs2, asked2, answers2, done2) = presentation.respond(three, "what was the force response to it?", asked, answers,
-                                                       Filters(), delay=0)
+    *_, (msgs2, asked2, answers2, done2) = presentation.respond(
+        three, "what was the force response to it?", asked, answers, Filters(), delay=0
+    )
     assert done2 and len(answers2) == 2 and len(msgs2) == 4
     assert answers2[1].citations and all(c.force == "Kent Police" for c in answers2[1].citations)
     assert "cite-2-1" in msgs2[3]["content"]
@@ -163,8 +179,9 @@ def test_filters_change_the_answer(three):
 
 def test_make_filters():
     f = presentation.make_filters(["Kent Police"], "Custody", " 2020 ", "2021-06-30", ["accepted"])
-    assert f == Filters(forces=["Kent Police"], themes=["Custody"], since="2020", until="2021-06-30",
-                        statuses=["accepted"])
+    assert f == Filters(
+        forces=["Kent Police"], themes=["Custody"], since="2020", until="2021-06-30", statuses=["accepted"]
+    )
     assert presentation.make_filters().is_empty()
     with pytest.raises(ValueError, match="since must be YYYY"):
         presentation.make_filters(since="last year")
@@ -231,7 +248,8 @@ def test_case_filter_keeps_cases_with_their_rows(three):
     assert [r.case.title for r in rows] == [c.title for c in three.cases()]
     shown = presentation.filter_cases(rows, "Kent  ACCEPTED")
     assert [r.case.force for r in shown] == ["Kent Police"] and shown[0].cells == presentation.case_rows(
-        three.cases(), "kent accepted")[0]
+        three.cases(), "kent accepted"
+    )[0]
     assert presentation.filter_cases(rows, "  ") == rows
     assert presentation.cases_summary([r.case for r in shown], len(rows), "kent") == "1 of 3 cases, 2 recommendations"
     assert presentation.cases_summary([r.case for r in rows], len(rows)) == "3 cases, 6 recommendations"
@@ -244,11 +262,26 @@ def test_case_filter_is_linear():
     from assistant.types import CaseSummary
 
     def cases(n):
-        return [CaseSummary(case_id=f"c{i}", title=f"Case {i} - Kent Police, March 2021", force="Kent Police",
-                            bodies=["Kent Police"], references=[], incident_month="2021-03", published=None,
-                            recommended=None, response_due=None, response_due_inferred=False, themes=[], url=None,
-                            sources=[f"c{i}.txt"], recommendations=[{"status": "accepted"}], layout="text")
-                for i in range(n)]
+        return [
+            CaseSummary(
+                case_id=f"c{i}",
+                title=f"Case {i} - Kent Police, March 2021",
+                force="Kent Police",
+                bodies=["Kent Police"],
+                references=[],
+                incident_month="2021-03",
+                published=None,
+                recommended=None,
+                response_due=None,
+                response_due_inferred=False,
+                themes=[],
+                url=None,
+                sources=[f"c{i}.txt"],
+                recommendations=[{"status": "accepted"}],
+                layout="text",
+            )
+            for i in range(n)
+        ]
 
     def per_case(n):
         rows = presentation.case_table(cases(n))
@@ -295,7 +328,9 @@ def test_ingest_uploads(make_assistant, tmp_path):
     report, lines = app.ingest_uploads(a, [str(kent), str(exe), str(big), str(empty)])
     assert report.added == ["Kent case (final) <b>.txt"]
     assert {f.source for f in report.failed} == {"tool.exe", "big.txt", "empty.md"}
-    assert "error: tool.exe: unsupported file type '.exe' (accepted: .htm, .html, .json, .jsonl, .md, .pdf, .txt)" in lines
+    assert (
+        "error: tool.exe: unsupported file type '.exe' (accepted: .htm, .html, .json, .jsonl, .md, .pdf, .txt)" in lines
+    )
     assert "error: big.txt: 40,000 bytes is over the size limit of 20,000 bytes (raise it with --max-size)" in lines
     assert "error: empty.md: empty file" in lines
     assert lines[-1] == "1 added, 0 updated, 0 unchanged, 3 failed"
@@ -317,15 +352,26 @@ def test_startup_lines():
     from assistant.types import Stats
     from ingest.pipeline import Failure, IngestReport
 
-    stats = Stats(cases=113, sources=120, passages=2000, recommendations=300, by_status={}, forces={}, model="m",
-                  location="/data/iopc")
+    stats = Stats(
+        cases=113,
+        sources=120,
+        passages=2000,
+        recommendations=300,
+        by_status={},
+        forces={},
+        model="m",
+        location="/data/iopc",
+    )
     assert presentation.startup_lines(stats, "http://127.0.0.1:7860/") == [
         "Index: /data/iopc — 113 cases, 300 recommendations",
-        "Open http://127.0.0.1:7860/ in a browser (Ctrl+C stops the server)."]
+        "Open http://127.0.0.1:7860/ in a browser (Ctrl+C stops the server).",
+    ]
     report = IngestReport(added=["/x/assistant/data/sample-case.txt"], failed=[Failure("b.txt", "empty file")])
     lines = presentation.startup_lines(stats, "http://h:1/", report, sample_only=True)
-    assert lines[1:3] == ["Ingested at start: sample-case.txt (1 added, 0 updated, 0 unchanged, 1 failed)",
-                          "error: b.txt: empty file"]
+    assert lines[1:3] == [
+        "Ingested at start: sample-case.txt (1 added, 0 updated, 0 unchanged, 1 failed)",
+        "error: b.txt: empty file",
+    ]
     assert "only the bundled sample case" in lines[3] and len(lines) == 5
 
 
@@ -341,8 +387,14 @@ def test_serve_prints_what_a_user_needs(tmp_path):
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k not in ("IOPC_AUTH", "IOPC_CHROMA_URL")}
     env["IOPC_DATA_DIR"] = str(tmp_path / "index")
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: list[str] = []
     try:
         deadline = time.monotonic() + 300

@@ -15,14 +15,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEED, corpus_dir
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"),
 ]
 UI = ROOT / "tests" / "fixtures" / "ui"
 TIMEOUT = 60_000
@@ -77,9 +75,17 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield b
         b.close()
 
@@ -262,8 +268,7 @@ def test_cases_tab_table_search_and_charts(ui):
         ui.page.locator(f"#chart-{chart} canvas, #chart-{chart} svg").first.wait_for()
     search = ui.page.locator("#case-search textarea, #case-search input").first
     search.fill("awaiting")
-    ui.page.wait_for_function(
-        "document.querySelector('#case-summary').innerText.startsWith('1 of')")
+    ui.page.wait_for_function("document.querySelector('#case-summary').innerText.startsWith('1 of')")
     # The summary and the table are two outputs of one event: wait for the table too, not only the summary.
     expect(table.get_by_text("Response to calls for assistance")).to_have_count(0, timeout=TIMEOUT)
     assert table.get_by_text("Custody observation checks - Kent Police").count() >= 1
@@ -278,8 +283,7 @@ def test_upload_a_case_and_ask_about_it(ui, tmp_path):
     ui.page.locator("#upload input[type=file]").set_input_files([str(surrey), str(empty)])
     ui.page.locator("#add-cases").click()
     result = ui.page.locator("#ingest-result textarea")
-    ui.page.wait_for_function(
-        "document.querySelector('#ingest-result textarea').value.includes('added')")
+    ui.page.wait_for_function("document.querySelector('#ingest-result textarea').value.includes('added')")
     text = result.input_value()
     assert "1 added, 0 updated, 0 unchanged, 1 failed" in text
     assert "error: empty notes.md: empty file" in text  # reported by its original name
@@ -292,14 +296,21 @@ def test_upload_a_case_and_ask_about_it(ui, tmp_path):
     ui.page.keyboard.press("Escape")
     ui.page.get_by_role("tab", name="Cases", exact=True).click()
     ui.page.locator("#cases-table").get_by_text("Firearms licence checks - Surrey Police").filter(
-        visible=True).first.wait_for()
+        visible=True
+    ).first.wait_for()
 
 
 def test_serve_refuses_public_host_without_auth(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "IOPC_AUTH"}
     env["IOPC_DATA_DIR"] = str(tmp_path / "index")
-    out = subprocess.run([sys.executable, "-m", "assistant.cli", "serve", "--host", "0.0.0.0"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "serve", "--host", "0.0.0.0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode != 0
     assert "--auth" in out.stderr and "0.0.0.0" in out.stderr
 

@@ -13,9 +13,11 @@ from tests.conftest import ROOT, SEED
 
 
 def test_help_imports_neither_torch_nor_gradio():
-    code = ("import sys; from assistant.cli import main\n"
-            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-            "assert 'torch' not in sys.modules and 'gradio' not in sys.modules and 'chromadb' not in sys.modules")
+    code = (
+        "import sys; from assistant.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "assert 'torch' not in sys.modules and 'gradio' not in sys.modules and 'chromadb' not in sys.modules"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "ingest" in out.stdout and "ask" in out.stdout
@@ -33,8 +35,19 @@ def test_ingest_ask_search_json(tmp_path):
     assert answer["abstained"] is False
     cite = next(c for c in answer["citations"] if "Special Scheme Policy" in c["passage"])
     assert cite["force"] == "Metropolitan Police Service" and cite["quote"] in cite["passage"]
-    assert set(cite) >= {"n", "case_id", "title", "force", "section", "rec_no", "quote", "passage", "source",
-                         "url", "score"}
+    assert set(cite) >= {
+        "n",
+        "case_id",
+        "title",
+        "force",
+        "section",
+        "rec_no",
+        "quote",
+        "passage",
+        "source",
+        "url",
+        "score",
+    }
     result = runner.invoke(main, [*d, "search", "--json", "-k", "3", "special scheme marker"])
     assert result.exit_code == 0 and len(json.loads(result.stdout)) == 3
 
@@ -64,6 +77,7 @@ def test_an_index_of_another_model_is_refused_in_one_line(tmp_path):
 
 # --- global options on either side of the command ----------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def index(tmp_path_factory, embedder):
     """An index holding the sample case, made by `iopc ingest SEED --data-dir D` (the option after the command)."""
@@ -83,6 +97,7 @@ def cli(index, embedder, monkeypatch):
     def run(*args):
         r = CliRunner().invoke(main, [str(a) for a in args])
         return r.exit_code, r.stdout, r.stderr
+
     return run
 
 
@@ -106,17 +121,21 @@ def test_each_command_help_lists_the_global_options(command):
 
 # --- bad values: one line, exit 2, naming the option ------------------------------------------------------------
 
-@pytest.mark.parametrize("args, option, says", [
-    (["ask", "q", "--since", "2019-13-45"], "--since", "is not a real date"),
-    (["ask", "q", "--since", "banana"], "--since", "is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"),
-    (["search", "q", "--until", "2021-02-30"], "--until", "is not a real date"),
-    (["ingest", "--max-size", "nan", "x.txt"], "--max-size", "must be a positive number of MB"),
-    (["ingest", "--max-size", "inf", "x.txt"], "--max-size", "must be a positive number of MB"),
-    (["ingest", "--max-size", "-3", "x.txt"], "--max-size", "must be a positive number of MB"),
-    (["serve", "--max-size", "0", "--port", "1"], "--max-size", "must be a positive number of MB"),
-    (["search", "q", "-k", "-3"], "-k", "not in the range"),
-    (["search", "q", "-k", "0"], "-k", "not in the range"),
-])
+
+@pytest.mark.parametrize(
+    "args, option, says",
+    [
+        (["ask", "q", "--since", "2019-13-45"], "--since", "is not a real date"),
+        (["ask", "q", "--since", "banana"], "--since", "is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"),
+        (["search", "q", "--until", "2021-02-30"], "--until", "is not a real date"),
+        (["ingest", "--max-size", "nan", "x.txt"], "--max-size", "must be a positive number of MB"),
+        (["ingest", "--max-size", "inf", "x.txt"], "--max-size", "must be a positive number of MB"),
+        (["ingest", "--max-size", "-3", "x.txt"], "--max-size", "must be a positive number of MB"),
+        (["serve", "--max-size", "0", "--port", "1"], "--max-size", "must be a positive number of MB"),
+        (["search", "q", "-k", "-3"], "-k", "not in the range"),
+        (["search", "q", "-k", "0"], "-k", "not in the range"),
+    ],
+)
 def test_a_bad_value_is_one_line_naming_the_option(args, option, says):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2, result.output
@@ -132,17 +151,21 @@ def test_auth_needs_a_user_and_a_password(auth, tmp_path):
     assert not (tmp_path / "x").exists()  # refused before anything was opened
 
 
-@pytest.mark.parametrize("args, option, nearest", [
-    (["--force", "Metropolitan Polise"], "--force", "Metropolitan Police Service"),
-    (["--theme", "domestik abuse"], "--theme", "Domestic abuse"),
-])
+@pytest.mark.parametrize(
+    "args, option, nearest",
+    [
+        (["--force", "Metropolitan Polise"], "--force", "Metropolitan Police Service"),
+        (["--theme", "domestik abuse"], "--theme", "Domestic abuse"),
+    ],
+)
 def test_an_unknown_force_or_theme_names_the_nearest(cli, index, args, option, nearest):
     for command in ("ask", "search"):
         code, out, err = cli(command, "special scheme marker", *args, "--data-dir", index)
         assert code == 2 and out == "" and err.count("\n") == 1
         assert f"'{option}'" in err and f"nearest: {nearest}" in err
-    code, out, _ = cli("search", "special scheme marker", "--force", "Met", "--theme", "domestic", "-k", "1",
-                       "--data-dir", index)  # an alias, and part of a tag, still work
+    code, out, _ = cli(
+        "search", "special scheme marker", "--force", "Met", "--theme", "domestic", "-k", "1", "--data-dir", index
+    )  # an alias, and part of a tag, still work
     assert code == 0 and "Metropolitan Police Service" in out
 
 
@@ -151,8 +174,10 @@ def test_a_read_command_on_a_missing_data_dir_says_so(command, tmp_path):
     missing = tmp_path / "no-such-index"
     result = CliRunner().invoke(main, [*command, "--data-dir", str(missing)])
     assert result.exit_code == 1
-    assert result.output == f"Error: no index at {missing}: the directory does not exist " \
-                            "(ingest cases into it first, or give the right --data-dir)\n"
+    assert (
+        result.output == f"Error: no index at {missing}: the directory does not exist "
+        "(ingest cases into it first, or give the right --data-dir)\n"
+    )
     assert not missing.exists()
 
 

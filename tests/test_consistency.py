@@ -9,8 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import SEED
 from test_ingest import case_text
+
+from tests.conftest import SEED
 
 IOPC = Path(sys.executable).parent / "iopc"
 
@@ -18,14 +19,17 @@ IOPC = Path(sys.executable).parent / "iopc"
 def iopc(data_dir, *args, **kw) -> subprocess.CompletedProcess:
     """The real command in its own process, as a member of staff would run it."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    return subprocess.run([str(IOPC), "--data-dir", str(data_dir), *args], capture_output=True, text=True,
-                          env=env, timeout=300, **kw)
+    return subprocess.run(
+        [str(IOPC), "--data-dir", str(data_dir), *args], capture_output=True, text=True, env=env, timeout=300, **kw
+    )
 
 
 def essex(tmp_path) -> Path:
     path = tmp_path / "essex.txt"
-    path.write_text(case_text("Kingfisher custody review - Essex Police, April 2021", "Essex Police",
-                              "2021/044044", "kingfisher"), encoding="utf-8")
+    path.write_text(
+        case_text("Kingfisher custody review - Essex Police, April 2021", "Essex Police", "2021/044044", "kingfisher"),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -47,8 +51,10 @@ def test_a_reader_sees_another_process_ingest_without_restarting(seeded, tmp_pat
 
     # and this process can still write after the other did, without losing the other's case
     third = tmp_path / "kent.txt"
-    third.write_text(case_text("Heron custody review - Kent Police, May 2022", "Kent Police", "2022/121212",
-                               "heron"), encoding="utf-8")
+    third.write_text(
+        case_text("Heron custody review - Kent Police, May 2022", "Kent Police", "2022/121212", "heron"),
+        encoding="utf-8",
+    )
     assert seeded.ingest([str(third)]).added == [str(third)]
     listed = iopc(seeded.location.path, "cases", "--json")
     assert listed.returncode == 0, listed.stderr
@@ -62,9 +68,13 @@ def test_a_second_writer_waits_for_the_first_and_says_so(tmp_path):
         fcntl.flock(held, fcntl.LOCK_EX)
         held.write("process 4242")
         held.flush()
-        writer = subprocess.Popen([str(IOPC), "--data-dir", str(data), "ingest", "--quiet", str(SEED)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                  env={**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"})
+        writer = subprocess.Popen(
+            [str(IOPC), "--data-dir", str(data), "ingest", "--quiet", str(SEED)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"},
+        )
         first_line = writer.stderr.readline()  # blocks until the writer reports that it waits
         assert "waiting for process 4242 to finish writing to" in first_line
         assert writer.poll() is None  # still waiting while the lock is held
@@ -78,9 +88,17 @@ def test_stale_passages_are_invisible_and_swept_by_the_next_write(seeded, embedd
 
     clean = seeded.store.count()
     # What a write killed before its record leaves behind: passages no record vouches for.
-    orphan = Passage(id="orphan-1", text="Officers used a kingfisher drone over the custody suite.",
-                     metadata={"source": str(tmp_path / "never-recorded.txt"), "source_hash": "x", "case_id": "k",
-                               "section": "summary", "part": 0})
+    orphan = Passage(
+        id="orphan-1",
+        text="Officers used a kingfisher drone over the custody suite.",
+        metadata={
+            "source": str(tmp_path / "never-recorded.txt"),
+            "source_hash": "x",
+            "case_id": "k",
+            "section": "summary",
+            "part": 0,
+        },
+    )
     seeded.store.passages.upsert([orphan], embedder.embed([orphan.text]))
     seeded.store.mark_changed()
     assert seeded.store.count() == clean + 1
@@ -147,8 +165,10 @@ def test_remove_and_replace_shrink_the_vocabulary_and_sentence_vectors(seeded, t
     assert seeded.ingest([str(path)]).added
     assert {"kingfisher", "essex"} <= set(store.vocabulary.ids()) and len(store.sentences.ids()) > len(sentences)
 
-    path.write_text(case_text("Heron custody review - Essex Police, April 2021", "Essex Police", "2021/044044",
-                              "heron"), encoding="utf-8")
+    path.write_text(
+        case_text("Heron custody review - Essex Police, April 2021", "Essex Police", "2021/044044", "heron"),
+        encoding="utf-8",
+    )
     assert seeded.ingest([str(path)]).updated == [str(path)]
     vocabulary = set(store.vocabulary.ids())
     assert "heron" in vocabulary and "kingfisher" not in vocabulary and "essex" in vocabulary

@@ -25,8 +25,17 @@ BAD = FORMATS / "bad"
 
 # --- helpers (imported by the other test_ingest_* modules) ----------------------------------------------------
 
-def case_text(title: str, force: str, ref: str, words: str = "", url: str | None = None,
-              status: str = "Accepted", recommended: str = "3 Feb 2021", due: str = "31 Mar 2021") -> str:
+
+def case_text(
+    title: str,
+    force: str,
+    ref: str,
+    words: str = "",
+    url: str | None = None,
+    status: str = "Accepted",
+    recommended: str = "3 Feb 2021",
+    due: str = "31 Mar 2021",
+) -> str:
     """An invented case page in the seed's layout (one recommendation); `words` go into its text."""
     head = f"URL: {url}\n\n" if url else ""
     return head + textwrap.dedent(f"""\
@@ -82,8 +91,7 @@ def snapshot(assistant) -> dict:
     store = assistant.store
     return {
         "passages": {p.id: (p.text, p.metadata) for p in store.all_passages()},
-        "sources": {r.source: (r.content_hash, r.key, r.payload, r.n_passages, r.detail)
-                    for r in store.sources()},
+        "sources": {r.source: (r.content_hash, r.key, r.payload, r.n_passages, r.detail) for r in store.sources()},
     }
 
 
@@ -111,6 +119,7 @@ def case_of(assistant, title_start: str):
 
 # --- one batch of every format, shared by the tests of this module ---------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory, embedder):
     """The good fixtures (plus a PDF twin of the .md case, in a subdirectory) and a loose file, in one call."""
@@ -122,8 +131,10 @@ def batch(tmp_path_factory, embedder):
     (cases / "pdf").mkdir()
     (cases / "pdf" / "spit-guards-durham.pdf").write_bytes(pdf_bytes((GOOD / "spit-hoods-durham.md").read_text()))
     loose = root / "loose.txt"
-    loose.write_text(case_text("Recording of custody decisions - Essex Police, April 2021", "Essex Police",
-                               "2021/044044", "heron"), encoding="utf-8")
+    loose.write_text(
+        case_text("Recording of custody decisions - Essex Police, April 2021", "Essex Police", "2021/044044", "heron"),
+        encoding="utf-8",
+    )
     a = Assistant(data_dir=root / "index", embedder=embedder)
     report = a.ingest([str(cases), str(loose), str(SEED)])
     return a, report, cases, loose
@@ -131,9 +142,17 @@ def batch(tmp_path_factory, embedder):
 
 def test_batch_ingests_every_accepted_file_recursively(batch):
     a, report, cases, loose = batch
-    expected = [str(cases / n) for n in ("missing-person-avon.txt", "moped-pursuit-west-midlands.html",
-                                         "pages.jsonl", "pdf/spit-guards-durham.pdf", "records.json",
-                                         "spit-hoods-durham.md")] + [str(loose), str(SEED)]
+    expected = [
+        str(cases / n)
+        for n in (
+            "missing-person-avon.txt",
+            "moped-pursuit-west-midlands.html",
+            "pages.jsonl",
+            "pdf/spit-guards-durham.pdf",
+            "records.json",
+            "spit-hoods-durham.md",
+        )
+    ] + [str(loose), str(SEED)]
     assert report.failed == [] and report.notes == []
     assert report.added == expected  # directory files sorted, then the other paths in the order given
     assert report.updated == report.unchanged == []
@@ -169,8 +188,17 @@ def test_html_page_keeps_the_main_text_only(batch):
     assert case.recommendations[0]["status"] == "accepted"
     text = "\n".join(p.text for p in passages_of(a, source))
     assert "quokka authorisation step" in text and "housing estate" in text
-    for noise in ("cookie", "Skip to main", "Contact us", "dataLayer", "tracking", "Related cases",
-                  "Share this page", "Privacy notice", "font-family"):
+    for noise in (
+        "cookie",
+        "Skip to main",
+        "Contact us",
+        "dataLayer",
+        "tracking",
+        "Related cases",
+        "Share this page",
+        "Privacy notice",
+        "font-family",
+    ):
         assert noise not in text, noise
     from ingest.formats import html_text
 
@@ -184,7 +212,8 @@ def test_pdf_text_layer(batch):
     passages = passages_of(a, str(cases / "pdf" / "spit-guards-durham.pdf"))
     assert passages and any("marmalade review" in p.text for p in passages)
     assert {p.metadata["title"] for p in passages} == {
-        "Use of spit and bite guards in custody - Durham Constabulary, October 2019"}
+        "Use of spit and bite guards in custody - Durham Constabulary, October 2019"
+    }
 
 
 def test_json_structured_records(batch):
@@ -200,7 +229,8 @@ def test_json_structured_records(batch):
     recs = case.recommendations
     assert [(r["number"], r["status"], r["addressed_to"], r["national"]) for r in recs] == [
         (1, "accepted", "Kent Police", False),
-        (2, "awaiting response", "National Police Chiefs' Council", True)]
+        (2, "awaiting response", "National Police Chiefs' Council", True),
+    ]
     assert "National Police Chiefs' Council" in case.bodies
     texts = " ".join(p.text for p in passages_of(a, str(cases / "records.json")))
     assert "without an appropriate adult present" in texts and "inspector's authority" in texts
@@ -223,13 +253,19 @@ def test_twins_share_one_case_id(batch):
     a, _, cases, _ = batch
     # the same reference (and force) in a .md and a .pdf
     durham = case_of(a, "Use of spit and bite guards")
-    assert sorted(durham.sources) == [str(cases / "pdf" / "spit-guards-durham.pdf"), str(cases / "spit-hoods-durham.md")]
+    assert sorted(durham.sources) == [
+        str(cases / "pdf" / "spit-guards-durham.pdf"),
+        str(cases / "spit-hoods-durham.md"),
+    ]
     # the same title, force and month, no reference in the JSON record
     avon = [c for c in a.cases() if c.title.startswith("Handling of missing person reports")]
     assert len(avon) == 1
     assert sorted(avon[0].sources) == [str(cases / "missing-person-avon.txt"), str(cases / "records.json")]
-    ids = {p.metadata["case_id"] for p in a.store.all_passages()
-           if p.metadata["title"].startswith("Handling of missing person reports")}
+    ids = {
+        p.metadata["case_id"]
+        for p in a.store.all_passages()
+        if p.metadata["title"].startswith("Handling of missing person reports")
+    }
     assert ids == {avon[0].case_id}
     # 8 files hold 10 case texts (records.json and pages.jsonl two each); two pairs are twins: 8 cases,
     # and stats counts a case's sources, so 10
@@ -249,24 +285,34 @@ def test_second_ingest_reports_every_source_unchanged(batch):
 
 # --- changes and removal (each on its own index) ---------------------------------------------------------------
 
+
 def test_changed_file_replaces_its_passages(make_assistant, tmp_path):
     a = make_assistant()
     path = tmp_path / "essex.txt"
     other = tmp_path / "other.txt"
-    path.write_text(case_text("Recording of custody decisions - Essex Police, April 2021", "Essex Police",
-                              "2021/044044", "alpha pangolin"), encoding="utf-8")
-    other.write_text(case_text("Searching of cells - Essex Police, May 2021", "Essex Police", "2021/055055",
-                               "kingfisher"), encoding="utf-8")
+    path.write_text(
+        case_text(
+            "Recording of custody decisions - Essex Police, April 2021", "Essex Police", "2021/044044", "alpha pangolin"
+        ),
+        encoding="utf-8",
+    )
+    other.write_text(
+        case_text("Searching of cells - Essex Police, May 2021", "Essex Police", "2021/055055", "kingfisher"),
+        encoding="utf-8",
+    )
     assert a.ingest([str(path), str(other)]).added == [str(path), str(other)]
     old_ids = {p.id for p in passages_of(a, str(path))}
     other_before = {p.id: p.text for p in passages_of(a, str(other))}
     case_id = case_of(a, "Recording of custody decisions").case_id
 
-    changed = case_text("Recording of custody decisions - Essex Police, April 2021", "Essex Police",
-                        "2021/044044", "beta narwhal")
-    changed += "\nRecommendation 2\n\nIt is recommended that Essex Police audits custody records monthly. " \
-               "Do you accept the recommendation? Yes\n\nAddressed to: Essex Police\nLinked bodies: Essex Police\n" \
-               "Accepted\nForce response\n\nAccepted action: A monthly audit of the tapir log began.\n"
+    changed = case_text(
+        "Recording of custody decisions - Essex Police, April 2021", "Essex Police", "2021/044044", "beta narwhal"
+    )
+    changed += (
+        "\nRecommendation 2\n\nIt is recommended that Essex Police audits custody records monthly. "
+        "Do you accept the recommendation? Yes\n\nAddressed to: Essex Police\nLinked bodies: Essex Police\n"
+        "Accepted\nForce response\n\nAccepted action: A monthly audit of the tapir log began.\n"
+    )
     path.write_text(changed, encoding="utf-8")
     report = a.ingest([str(path), str(other)])
     assert (report.updated, report.unchanged, report.added) == ([str(path)], [str(other)], [])
@@ -330,8 +376,13 @@ def test_a_group_stores_what_each_source_alone_would(make_assistant, tmp_path):
     # Sources are embedded a group at a time (one encode, sorted by length): every vector must still land
     # on its own passage and sentence, exactly as when each file is ingested on its own.
     files = []
-    for i, (force, words) in enumerate((("Essex Police", "owl"), ("Kent Police", "lynx heron marten"),
-                                        ("Avon and Somerset Constabulary", "a much longer narrative " * 12))):
+    for i, (force, words) in enumerate(
+        (
+            ("Essex Police", "owl"),
+            ("Kent Police", "lynx heron marten"),
+            ("Avon and Somerset Constabulary", "a much longer narrative " * 12),
+        )
+    ):
         path = tmp_path / f"c{i}.txt"
         path.write_text(case_text(f"Case {i} - {force}, April 2021", force, f"2021/00000{i}", words), encoding="utf-8")
         files.append(str(path))
@@ -342,10 +393,13 @@ def test_a_group_stores_what_each_source_alone_would(make_assistant, tmp_path):
 
     def vectors(a, collection):
         got = collection(a).get(include=["embeddings"])
-        return dict(zip(got["ids"], got["embeddings"]))
+        return dict(zip(got["ids"], got["embeddings"], strict=False))
 
-    for collection in (lambda a: a.store.passages.chroma, lambda a: a.store.sentences.chroma,
-                       lambda a: a.store.vocabulary.chroma):
+    for collection in (
+        lambda a: a.store.passages.chroma,
+        lambda a: a.store.sentences.chroma,
+        lambda a: a.store.vocabulary.chroma,
+    ):
         grouped, single = vectors(together, collection), vectors(alone, collection)
         assert grouped.keys() == single.keys() and grouped
         worst = max(float(np.abs(np.asarray(grouped[k]) - np.asarray(single[k])).max()) for k in grouped)
@@ -356,8 +410,10 @@ def test_progress_bar_only_on_a_tty_and_when_asked(make_assistant, tmp_path, mon
     import sys
 
     for i, word in enumerate(("owl", "lynx")):
-        (tmp_path / f"c{i}.txt").write_text(case_text(f"Case {word} - Essex Police, April 2021", "Essex Police",
-                                                      f"2021/00000{i}", word), encoding="utf-8")
+        (tmp_path / f"c{i}.txt").write_text(
+            case_text(f"Case {word} - Essex Police, April 2021", "Essex Police", f"2021/00000{i}", word),
+            encoding="utf-8",
+        )
 
     class FakeTTY(io.StringIO):
         def isatty(self):

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from test_ingest import GOOD, case_text
 
 from assistant.cli import main
-from test_ingest import GOOD, case_text
 
 
 @pytest.fixture
@@ -17,13 +17,24 @@ def files(tmp_path):
     avon = tmp_path / "avon.txt"
     shutil.copy(GOOD / "missing-person-avon.txt", avon)
     essex = tmp_path / "essex.md"
-    essex.write_text(case_text("Recording of custody decisions - Essex Police, April 2021", "Essex Police",
-                               "2021/044044", "heron"), encoding="utf-8")
+    essex.write_text(
+        case_text("Recording of custody decisions - Essex Police, April 2021", "Essex Police", "2021/044044", "heron"),
+        encoding="utf-8",
+    )
     legacy = tmp_path / "legacy.txt"
-    legacy.write_bytes(case_text("Officers’ notes - Kent Police, May 2022", "Kent Police", "2022/121212",
-                                 "The sergeant’s notes").replace("↗", "").encode("cp1252"))
-    return {"avon": str(avon), "essex": str(essex), "legacy": str(legacy),
-            "empty": str(tmp_path / "empty.txt"), "missing": str(tmp_path / "missing.txt"), "dir": tmp_path}
+    legacy.write_bytes(
+        case_text("Officers’ notes - Kent Police, May 2022", "Kent Police", "2022/121212", "The sergeant’s notes")
+        .replace("↗", "")
+        .encode("cp1252")
+    )
+    return {
+        "avon": str(avon),
+        "essex": str(essex),
+        "legacy": str(legacy),
+        "empty": str(tmp_path / "empty.txt"),
+        "missing": str(tmp_path / "missing.txt"),
+        "dir": tmp_path,
+    }
 
 
 def run(data_dir, *args):
@@ -52,16 +63,23 @@ def test_ingest_cases_stats_remove(files, tmp_path, embedder, monkeypatch):
     # 2. --json prints the IngestReport; all unchanged, exit 0
     r = run(data, "ingest", "--json", "-q", files["avon"], files["essex"], files["legacy"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout) == {"added": [], "updated": [], "unchanged": [files["avon"], files["essex"],
-                                    files["legacy"]], "failed": [], "notes": []}
+    assert json.loads(r.stdout) == {
+        "added": [],
+        "updated": [],
+        "unchanged": [files["avon"], files["essex"], files["legacy"]],
+        "failed": [],
+        "notes": [],
+    }
 
     # 3. cases --json: every field of every case
     r = run(data, "cases", "--json")
     assert r.exit_code == 0
     cases = {c["title"]: c for c in json.loads(r.stdout)}
-    assert sorted(cases) == ["Handling of missing person reports - Avon and Somerset Constabulary, March 2020",
-                             "Officers’ notes - Kent Police, May 2022",
-                             "Recording of custody decisions - Essex Police, April 2021"]
+    assert sorted(cases) == [
+        "Handling of missing person reports - Avon and Somerset Constabulary, March 2020",
+        "Officers’ notes - Kent Police, May 2022",
+        "Recording of custody decisions - Essex Police, April 2021",
+    ]
     essex = cases["Recording of custody decisions - Essex Police, April 2021"]
     assert essex["sources"] == [files["essex"]] and essex["force"] == "Essex Police"
     assert essex["references"] == ["2021/044044"] and essex["recommendations"][0]["status"] == "accepted"
@@ -95,7 +113,9 @@ def test_quiet_turns_the_progress_bar_off(files, tmp_path, embedder, monkeypatch
     monkeypatch.setattr("assistant.api.Embedder", lambda *a, **kw: embedder)
     asked = []
     real = ingest.pipeline._progress
-    monkeypatch.setattr(ingest.pipeline, "_progress", lambda items, enabled: asked.append(enabled) or real(items, enabled))
+    monkeypatch.setattr(
+        ingest.pipeline, "_progress", lambda items, enabled: asked.append(enabled) or real(items, enabled)
+    )
     data = tmp_path / "index"
     r = run(data, "ingest", files["avon"], files["essex"])
     assert r.exit_code == 0 and r.stdout.strip() == "2 added, 0 updated, 0 unchanged, 0 failed"
@@ -125,15 +145,22 @@ def test_hostile_file_names_print_escaped(tmp_path, embedder, monkeypatch):
     forged = cases / "good\nerror: FAKE.txt: injected line\n.txt"
     forged.write_bytes(b"")  # fails: its error line carries the name
     clear = cases / "\x1b[2J\x1b]0;pwned\x07 \u202eclear.txt"
-    clear.write_text(case_text("Escapes \x1b[31m red - Kent Police, May 2022", "Kent Police", "2022/343434",
-                               "pangolin"), encoding="utf-8")
+    clear.write_text(
+        case_text("Escapes \x1b[31m red - Kent Police, May 2022", "Kent Police", "2022/343434", "pangolin"),
+        encoding="utf-8",
+    )
     data = tmp_path / "index"
     r = run(data, "ingest", "-q", str(cases))
     assert r.exit_code == 1
     assert r.stderr.splitlines() == [f"error: {cases}/good\\nerror: FAKE.txt: injected line\\n.txt: empty file"]
     outputs = [r.stdout, r.stderr]
-    for args in (["ask", "pangolin"], ["search", "pangolin", "-k", "2"], ["cases"], ["remove", str(clear)],
-                 ["remove", str(forged)]):
+    for args in (
+        ["ask", "pangolin"],
+        ["search", "pangolin", "-k", "2"],
+        ["cases"],
+        ["remove", str(clear)],
+        ["remove", str(forged)],
+    ):
         r = run(data, *args)
         outputs += [r.stdout, r.stderr]
         if args[0] == "ask" or args[-1] == str(clear):  # the source column, and "removed <source>"
@@ -141,8 +168,9 @@ def test_hostile_file_names_print_escaped(tmp_path, embedder, monkeypatch):
     text = "".join(outputs)
     assert not any(c in text for c in "\x1b\x07\u202e")
     assert "\\x1b[2J" in text
-    assert [line for line in text.splitlines() if line.startswith("error:")] == \
-        [f"error: {cases}/good\\nerror: FAKE.txt: injected line\\n.txt: empty file"]
+    assert [line for line in text.splitlines() if line.startswith("error:")] == [
+        f"error: {cases}/good\\nerror: FAKE.txt: injected line\\n.txt: empty file"
+    ]
 
 
 def test_one_size_limit_in_one_unit(tmp_path, embedder, monkeypatch):
@@ -162,5 +190,7 @@ def test_one_size_limit_in_one_unit(tmp_path, embedder, monkeypatch):
     assert report.failed[0].reason.startswith("20.5 MB is over the size limit of 20.0 MB")
     r = run(tmp_path / "index", "ingest", "-q", "--max-size", "20.4", str(big))
     assert "20.5 MB is over the size limit of 20.4 MB" in r.stderr
-    assert _too_big("x", 20_000_001, 20_000_000).reason == \
-        "20,000,001 bytes is over the size limit of 20,000,000 bytes (raise it with --max-size)"
+    assert (
+        _too_big("x", 20_000_001, 20_000_000).reason
+        == "20,000,001 bytes is over the size limit of 20,000,000 bytes (raise it with --max-size)"
+    )

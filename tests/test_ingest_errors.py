@@ -9,9 +9,9 @@ import os
 import shutil
 
 import pytest
+from test_ingest import BAD, GOOD, SEED, assert_consistent, case_text, passages_of, pdf_bytes, snapshot
 
 from ingest.pipeline import Failure
-from test_ingest import BAD, GOOD, SEED, assert_consistent, case_text, passages_of, pdf_bytes, snapshot
 
 HTML_NO_TEXT = "the HTML page has no text"
 
@@ -61,58 +61,98 @@ BAD_INPUTS = {
     "blank file": (lambda d: _write(d / "blank.md", b" \n\t\r\n  \n"), "empty file"),
     "empty fixture": (lambda d: str(BAD / "empty.txt"), "empty file"),
     "binary .txt": (lambda d: _write(d / "data.txt", bytes(range(256)) * 8), "binary file, not text"),
-    "image named .md": (lambda d: _write(d / "photo.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200)),
-                        "binary file, not text"),
+    "image named .md": (
+        lambda d: _write(d / "photo.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200)),
+        "binary file, not text",
+    ),
     "binary .json": (lambda d: _write(d / "dump.json", b"\x00\x01\x02{}" * 50), "binary file, not text"),
-    "truncated PDF": (lambda d: _write(d / "cut.pdf", pdf_bytes(case_text("Cut - Kent Police, May 2022",
-                                                                          "Kent Police", "2022/1"))[:900]),
-                      "unreadable PDF (truncated or damaged): "),
-    "not a PDF": (lambda d: _write(d / "fake.pdf", "Source · IOPC Learning Case\nnot really a PDF\n"),
-                  "unreadable PDF (truncated or damaged): "),
-    "encrypted PDF": (lambda d: _write(d / "locked.pdf", encrypted_pdf("secret")),
-                      "encrypted PDF (a password is needed)"),
-    "PDF without text layer": (lambda d: _write(d / "scan.pdf", image_only_pdf()),
-                               "the PDF has no text layer (a scanned image?)"),
+    "truncated PDF": (
+        lambda d: _write(
+            d / "cut.pdf", pdf_bytes(case_text("Cut - Kent Police, May 2022", "Kent Police", "2022/1"))[:900]
+        ),
+        "unreadable PDF (truncated or damaged): ",
+    ),
+    "not a PDF": (
+        lambda d: _write(d / "fake.pdf", "Source · IOPC Learning Case\nnot really a PDF\n"),
+        "unreadable PDF (truncated or damaged): ",
+    ),
+    "encrypted PDF": (
+        lambda d: _write(d / "locked.pdf", encrypted_pdf("secret")),
+        "encrypted PDF (a password is needed)",
+    ),
+    "PDF without text layer": (
+        lambda d: _write(d / "scan.pdf", image_only_pdf()),
+        "the PDF has no text layer (a scanned image?)",
+    ),
     "nonexistent file": (lambda d: str(d / "no-such-case.txt"), "no such file or directory"),
     "nonexistent directory": (lambda d: str(d / "no-such-dir"), "no such file or directory"),
     "path through a file": (lambda d: _write(d / "plain.txt", "x") + "/child.txt", "cannot read: Not a directory"),
     "empty directory": (lambda d: (d / "nothing").mkdir() or str(d / "nothing"), "no accepted files in this directory"),
-    "directory of unsupported files": (lambda d: _write(d / "misc" / "notes.csv", "a,b\n").rsplit("/", 1)[0],
-                                       "no accepted files in this directory"),
-    "malformed JSON": (lambda d: str(BAD / "malformed.json"),
-                       "malformed JSON: Expecting property name enclosed in double quotes at line 4, column 32"),
+    "directory of unsupported files": (
+        lambda d: _write(d / "misc" / "notes.csv", "a,b\n").rsplit("/", 1)[0],
+        "no accepted files in this directory",
+    ),
+    "malformed JSON": (
+        lambda d: str(BAD / "malformed.json"),
+        "malformed JSON: Expecting property name enclosed in double quotes at line 4, column 32",
+    ),
     "malformed JSONL": (lambda d: str(BAD / "malformed.jsonl"), "malformed JSON: Expecting ',' delimiter at line 2,"),
     "record without title": (lambda d: str(BAD / "no-title.json"), "record 2: missing 'title'"),
     "records not objects": (lambda d: str(BAD / "not-objects.json"), "record 1 is not a JSON object"),
     "no records": (lambda d: str(BAD / "no-records.json"), "no records in the JSON file"),
-    "bad record date": (lambda d: _write(d / "date.json", '{"title": "T - Kent Police, May 2022", "recommended": "May 2022"}'),
-                        "record 1: 'recommended' must be an ISO date (YYYY-MM-DD), got 'May 2022'"),
-    "bad record month": (lambda d: _write(d / "month.jsonl", '{"title": "T", "incident_month": 202205}\n'),
-                         "record 1: 'incident_month' must be YYYY-MM, got 202205"),
-    "bad record status": (lambda d: _write(d / "status.json", '{"title": "T", "recommendations": [{"status": "maybe"}]}'),
-                          "record 1: recommendation 1: status 'maybe' is not one of accepted,"),
-    "bad record type": (lambda d: _write(d / "type.json", '{"title": "T", "themes": 5}'),
-                        "record 1: 'themes' must be a string or a list of strings, got 5"),
-    "national as a string": (lambda d: _write(d / "national.json", '{"title": "T", "recommendations": '
-                                                                     '[{"text": "x", "national": "false"}]}'),
-                             "record 1: recommendation 1: 'national' must be true or false (a JSON boolean, "
-                             "not a string), got 'false'"),
-    "national as no": (lambda d: _write(d / "no.jsonl", '{"title": "T"}\n{"title": "U", "recommendations": '
-                                                        '[{}, {"national": "no"}]}\n'),
-                       "record 2: recommendation 2: 'national' must be true or false"),
-    "page record with a non-string url": (lambda d: _write(d / "page.json", '{"text": "A case", "url": 5}'),
-                                          "record 1: 'url' must be a string, got 5"),
-    "page record with an object url": (lambda d: _write(d / "page.jsonl", '{"text": "A case", "url": {"a": 1}}'),
-                                       "record 1: 'url' must be a string, got {'a': 1}"),
-    "recommendations not a list": (lambda d: _write(d / "recs.json", '{"title": "T", "recommendations": "none"}'),
-                                   "record 1: 'recommendations' must be a list of objects, got 'none'"),
-    "JSON nested 100,000 deep": (lambda d: _write(d / "deep.json", "[" * 100_000 + "]" * 100_000),
-                                 "JSON nested deeper than 16 levels"),
-    "a field nested 500 deep": (lambda d: _write(d / "deep.jsonl", '{"title": "T", "themes": ' + "[" * 500
-                                                 + "]" * 500 + "}"), "record 1: JSON nested deeper than 16 levels"),
+    "bad record date": (
+        lambda d: _write(d / "date.json", '{"title": "T - Kent Police, May 2022", "recommended": "May 2022"}'),
+        "record 1: 'recommended' must be an ISO date (YYYY-MM-DD), got 'May 2022'",
+    ),
+    "bad record month": (
+        lambda d: _write(d / "month.jsonl", '{"title": "T", "incident_month": 202205}\n'),
+        "record 1: 'incident_month' must be YYYY-MM, got 202205",
+    ),
+    "bad record status": (
+        lambda d: _write(d / "status.json", '{"title": "T", "recommendations": [{"status": "maybe"}]}'),
+        "record 1: recommendation 1: status 'maybe' is not one of accepted,",
+    ),
+    "bad record type": (
+        lambda d: _write(d / "type.json", '{"title": "T", "themes": 5}'),
+        "record 1: 'themes' must be a string or a list of strings, got 5",
+    ),
+    "national as a string": (
+        lambda d: _write(
+            d / "national.json", '{"title": "T", "recommendations": [{"text": "x", "national": "false"}]}'
+        ),
+        "record 1: recommendation 1: 'national' must be true or false (a JSON boolean, not a string), got 'false'",
+    ),
+    "national as no": (
+        lambda d: _write(
+            d / "no.jsonl", '{"title": "T"}\n{"title": "U", "recommendations": [{}, {"national": "no"}]}\n'
+        ),
+        "record 2: recommendation 2: 'national' must be true or false",
+    ),
+    "page record with a non-string url": (
+        lambda d: _write(d / "page.json", '{"text": "A case", "url": 5}'),
+        "record 1: 'url' must be a string, got 5",
+    ),
+    "page record with an object url": (
+        lambda d: _write(d / "page.jsonl", '{"text": "A case", "url": {"a": 1}}'),
+        "record 1: 'url' must be a string, got {'a': 1}",
+    ),
+    "recommendations not a list": (
+        lambda d: _write(d / "recs.json", '{"title": "T", "recommendations": "none"}'),
+        "record 1: 'recommendations' must be a list of objects, got 'none'",
+    ),
+    "JSON nested 100,000 deep": (
+        lambda d: _write(d / "deep.json", "[" * 100_000 + "]" * 100_000),
+        "JSON nested deeper than 16 levels",
+    ),
+    "a field nested 500 deep": (
+        lambda d: _write(d / "deep.jsonl", '{"title": "T", "themes": ' + "[" * 500 + "]" * 500 + "}"),
+        "record 1: JSON nested deeper than 16 levels",
+    ),
     "HTML without text": (lambda d: str(BAD / "no-text.htm"), HTML_NO_TEXT),
-    "HTML of only markup": (lambda d: _write(d / "blank.html", "<html><body><script>x()</script> </body></html>"),
-                            HTML_NO_TEXT),
+    "HTML of only markup": (
+        lambda d: _write(d / "blank.html", "<html><body><script>x()</script> </body></html>"),
+        HTML_NO_TEXT,
+    ),
     "only a URL line": (lambda d: str(BAD / "only-url.txt"), "no text"),
     "unsupported extension": (lambda d: str(BAD / "report.docx"), "unsupported file type '.docx' (accepted: "),
     "no extension": (lambda d: _write(d / "README", "Some text"), "unsupported file type '(none)'"),
@@ -143,10 +183,12 @@ def test_over_the_size_limit(stocked, embedder, tmp_path):
     before = snapshot(stocked)
     report = small.ingest([str(path)])
     size = path.stat().st_size
-    assert report.failed == [Failure(str(path), f"{size:,} bytes is over the size limit of 1,000 bytes "
-                                                "(raise it with --max-size)")]
+    assert report.failed == [
+        Failure(str(path), f"{size:,} bytes is over the size limit of 1,000 bytes (raise it with --max-size)")
+    ]
     assert snapshot(stocked) == before
     from ingest.readers import _too_big
+
     assert _too_big("x", 25_300_000, 20_000_000).reason.startswith("25.3 MB is over the size limit of 20.0 MB")
 
 
@@ -201,7 +243,8 @@ def test_aes_pdf_without_cryptography_says_so(stocked, tmp_path, monkeypatch):
     path = _write(tmp_path / "aes.pdf", encrypted_pdf("", owner_password="boss"))
     before = snapshot(stocked)
     assert stocked.ingest([path]).failed == [
-        Failure(path, "encrypted PDF (AES: reading it needs the 'cryptography' package)")]
+        Failure(path, "encrypted PDF (AES: reading it needs the 'cryptography' package)")
+    ]
     assert snapshot(stocked) == before
 
 
@@ -214,8 +257,9 @@ def test_pdf_with_only_an_owner_password_is_read(make_assistant, tmp_path):
 
 
 def test_invalid_utf8_falls_back_to_windows_1252(stocked, tmp_path):
-    text = case_text("Officers’ notes – Kent Police, May 2022", "Kent Police", "2022/121212",
-                     "The sergeant’s “review” was late") .replace("↗", "")
+    text = case_text(
+        "Officers’ notes – Kent Police, May 2022", "Kent Police", "2022/121212", "The sergeant’s “review” was late"
+    ).replace("↗", "")
     raw = text.encode("cp1252")
     path = _write(tmp_path / "legacy.txt", raw)
     before = snapshot(stocked)
@@ -233,9 +277,13 @@ def test_invalid_utf8_falls_back_to_windows_1252(stocked, tmp_path):
 
 def test_html_without_charset_in_windows_1252(make_assistant, tmp_path):
     a = make_assistant()
-    page = ("<html><body><nav>Home</nav><main><pre>" + case_text(
-        "Officers’ notes – Kent Police, May 2022", "Kent Police", "2022/131313", "The café’s “log”")
-        .replace("↗", "") + "</pre></main></body></html>").encode("cp1252")
+    page = (
+        "<html><body><nav>Home</nav><main><pre>"
+        + case_text(
+            "Officers’ notes – Kent Police, May 2022", "Kent Police", "2022/131313", "The café’s “log”"
+        ).replace("↗", "")
+        + "</pre></main></body></html>"
+    ).encode("cp1252")
     path = _write(tmp_path / "saved.html", page)
     report = a.ingest([path])
     start = next(i for i, b in enumerate(page) if b >= 0x80)
@@ -254,10 +302,14 @@ def test_utf16_with_bom_is_text(make_assistant, tmp_path):
 
 
 def test_mixed_batch_fails_each_bad_source_and_ingests_the_rest(stocked, tmp_path):
-    good = _write(tmp_path / "good.txt", case_text("Property in custody - Kent Police, June 2022", "Kent Police",
-                                                   "2022/343434", "armadillo"))
-    good2 = _write(tmp_path / "good2.md", case_text("Cell checks - Kent Police, July 2022", "Kent Police",
-                                                    "2022/353535", "echidna"))
+    good = _write(
+        tmp_path / "good.txt",
+        case_text("Property in custody - Kent Police, June 2022", "Kent Police", "2022/343434", "armadillo"),
+    )
+    good2 = _write(
+        tmp_path / "good2.md",
+        case_text("Cell checks - Kent Police, July 2022", "Kent Police", "2022/353535", "echidna"),
+    )
     empty = _write(tmp_path / "empty.txt", b"")
     binary = _write(tmp_path / "blob.txt", bytes(range(256)))
     missing = str(tmp_path / "missing.txt")
@@ -283,7 +335,7 @@ def test_a_stored_source_that_goes_bad_keeps_its_passages(corrupt, make_assistan
     if name.endswith(".pdf"):
         path.write_bytes(pdf_bytes(text))
     elif name.endswith(".json"):
-        path.write_text('{"text": %s}' % __import__("json").dumps(text))
+        path.write_text('{{"text": {}}}'.format(__import__("json").dumps(text)))
     else:
         path.write_text(text)
     assert a.ingest([str(path)]).added == [str(path)]
@@ -308,10 +360,21 @@ def test_record_booleans_and_a_long_title(make_assistant, tmp_path):
     """national: JSON true/false are kept as given; a 100,000-character title is cut at a word to 300."""
     a = make_assistant()
     title = "Long title - Kent Police, May 2022 " + "word " * 20_000
-    path = _write(tmp_path / "r.json", json.dumps([{"title": title, "recommendations": [
-        {"text": "Do this.", "addressed_to": "College of Policing", "national": False},
-        {"text": "Do that.", "addressed_to": "Kent Police", "national": True},
-        {"text": "And this.", "addressed_to": "College of Policing"}]}]))
+    path = _write(
+        tmp_path / "r.json",
+        json.dumps(
+            [
+                {
+                    "title": title,
+                    "recommendations": [
+                        {"text": "Do this.", "addressed_to": "College of Policing", "national": False},
+                        {"text": "Do that.", "addressed_to": "Kent Police", "national": True},
+                        {"text": "And this.", "addressed_to": "College of Policing"},
+                    ],
+                }
+            ]
+        ),
+    )
     assert a.ingest([path]).added == [path]
     (case,) = a.cases()
     assert len(case.title) <= 300 and title.startswith(case.title) and case.title.endswith("word")

@@ -13,27 +13,44 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from test_ingest import BAD, GOOD, assert_consistent, case_text, passages_of, pdf_bytes, snapshot
 
 from ingest.pipeline import Failure
-from test_ingest import GOOD, BAD, assert_consistent, case_text, passages_of, pdf_bytes, snapshot
 
 PAGES: dict[str, tuple[int, str, bytes]] = {
     "/cases/moped.html": (200, "text/html; charset=utf-8", (GOOD / "moped-pursuit-west-midlands.html").read_bytes()),
     # no canonical link: the case's url is the address it was fetched from (after redirects)
-    "/cases/custody-checks": (200, "text/html", (
-        "<html><head><title>Cell checks</title></head><body><nav>Home | Cases</nav><article><pre>"
-        + case_text("Checks on a detainee - Kent Police, July 2022", "Kent Police", "2022/565656", "okapi")
-        + "</pre></article><footer>© 2024</footer></body></html>").encode("utf-8")),
-    "/plain.txt": (200, "text/plain; charset=utf-8",
-                   case_text("Plain page - Kent Police, August 2022", "Kent Police", "2022/575757", "ibis").encode()),
-    "/case.pdf": (200, "application/pdf",
-                  pdf_bytes(case_text("Printed page - Kent Police, August 2022", "Kent Police", "2022/585858",
-                                      "tapir"))),
+    "/cases/custody-checks": (
+        200,
+        "text/html",
+        (
+            "<html><head><title>Cell checks</title></head><body><nav>Home | Cases</nav><article><pre>"
+            + case_text("Checks on a detainee - Kent Police, July 2022", "Kent Police", "2022/565656", "okapi")
+            + "</pre></article><footer>© 2024</footer></body></html>"
+        ).encode("utf-8"),
+    ),
+    "/plain.txt": (
+        200,
+        "text/plain; charset=utf-8",
+        case_text("Plain page - Kent Police, August 2022", "Kent Police", "2022/575757", "ibis").encode(),
+    ),
+    "/case.pdf": (
+        200,
+        "application/pdf",
+        pdf_bytes(case_text("Printed page - Kent Police, August 2022", "Kent Police", "2022/585858", "tapir")),
+    ),
     # Latin-1 with the charset only in the HTTP header (no <meta>): the header must be believed
-    "/latin1.html": (200, "text/html; charset=ISO-8859-1", (
-        "<html><body><main><pre>" + case_text("Café search - Kent Police, August 2022", "Kent Police",
-                                              "2022/606060", "naïve señor").replace("…", "...")
-        .replace("↗", "") + "</pre></main></body></html>").encode("latin-1")),
+    "/latin1.html": (
+        200,
+        "text/html; charset=ISO-8859-1",
+        (
+            "<html><body><main><pre>"
+            + case_text("Café search - Kent Police, August 2022", "Kent Police", "2022/606060", "naïve señor")
+            .replace("…", "...")
+            .replace("↗", "")
+            + "</pre></main></body></html>"
+        ).encode("latin-1"),
+    ),
     "/empty-page.html": (200, "text/html", (BAD / "no-text.htm").read_bytes()),
     "/blank": (200, "text/html", b"   "),
 }
@@ -72,7 +89,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(head)
             try:
                 for i in range(len(data)):
-                    self.wfile.write(data[i:i + 1])
+                    self.wfile.write(data[i : i + 1])
                     self.wfile.flush()
                     time.sleep(0.3)
             except OSError:
@@ -167,11 +184,14 @@ def test_url_again_is_unchanged(fetched):
     assert snapshot(a) == before
 
 
-@pytest.mark.parametrize("path, reason", [
-    ("/no-such-case", "could not fetch: HTTP 404 Not Found"),
-    ("/empty-page.html", "the HTML page has no text"),
-    ("/blank", "the page is empty"),
-])
+@pytest.mark.parametrize(
+    "path, reason",
+    [
+        ("/no-such-case", "could not fetch: HTTP 404 Not Found"),
+        ("/empty-page.html", "the HTML page has no text"),
+        ("/blank", "the page is empty"),
+    ],
+)
 def test_bad_urls(fetched, server, path, reason):
     a, *_ = fetched
     before = snapshot(a)
@@ -209,10 +229,14 @@ def test_url_over_the_size_limit(fetched, server, embedder):
 
 # --- damaged bodies -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path, reason", [
-    ("/short-body", "could not fetch: the body is damaged ("),
-    ("/gzip-cut", "could not fetch: the gzip-encoded body is damaged (cut short)"),
-])
+
+@pytest.mark.parametrize(
+    "path, reason",
+    [
+        ("/short-body", "could not fetch: the body is damaged ("),
+        ("/gzip-cut", "could not fetch: the gzip-encoded body is damaged (cut short)"),
+    ],
+)
 def test_a_body_cut_short_is_damaged_and_stores_nothing(fetched, server, path, reason):
     a, *_ = fetched
     before = snapshot(a)
@@ -233,6 +257,7 @@ def test_a_whole_gzip_body_is_read(fetched, server):
 
 # --- the address policy (SSRF) --------------------------------------------------------------------------------
 
+
 def test_loopback_is_refused_unless_allowed(fetched, server):
     a, *_ = fetched
     before = snapshot(a)
@@ -241,15 +266,31 @@ def test_loopback_is_refused_unless_allowed(fetched, server):
     report = ingest_local(a, [url, by_name], allow_private_urls=False)
     assert report.failed == [
         Failure(url, "refused: 127.0.0.1 is a loopback address (allow private addresses with --allow-private-urls)"),
-        Failure(by_name, "refused: localhost resolves to 127.0.0.1, a loopback address "
-                         "(allow private addresses with --allow-private-urls)")]
+        Failure(
+            by_name,
+            "refused: localhost resolves to 127.0.0.1, a loopback address "
+            "(allow private addresses with --allow-private-urls)",
+        ),
+    ]
     assert snapshot(a) == before
 
 
-@pytest.mark.parametrize("ip, kind", [
-    ("10.1.2.3", "private"), ("192.168.0.1", "private"), ("172.16.5.5", "private"), ("169.254.169.254", "link-local"),
-    ("::1", "loopback"), ("fe80::1", "link-local"), ("::ffff:127.0.0.1", "loopback"), ("0.0.0.0", "unspecified"),
-    ("fd00::1", "private"), ("93.184.216.34", None), ("2606:2800:220:1::1", None)])
+@pytest.mark.parametrize(
+    "ip, kind",
+    [
+        ("10.1.2.3", "private"),
+        ("192.168.0.1", "private"),
+        ("172.16.5.5", "private"),
+        ("169.254.169.254", "link-local"),
+        ("::1", "loopback"),
+        ("fe80::1", "link-local"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("0.0.0.0", "unspecified"),
+        ("fd00::1", "private"),
+        ("93.184.216.34", None),
+        ("2606:2800:220:1::1", None),
+    ],
+)
 def test_address_kinds(ip, kind):
     from ingest.fetch import address_problem
 
@@ -264,8 +305,9 @@ def test_a_redirect_from_a_public_host_to_loopback_is_refused(fetched, monkeypat
     public, public_httpd = serve("127.0.0.2")
     internal, internal_httpd = serve("127.0.0.1")
     seen = []
-    internal_httpd.RequestHandlerClass = type("Seen", (_Handler,), {
-        "do_GET": lambda self: seen.append(self.path) or _Handler.do_GET(self)})
+    internal_httpd.RequestHandlerClass = type(
+        "Seen", (_Handler,), {"do_GET": lambda self: seen.append(self.path) or _Handler.do_GET(self)}
+    )
     real = ingest.fetch.address_problem
     monkeypatch.setattr(ingest.fetch, "address_problem", lambda ip: None if ip == "127.0.0.2" else real(ip))
     REDIRECTS["/to-internal"] = f"{internal}/plain.txt"
@@ -274,8 +316,9 @@ def test_a_redirect_from_a_public_host_to_loopback_is_refused(fetched, monkeypat
         assert ingest_local(a, [f"{public}/plain.txt"], allow_private_urls=False).added  # the public host is read
         url = f"{public}/to-internal"
         report = ingest_local(a, [url], allow_private_urls=False)
-        assert report.failed == [Failure(url, "refused: 127.0.0.1 is a loopback address "
-                                              "(allow private addresses with --allow-private-urls)")]
+        assert report.failed == [
+            Failure(url, "refused: 127.0.0.1 is a loopback address (allow private addresses with --allow-private-urls)")
+        ]
         assert seen == []  # never connected to
         a.remove(f"{public}/plain.txt")
         assert snapshot(a) == before
@@ -306,6 +349,7 @@ def test_a_redirect_to_ftp_is_not_followed(fetched, server):
 
 # --- the total timeout ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", ["/drip-headers", "/drip-body"])
 def test_a_dripping_server_is_cut_off_at_the_total_timeout(fetched, server, monkeypatch, path):
     """100 bytes at one every 0.3 s would take 30 s; each byte comes well within any per-read timeout."""
@@ -331,7 +375,9 @@ def test_the_cli_refuses_loopback_unless_allow_private_urls(server, tmp_path, em
     url, data = f"{server}/plain.txt", str(tmp_path / "index")
     r = CliRunner().invoke(main, ["ingest", "-q", url, "--data-dir", data])
     assert r.exit_code == 1
-    assert r.stderr == f"error: {url}: refused: 127.0.0.1 is a loopback address " \
-                       "(allow private addresses with --allow-private-urls)\n"
+    assert (
+        r.stderr == f"error: {url}: refused: 127.0.0.1 is a loopback address "
+        "(allow private addresses with --allow-private-urls)\n"
+    )
     r = CliRunner().invoke(main, ["ingest", "-q", "--allow-private-urls", url, "--data-dir", data])
     assert (r.exit_code, r.stdout) == (0, "1 added, 0 updated, 0 unchanged, 0 failed\n")

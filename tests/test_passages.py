@@ -40,9 +40,29 @@ def test_passage_meta_is_what_is_stored_and_reads_back_typed(embedder):
     case = parse_text(SEED.read_text(encoding="utf-8"))
     passages = case_passages(case, "k1", str(SEED), "src", embedder.count_tokens, source_hash="abc")
     assert set(passages[0].metadata) == {
-        "case_id", "title", "force", "forces", "references", "incident_month", "published", "recommended",
-        "response_due", "response_due_inferred", "date", "themes", "source", "url", "layout", "section", "part",
-        "rec_no", "status", "addressed_to", "national", "source_hash"}
+        "case_id",
+        "title",
+        "force",
+        "forces",
+        "references",
+        "incident_month",
+        "published",
+        "recommended",
+        "response_due",
+        "response_due_inferred",
+        "date",
+        "themes",
+        "source",
+        "url",
+        "layout",
+        "section",
+        "part",
+        "rec_no",
+        "status",
+        "addressed_to",
+        "national",
+        "source_hash",
+    }
     for p in passages:
         meta = PassageMeta.from_metadata(p.metadata)
         assert meta.to_metadata() == p.metadata

@@ -36,8 +36,13 @@ def free_port() -> int:
 
 
 def env() -> dict:
-    e = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
-         "ANONYMIZED_TELEMETRY": "False"}
+    e = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "ANONYMIZED_TELEMETRY": "False",
+    }
     for name in ("IOPC_AUTH", "IOPC_CHROMA_URL", "IOPC_DATA_DIR"):
         e.pop(name, None)
     return e
@@ -55,15 +60,25 @@ class Server:
         self.source.parent.mkdir(parents=True)
         shutil.copyfile(SEED, self.source)
         shutil.copyfile(HOSTILE, self.source.parent / "hostile-case.txt")
-        subprocess.run(iopc(self.data, "ingest", "-q", str(self.source.parent)), cwd=ROOT, env=env(), check=True,
-                       capture_output=True)
+        subprocess.run(
+            iopc(self.data, "ingest", "-q", str(self.source.parent)),
+            cwd=ROOT,
+            env=env(),
+            check=True,
+            capture_output=True,
+        )
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = tmp / "serve.log"
         with open(self.log, "wb") as out:
             # cwd is the project, so a relative path like "app.py" would name its source if served
-            self.proc = subprocess.Popen(iopc(self.data, "serve", "--port", str(self.port), "--max-size", str(MAX_MB),
-                                              *extra), cwd=ROOT, env=env(), stdout=out, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                iopc(self.data, "serve", "--port", str(self.port), "--max-size", str(MAX_MB), *extra),
+                cwd=ROOT,
+                env=env(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 240
         while status(self.port, "/") is None:
             if self.proc.poll() is not None or time.monotonic() > deadline:
@@ -80,8 +95,9 @@ class Server:
             self.proc.wait()
 
 
-def request(port: int, path: str, method: str = "GET", headers: dict | None = None,
-            body: bytes | None = None) -> tuple[int, bytes]:
+def request(
+    port: int, path: str, method: str = "GET", headers: dict | None = None, body: bytes | None = None
+) -> tuple[int, bytes]:
     """A raw HTTP request: the path is sent byte for byte (no normalising of `..` or `%2e`)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -101,8 +117,14 @@ def status(port: int, path: str) -> int | None:
 
 def multipart(name: str, data: bytes) -> tuple[bytes, dict]:
     boundary = "iopc-test-boundary"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
-            "Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
 
 
@@ -145,18 +167,31 @@ def export_path(open_server) -> str:
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10"])
 def test_refuses_a_non_loopback_address_without_auth(tmp_path, host):
     port = free_port()
-    out = subprocess.run(iopc(tmp_path / "index", "serve", "--host", host, "--port", str(port)), cwd=ROOT,
-                         env=env(), capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        iopc(tmp_path / "index", "serve", "--host", host, "--port", str(port)),
+        cwd=ROOT,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 1
-    assert (f"Error: refusing to serve on {host} without authentication: "
-            "pass --auth user:password or set IOPC_AUTH") in out.stderr
+    assert (
+        f"Error: refusing to serve on {host} without authentication: pass --auth user:password or set IOPC_AUTH"
+    ) in out.stderr
     assert status(port, "/") is None  # nothing was bound
     assert not (tmp_path / "index").exists()  # refused before opening the index
 
 
 def test_auth_must_be_user_colon_password(tmp_path):
-    out = subprocess.run(iopc(tmp_path / "index", "serve", "--port", str(free_port()), "--auth", "nocolon"),
-                         cwd=ROOT, env=env(), capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        iopc(tmp_path / "index", "serve", "--port", str(free_port()), "--auth", "nocolon"),
+        cwd=ROOT,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 1 and "--auth must be user:password" in out.stderr
 
 
@@ -183,11 +218,19 @@ def test_wrong_credentials_are_refused(auth_server, user, password):
     assert (code == 400 and b"Incorrect credentials" in body) if password else code in (400, 422)
 
 
-@pytest.mark.parametrize("method,path", [
-    ("GET", "/config"), ("GET", "/gradio_api/info"), ("GET", "/gradio_api/openapi.json"),
-    ("POST", "/gradio_api/queue/join"), ("POST", "/gradio_api/call/chat"), ("POST", "/gradio_api/upload"),
-    ("GET", "/gradio_api/queue/data?session_hash=x"), ("GET", "/monitoring/summary"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/config"),
+        ("GET", "/gradio_api/info"),
+        ("GET", "/gradio_api/openapi.json"),
+        ("POST", "/gradio_api/queue/join"),
+        ("POST", "/gradio_api/call/chat"),
+        ("POST", "/gradio_api/upload"),
+        ("GET", "/gradio_api/queue/data?session_hash=x"),
+        ("GET", "/monitoring/summary"),
+    ],
+)
 def test_api_and_config_are_closed_without_the_session_cookie(auth_server, method, path):
     code, body = request(auth_server.port, path, method, {"Content-Type": "application/json"}, b"{}")
     assert code == 401, (path, code, body[:200])
@@ -201,7 +244,8 @@ def test_the_page_without_login_shows_no_app(auth_server):
 
 
 def test_the_api_client_with_wrong_credentials_is_refused(auth_server):
-    with pytest.raises(Exception):
+    # gradio_client raises its own error types for a refused login, which differ between its versions.
+    with pytest.raises(Exception):  # noqa: B017
         client(auth_server.url, auth=(USER, "wrong"))
 
 
@@ -244,8 +288,13 @@ def _call(port: int, api: str, data: list) -> str:
     """POST /gradio_api/call/<api> then read its event stream: the raw SSE text."""
     import json
 
-    code, body = request(port, f"/gradio_api/call/{api}", "POST", {"Content-Type": "application/json"},
-                         json.dumps({"data": data}).encode())
+    code, body = request(
+        port,
+        f"/gradio_api/call/{api}",
+        "POST",
+        {"Content-Type": "application/json"},
+        json.dumps({"data": data}).encode(),
+    )
     assert code == 200, body[:200]
     return request(port, f"/gradio_api/call/{api}/{json.loads(body)['event_id']}")[1].decode()
 
@@ -258,8 +307,9 @@ def test_add_cases_reads_no_server_path(open_server, target):
 
 
 def test_case_text_comes_back_escaped(open_server):
-    result = client(open_server.url).predict("What did Durham Constabulary record in the pursuit log?",
-                                             [], [], "", "", [], api_name="/chat")
+    result = client(open_server.url).predict(
+        "What did Durham Constabulary record in the pursuit log?", [], [], "", "", [], api_name="/chat"
+    )
     markup = result[0][-1]["content"][0]["text"] + result[2]
     assert "alert(1)" in markup  # the hostile case was found
     assert "<script" not in markup.lower() and "<img" not in markup.lower() and "](javascript:" not in markup
@@ -268,21 +318,41 @@ def test_case_text_comes_back_escaped(open_server):
 # -- file serving --------------------------------------------------------------------------------
 def _probes(server: Server, export: str) -> list[str]:
     cache = str(Path(export).parent)
-    outside = {"/etc/passwd": "/etc/passwd", "sqlite": str(server.data / "chroma.sqlite3"),
-               "source": str(server.source), "app": str(ROOT / "app.py")}
+    outside = {
+        "/etc/passwd": "/etc/passwd",
+        "sqlite": str(server.data / "chroma.sqlite3"),
+        "source": str(server.source),
+        "app": str(ROOT / "app.py"),
+    }
     paths = []
     for target in outside.values():
         quoted = urllib.parse.quote(target, safe="")
-        paths += [f"/gradio_api/file={target}", f"/file={target}", f"/gradio_api/file/{target.lstrip('/')}",
-                  f"/gradio_api/file={quoted}", f"/gradio_api/file={urllib.parse.quote(quoted, safe='')}",
-                  f"/gradio_api/file={cache}/../../../..{target}",
-                  f"/gradio_api/file={cache}/%2e%2e/%2e%2e/%2e%2e/%2e%2e{target}",
-                  f"/gradio_api/file={cache}/..%2f..%2f..%2f..{urllib.parse.quote(target)}"]
-    paths += ["/gradio_api/file=app.py", "/gradio_api/file=./app.py", "/gradio_api/file=assistant/cli.py",
-              "/gradio_api/file=../../../../etc/passwd", "/gradio_api/file=..%2f..%2f..%2f..%2fetc%2fpasswd",
-              "/static/../../app.py", "/static/..%2f..%2f..%2fapp.py", "/assets/../../../app.py",
-              "/assets/..%2f..%2f..%2f..%2fetc%2fpasswd", "/app.py", "/README.md",
-              "/gradio_api/proxy=file:///etc/passwd", "/monitoring/summary", "/gradio_api/runs"]
+        paths += [
+            f"/gradio_api/file={target}",
+            f"/file={target}",
+            f"/gradio_api/file/{target.lstrip('/')}",
+            f"/gradio_api/file={quoted}",
+            f"/gradio_api/file={urllib.parse.quote(quoted, safe='')}",
+            f"/gradio_api/file={cache}/../../../..{target}",
+            f"/gradio_api/file={cache}/%2e%2e/%2e%2e/%2e%2e/%2e%2e{target}",
+            f"/gradio_api/file={cache}/..%2f..%2f..%2f..{urllib.parse.quote(target)}",
+        ]
+    paths += [
+        "/gradio_api/file=app.py",
+        "/gradio_api/file=./app.py",
+        "/gradio_api/file=assistant/cli.py",
+        "/gradio_api/file=../../../../etc/passwd",
+        "/gradio_api/file=..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/static/../../app.py",
+        "/static/..%2f..%2f..%2fapp.py",
+        "/assets/../../../app.py",
+        "/assets/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/app.py",
+        "/README.md",
+        "/gradio_api/proxy=file:///etc/passwd",
+        "/monitoring/summary",
+        "/gradio_api/runs",
+    ]
     return paths
 
 

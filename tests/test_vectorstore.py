@@ -80,7 +80,9 @@ def test_replace_remove_sweep_and_snapshot_keep_every_source_whole(tmp_path, emb
     assert store.seen != before and store.generation() == store.seen
     snap = store.snapshot()
     assert {r.source: (r.content_hash, r.n_passages, r.key, r.payload) for r in snap.records} == {
-        "a": ("h3", 1, "k", "p"), "b": ("h2", 1, "k", "p")}
+        "a": ("h3", 1, "k", "p"),
+        "b": ("h2", 1, "k", "p"),
+    }
     assert sorted(snap.passages) == ["h2-0", "h3-0"] and store.count() == 2
     assert snap.passages["h3-0"].metadata == {"source": "a", "source_hash": "h3"}  # stamped by replace
 
@@ -124,8 +126,15 @@ model = ModelInfo({embedder.info.name!r}, {embedder.info.dimension})
 store = ChromaStore(StoreLocation.resolve(data_dir={str(tmp_path)!r}), model)
 store.replace(SourceRecord("b", "h2", 0, "t"), [Passage("b-0", "kingfisher")], [json.loads(sys.stdin.read())])
 """
-    done = subprocess.run([sys.executable, "-c", writer], input=json.dumps(vector), capture_output=True, text=True,
-                          cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", writer],
+        input=json.dumps(vector),
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert store.sync()  # another process wrote: reconnected
     assert store.query(vector, 1)[0][0] == "b-0"  # query(), which a stale client misses, sees the new vector
@@ -136,13 +145,24 @@ def test_source_records_keep_the_stored_field_names(tmp_path, embedder):
     from vectorstore.record import source_id
 
     store = ChromaStore(StoreLocation(path=tmp_path), embedder.info)
-    stored = {"source": "s.txt", "content_hash": "h", "case_key": "k1|k2", "n_passages": 2,
-              "ingested_at": "2024-05-01T10:00:00+00:00", "detail": "decoded as cp1252"}
-    store.records.chroma.upsert(ids=[source_id("s.txt")], documents=['[{"title": "x"}]'], metadatas=[stored],
-                                embeddings=[[1.0]])
+    stored = {
+        "source": "s.txt",
+        "content_hash": "h",
+        "case_key": "k1|k2",
+        "n_passages": 2,
+        "ingested_at": "2024-05-01T10:00:00+00:00",
+        "detail": "decoded as cp1252",
+    }
+    store.records.chroma.upsert(
+        ids=[source_id("s.txt")], documents=['[{"title": "x"}]'], metadatas=[stored], embeddings=[[1.0]]
+    )
     record = store.get_source("s.txt")
     assert (record.key, record.payload, record.n_passages, record.detail) == (
-        "k1|k2", '[{"title": "x"}]', 2, "decoded as cp1252")
+        "k1|k2",
+        '[{"title": "x"}]',
+        2,
+        "decoded as cp1252",
+    )
     store.records.remove("s.txt")
     store.records.put(record)
     raw = store.records.chroma.get(ids=[source_id("s.txt")], include=["documents", "metadatas"])

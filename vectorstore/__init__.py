@@ -3,7 +3,8 @@
 Imports nothing else of this project, so ingest/ and assistant/ can both stand on it.
 """
 
-from vectorstore.embedder import BACKENDS as ENCODER_BACKENDS, Embedder, ModelInfo
+from vectorstore.embedder import BACKENDS as ENCODER_BACKENDS
+from vectorstore.embedder import Embedder, ModelInfo
 from vectorstore.fusion import reciprocal_rank_fusion
 from vectorstore.keyword import KeywordIndex
 from vectorstore.location import ModelMismatchError, StoreLocation
@@ -11,6 +12,17 @@ from vectorstore.record import Passage, Snapshot, SourceRecord
 from vectorstore.store import ChromaStore, Shrunk, WriteLock
 
 __all__ = [
-    "ChromaStore", "ENCODER_BACKENDS", "Embedder", "KeywordIndex", "ModelInfo", "ModelMismatchError", "Passage",
-    "Shrunk", "Snapshot", "SourceRecord", "StoreLocation", "WriteLock", "reciprocal_rank_fusion",
+    "ChromaStore",
+    "ENCODER_BACKENDS",
+    "Embedder",
+    "KeywordIndex",
+    "ModelInfo",
+    "ModelMismatchError",
+    "Passage",
+    "Shrunk",
+    "Snapshot",
+    "SourceRecord",
+    "StoreLocation",
+    "WriteLock",
+    "reciprocal_rank_fusion",
 ]

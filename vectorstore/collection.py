@@ -6,7 +6,7 @@ and owns the order of writes across them.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from vectorstore.connection import CollectionSpec, Connection
 from vectorstore.record import HASH_FIELD, SOURCE_FIELD, Passage, SourceRecord, source_id
@@ -42,7 +42,7 @@ class _Collection:
         """Delete records by id."""
         ids = list(ids)
         for start in range(0, len(ids), _PAGE):
-            self.chroma.delete(ids=ids[start:start + _PAGE])
+            self.chroma.delete(ids=ids[start : start + _PAGE])
 
     def _pages(self, where, include):
         """(ids, documents, metadatas) a page at a time, in collection order."""
@@ -66,10 +66,13 @@ class Passages(_Collection):
     def upsert(self, passages: Sequence[Passage], vectors) -> None:
         """Store passages with their vectors (replacing any with the same id)."""
         for start in range(0, len(passages), _PAGE):
-            chunk = passages[start:start + _PAGE]
-            self.chroma.upsert(ids=[p.id for p in chunk], documents=[p.text for p in chunk],
-                               metadatas=[p.metadata for p in chunk],
-                               embeddings=[list(map(float, e)) for e in vectors[start:start + _PAGE]])
+            chunk = passages[start : start + _PAGE]
+            self.chroma.upsert(
+                ids=[p.id for p in chunk],
+                documents=[p.text for p in chunk],
+                metadatas=[p.metadata for p in chunk],
+                embeddings=[list(map(float, e)) for e in vectors[start : start + _PAGE]],
+            )
 
     def of_source(self, source: str) -> list[str]:
         """Ids of the passages that name `source` (any version of it)."""
@@ -77,14 +80,19 @@ class Passages(_Collection):
 
     def owners(self) -> list[tuple[str, str, str]]:
         """(id, source, content hash) of every passage: enough to tell which are trusted."""
-        return [(i, str((m or {}).get(SOURCE_FIELD)), str((m or {}).get(HASH_FIELD)))
-                for ids, _, metas in self._pages(None, include=["metadatas"]) for i, m in zip(ids, metas)]
+        return [
+            (i, str((m or {}).get(SOURCE_FIELD)), str((m or {}).get(HASH_FIELD)))
+            for ids, _, metas in self._pages(None, include=["metadatas"])
+            for i, m in zip(ids, metas, strict=False)
+        ]
 
     def all(self) -> list[Passage]:
         """Every passage with text and metadata, in collection order."""
-        return [Passage(id=i, text=d or "", metadata=dict(m or {}))
-                for ids, docs, metas in self._pages(None, include=["documents", "metadatas"])
-                for i, d, m in zip(ids, docs, metas)]
+        return [
+            Passage(id=i, text=d or "", metadata=dict(m or {}))
+            for ids, docs, metas in self._pages(None, include=["documents", "metadatas"])
+            for i, d, m in zip(ids, docs, metas, strict=False)
+        ]
 
     def query(self, embedding, n: int, ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Nearest passages as (id, cosine similarity), best first; restricted to `ids` when given."""
@@ -92,9 +100,13 @@ class Passages(_Collection):
             return []
         # No count() first (a round trip per question): Chroma returns fewer when it has fewer.
         n = min(n, len(ids)) if ids is not None else n
-        res = self.chroma.query(query_embeddings=[list(map(float, embedding))], n_results=n,
-                                ids=list(ids) if ids is not None else None, include=["distances"])
-        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+        res = self.chroma.query(
+            query_embeddings=[list(map(float, embedding))],
+            n_results=n,
+            ids=list(ids) if ids is not None else None,
+            include=["distances"],
+        )
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=False)]
 
 
 # The stored name of SourceRecord.key: indexes already built hold it under this name.
@@ -108,10 +120,15 @@ class Sources(_Collection):
 
     def put(self, record: SourceRecord) -> None:
         """Record (or replace) a source."""
-        md = {"source": record.source, "content_hash": record.content_hash, _KEY_FIELD: record.key,
-              "n_passages": record.n_passages, "ingested_at": record.ingested_at, "detail": record.detail}
-        self.chroma.upsert(ids=[record.source_id], documents=[record.payload], metadatas=[md],
-                           embeddings=[_NO_VECTOR])
+        md = {
+            "source": record.source,
+            "content_hash": record.content_hash,
+            _KEY_FIELD: record.key,
+            "n_passages": record.n_passages,
+            "ingested_at": record.ingested_at,
+            "detail": record.detail,
+        }
+        self.chroma.upsert(ids=[record.source_id], documents=[record.payload], metadatas=[md], embeddings=[_NO_VECTOR])
 
     def get(self, source: str) -> SourceRecord | None:
         """The record of `source` exactly as given, if stored."""
@@ -121,7 +138,11 @@ class Sources(_Collection):
     def all(self, payload: bool = True) -> list[SourceRecord]:
         """Every record; without payloads (a smaller read) when `payload` is False."""
         include = ["documents", "metadatas"] if payload else ["metadatas"]
-        return [_record(m, d) for _, docs, metas in self._pages(None, include=include) for d, m in zip(docs, metas)]
+        return [
+            _record(m, d)
+            for _, docs, metas in self._pages(None, include=include)
+            for d, m in zip(docs, metas, strict=False)
+        ]
 
     def remove(self, source: str) -> None:
         """Forget the record of `source`."""
@@ -129,10 +150,15 @@ class Sources(_Collection):
 
 
 def _record(md: dict, document: str | None) -> SourceRecord:
-    return SourceRecord(source=str(md["source"]), content_hash=str(md["content_hash"]),
-                        n_passages=int(md["n_passages"]), ingested_at=str(md.get("ingested_at") or ""),
-                        detail=str(md.get("detail") or ""), key=str(md.get(_KEY_FIELD) or ""),
-                        payload=document or "")
+    return SourceRecord(
+        source=str(md["source"]),
+        content_hash=str(md["content_hash"]),
+        n_passages=int(md["n_passages"]),
+        ingested_at=str(md.get("ingested_at") or ""),
+        detail=str(md.get("detail") or ""),
+        key=str(md.get(_KEY_FIELD) or ""),
+        payload=document or "",
+    )
 
 
 class _Vectors(_Collection):
@@ -143,21 +169,23 @@ class _Vectors(_Collection):
         ids = list(dict.fromkeys(ids))
         known: set[str] = set()
         for start in range(0, len(ids), _PAGE):
-            known.update(self.chroma.get(ids=ids[start:start + _PAGE], include=[])["ids"])
+            known.update(self.chroma.get(ids=ids[start : start + _PAGE], include=[])["ids"])
         return [i for i in ids if i not in known]
 
     def add(self, ids: Sequence[str], vectors) -> None:
         """Store vectors under their ids."""
         for start in range(0, len(ids), _PAGE):
-            self.chroma.upsert(ids=list(ids[start:start + _PAGE]),
-                               embeddings=[list(map(float, e)) for e in vectors[start:start + _PAGE]])
+            self.chroma.upsert(
+                ids=list(ids[start : start + _PAGE]),
+                embeddings=[list(map(float, e)) for e in vectors[start : start + _PAGE]],
+            )
 
     def vectors(self, ids: Sequence[str]) -> dict:
         """Stored vectors by id (the missing ones are left out)."""
         out = {}
         for start in range(0, len(ids), _PAGE):
-            res = self.chroma.get(ids=list(ids[start:start + _PAGE]), include=["embeddings"])
-            out.update(zip(res["ids"], res["embeddings"]))
+            res = self.chroma.get(ids=list(ids[start : start + _PAGE]), include=["embeddings"])
+            out.update(zip(res["ids"], res["embeddings"], strict=False))
         return out
 
     def keep_only(self, wanted: set[str]) -> int:

@@ -51,14 +51,16 @@ class Connection:
             if not spec.searched:
                 opened[spec.name] = client.get_or_create_collection(spec.name, embedding_function=None)
                 continue
-            col = client.get_or_create_collection(spec.name, metadata=wanted, embedding_function=None,
-                                                  configuration={"hnsw": {"space": "cosine"}})
+            col = client.get_or_create_collection(
+                spec.name, metadata=wanted, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
             found = {k: (col.metadata or {}).get(k) for k in wanted}
             if found != wanted:
                 raise ModelMismatchError(
                     f"the index at {self.location} was built with embedding model {found['embed_model']} "
                     f"({found['embed_dim']} dimensions), but this run uses {self.model.name} "
-                    f"({self.model.dimension} dimensions). Use the same model, or ingest into a new data directory.")
+                    f"({self.model.dimension} dimensions). Use the same model, or ingest into a new data directory."
+                )
             opened[spec.name] = col
         self._client, self._collections = client, opened
         self.on_open()
@@ -108,15 +110,21 @@ def connect(location: StoreLocation):
 
         u = urlparse(location.url)
         if u.scheme not in ("http", "https") or not u.hostname:
-            raise StoreUnavailableError(f"{location.url} is not a Chroma server URL "
-                                        "(expected http://HOST:PORT or https://HOST:PORT)")
+            raise StoreUnavailableError(
+                f"{location.url} is not a Chroma server URL (expected http://HOST:PORT or https://HOST:PORT)"
+            )
         try:
-            return chromadb.HttpClient(host=u.hostname, port=u.port or (443 if u.scheme == "https" else 8000),
-                                       ssl=u.scheme == "https", settings=settings)
+            return chromadb.HttpClient(
+                host=u.hostname,
+                port=u.port or (443 if u.scheme == "https" else 8000),
+                ssl=u.scheme == "https",
+                settings=settings,
+            )
         except Exception as e:  # chromadb raises ValueError or connection errors alike
             raise StoreUnavailableError(
                 f"cannot reach the Chroma server at {location.url} ({e}); "
-                "start it with: chroma run --host 127.0.0.1 --port PORT --path DIR") from None
+                "start it with: chroma run --host 127.0.0.1 --port PORT --path DIR"
+            ) from None
     try:
         location.path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(location.path), settings=settings)

@@ -7,10 +7,11 @@ by the `backend` argument or IOPC_ENCODER.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # torch and sentence-transformers load only when text is first embedded
     import numpy as np
@@ -58,8 +59,14 @@ class Embedder:
     backend; `backend` says which one this embedder uses.
     """
 
-    def __init__(self, model_path: str | None = None, name: str = DEFAULT_MODEL_NAME,
-                 dimension: int = DEFAULT_DIMENSION, batch_size: int | None = None, backend: str | None = None):
+    def __init__(
+        self,
+        model_path: str | None = None,
+        name: str = DEFAULT_MODEL_NAME,
+        dimension: int = DEFAULT_DIMENSION,
+        batch_size: int | None = None,
+        backend: str | None = None,
+    ):
         self.model_path = model_path
         self.info = ModelInfo(name=name, dimension=dimension)
         self.backend = resolve_backend(backend)
@@ -77,8 +84,11 @@ class Embedder:
 
         hf_logging.disable_progress_bar()  # no "Loading weights" bar on every command
         model = SentenceTransformer(self.model_path or default_model_path(), device="cpu")
-        dim = model.get_embedding_dimension() if hasattr(model, "get_embedding_dimension") \
+        dim = (
+            model.get_embedding_dimension()
+            if hasattr(model, "get_embedding_dimension")
             else model.get_sentence_embedding_dimension()
+        )
         if dim != self.info.dimension:
             raise ValueError(f"model at {self.model_path} has dimension {dim}, expected {self.info.dimension}")
         return model
@@ -88,8 +98,9 @@ class Embedder:
 
         model = OnnxEncoder(self.model_path or default_model_path(), quantized=self.backend == "onnx-int8")
         if model.dimension != self.info.dimension:
-            raise ValueError(f"model at {model.model_path} has dimension {model.dimension}, "
-                             f"expected {self.info.dimension}")
+            raise ValueError(
+                f"model at {model.model_path} has dimension {model.dimension}, expected {self.info.dimension}"
+            )
         return model
 
     def count_tokens(self, text: str) -> int:
@@ -108,19 +119,24 @@ class Embedder:
         tok.no_truncation()
         return tok
 
-    def embed(self, texts: Sequence[str]) -> "np.ndarray":
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
         if self.backend != "torch":
             return self.model.encode(list(texts), batch_size=self.batch_size)
-        return self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                                 convert_to_numpy=True, show_progress_bar=False)
+        return self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
 
-    def embed_cached(self, texts: Sequence[str]) -> "np.ndarray":
+    def embed_cached(self, texts: Sequence[str]) -> np.ndarray:
         """Like embed, remembering recent texts (the same question words come back again and again)."""
         return cached_rows(self.__dict__.setdefault("_cache", {}), texts, self.embed, self.info.dimension)
 
 
-def cached_rows(cache: dict, texts: Sequence[str], compute, dimension: int) -> "np.ndarray":
+def cached_rows(cache: dict, texts: Sequence[str], compute, dimension: int) -> np.ndarray:
     """Vectors for `texts`, one row each, from `cache`; the missing ones are made by `compute(list)`
     in one call and remembered (the cache is emptied when it would outgrow CACHE_SIZE)."""
     import numpy as np
@@ -129,5 +145,5 @@ def cached_rows(cache: dict, texts: Sequence[str], compute, dimension: int) -> "
     if missing:
         if len(cache) + len(missing) > CACHE_SIZE:
             cache.clear()
-        cache.update(zip(missing, compute(missing)))
+        cache.update(zip(missing, compute(missing), strict=False))
     return np.stack([cache[t] for t in texts]) if texts else np.zeros((0, dimension), dtype=np.float32)

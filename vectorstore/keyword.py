@@ -6,8 +6,8 @@ The index is rebuilt when the stored passages change, never per query.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import cached_property
-from typing import Iterable, Sequence
 
 _TERMS_CACHE = 10_000  # question texts whose terms are remembered
 
@@ -47,7 +47,8 @@ class KeywordIndex:
             if len(self._query_terms) >= _TERMS_CACHE:
                 self._query_terms.clear()
             cached = self._query_terms[text] = bm25s.tokenize(
-                [text], stopwords="en", stemmer=self._stemmer, show_progress=False, return_ids=False)[0]
+                [text], stopwords="en", stemmer=self._stemmer, show_progress=False, return_ids=False
+            )[0]
         return list(cached)
 
     def document_frequency(self, term: str) -> int:

@@ -29,7 +29,7 @@ class StoreLocation:
     url: str | None = None
 
     @classmethod
-    def resolve(cls, data_dir: str | os.PathLike | None = None, url: str | None = None) -> "StoreLocation":
+    def resolve(cls, data_dir: str | os.PathLike | None = None, url: str | None = None) -> StoreLocation:
         """From explicit arguments, else IOPC_CHROMA_URL / IOPC_DATA_DIR, else the user's data dir."""
         url = url or os.environ.get("IOPC_CHROMA_URL") or None
         if url:

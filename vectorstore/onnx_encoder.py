@@ -11,9 +11,10 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,8 +39,9 @@ def pipeline_config(model_path: str | os.PathLike) -> tuple[int, bool]:
     modules = {m["type"]: m for m in _read_json(root / "modules.json")}
     unknown = set(modules) - {_TRANSFORMER, _POOLING, _NORMALIZE}
     if _TRANSFORMER not in modules or _POOLING not in modules or unknown:
-        raise ValueError(f"{root}: the ONNX encoder reproduces Transformer+Pooling(+Normalize) only, "
-                         f"not {sorted(modules)}")
+        raise ValueError(
+            f"{root}: the ONNX encoder reproduces Transformer+Pooling(+Normalize) only, not {sorted(modules)}"
+        )
     pooling = _read_json(root / modules[_POOLING]["path"] / "config.json")
     modes = sorted(k for k, v in pooling.items() if k.startswith("pooling_mode") and v)
     if modes != ["pooling_mode_mean_tokens"]:
@@ -100,8 +102,9 @@ def export_fp32(model_path: str | os.PathLike, target: Path) -> Path:
             self.model = model
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.model(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
+            return self.model(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
 
     ids = torch.ones((2, 8), dtype=torch.long)
     axes = {name: {0: "batch", 1: "sequence"} for name in (*INPUTS, "last_hidden_state")}
@@ -109,10 +112,18 @@ def export_fp32(model_path: str | os.PathLike, target: Path) -> Path:
     def write(path: str) -> None:
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # tracer chatter about constants that are fixed for BERT
-            torch.onnx.export(Hidden(bert), (ids, torch.ones_like(ids), torch.zeros_like(ids)), path,
-                              input_names=list(INPUTS), output_names=["last_hidden_state"],
-                              dynamic_axes=axes, opset_version=OPSET, do_constant_folding=True,
-                              dynamo=False)  # the dynamo exporter needs onnxscript, which we do not ship
+            torch.onnx.export(
+                Hidden(bert),
+                (ids, torch.ones_like(ids), torch.zeros_like(ids)),
+                path,
+                input_names=list(INPUTS),
+                output_names=["last_hidden_state"],
+                dynamic_axes=axes,
+                opset_version=OPSET,
+                do_constant_folding=True,
+                dynamo=False,
+            )  # the dynamo exporter needs onnxscript, which we do not ship
+
     return _atomic_write(target, write)
 
 
@@ -132,8 +143,9 @@ def quantize_int8(source: Path, target: Path) -> Path:
     try:
         # Per-channel weight scales: per-tensor ones dropped the cosine to torch's vectors to 0.92 (min)
         # on the corpus passages, per-channel keeps it near 0.99 at the same size and speed.
-        return _atomic_write(target, lambda path: quantize_dynamic(
-            str(source), path, weight_type=QuantType.QInt8, per_channel=True))
+        return _atomic_write(
+            target, lambda path: quantize_dynamic(str(source), path, weight_type=QuantType.QInt8, per_channel=True)
+        )
     finally:
         root.removeHandler(quiet)
         root.setLevel(level)
@@ -188,7 +200,7 @@ class OnnxEncoder:
         path = ensure_exported(self.model_path, self.quantized)
         return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32) -> "np.ndarray":
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """One float32 row per text: mean of the token states over the attention mask, unit length."""
         import numpy as np
 
@@ -199,7 +211,7 @@ class OnnxEncoder:
         # Longest first, like sentence-transformers: batches of similar length waste little on padding.
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
         for start in range(0, len(order), batch_size):
-            chunk = order[start:start + batch_size]
+            chunk = order[start : start + batch_size]
             width = len(encodings[chunk[0]].ids)
             feeds = {name: np.zeros((len(chunk), width), dtype=np.int64) for name in INPUTS}
             for row, i in enumerate(chunk):

@@ -8,7 +8,8 @@ of an answer's cost; looking them up by content costs a few milliseconds.
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from vectorstore.embedder import cached_rows
 
@@ -27,12 +28,12 @@ def sentence_key(text: str) -> str:
 class SentenceVectors:
     """Vectors of sentences: from memory, else from the store, else embedded now (and remembered)."""
 
-    def __init__(self, store: "ChromaStore", embedder: "Embedder"):
+    def __init__(self, store: ChromaStore, embedder: Embedder):
         self.store = store
         self.embedder = embedder
-        self._cache: dict[str, "np.ndarray"] = {}
+        self._cache: dict[str, np.ndarray] = {}
 
-    def embed_cached(self, texts: Sequence[str]) -> "np.ndarray":
+    def embed_cached(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors for `texts`, one row each (the same vectors `Embedder.embed` gives)."""
         return cached_rows(self._cache, texts, self._stored_or_embedded, self.embedder.info.dimension)
 
@@ -40,6 +41,6 @@ class SentenceVectors:
         keys = [sentence_key(t) for t in texts]
         stored = self.store.sentence_vectors(keys)
         # Sentences of an index built before vectors were stored, or cut differently: embed them.
-        rest = [t for t, k in zip(texts, keys) if k not in stored]
-        made = dict(zip(rest, self.embedder.embed(rest))) if rest else {}
-        return [stored[k] if k in stored else made[t] for t, k in zip(texts, keys)]
+        rest = [t for t, k in zip(texts, keys, strict=False) if k not in stored]
+        made = dict(zip(rest, self.embedder.embed(rest), strict=False)) if rest else {}
+        return [stored[k] if k in stored else made[t] for t, k in zip(texts, keys, strict=False)]

@@ -15,14 +15,14 @@ import os
 import sys
 import uuid
 from collections import Counter
-from dataclasses import dataclass, replace as with_fields
-from typing import Collection, Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from dataclasses import replace as with_fields
 
 from vectorstore.collection import Passages, Sentences, Sources, State, Vocabulary
 from vectorstore.connection import Connection
 from vectorstore.embedder import ModelInfo
-from vectorstore.location import (  # noqa: F401  (StoreError is imported from here by the CLI)
-    ModelMismatchError, StoreError, StoreLocation, StoreUnavailableError)
+from vectorstore.location import ModelMismatchError, StoreError, StoreLocation, StoreUnavailableError  # noqa: F401  (StoreError is imported from here by the CLI)
 from vectorstore.record import HASH_FIELD, SOURCE_FIELD, Passage, Snapshot, SourceRecord, source_id  # noqa: F401
 
 
@@ -90,8 +90,11 @@ class ChromaStore:
         records = {r.source: r for r in self.records.all(payload=False)}
         if self.passages.count() == sum(r.n_passages for r in records.values()):
             return 0
-        stale = [i for i, source, digest in self.passages.owners()
-                 if source not in records or records[source].content_hash != digest]
+        stale = [
+            i
+            for i, source, digest in self.passages.owners()
+            if source not in records or records[source].content_hash != digest
+        ]
         self.passages.delete(stale)
         return len(stale)
 
@@ -122,8 +125,11 @@ class ChromaStore:
             broken = {r.source for r in records if found[r.source] != r.n_passages}
             if not broken:
                 return Snapshot(records, passages, generation)
-        return Snapshot([r for r in records if r.source not in broken],
-                        {i: p for i, p in passages.items() if p.owner[0] not in broken}, generation)
+        return Snapshot(
+            [r for r in records if r.source not in broken],
+            {i: p for i, p in passages.items() if p.owner[0] not in broken},
+            generation,
+        )
 
     def sources(self) -> list[SourceRecord]:
         """Every source record (trusted or not: see snapshot)."""

@@ -357,13 +357,23 @@ def inputs(quick: bool = True) -> list[Hostile]:
         Hostile("gzip bomb named .html", one("bomb.html", deflate_bomb(bomb_size, 31), "gzip-compressed, not text")),
         Hostile("gzip bomb over HTTP", lambda d, url: [Expect(url + "/bomb.html", "over the size limit of")]),
         Hostile("gzip page over HTTP", lambda d, url: [Expect(url + "/small.html", None, "The gzipped kiwi")]),
-        Hostile("gzip page cut short over HTTP", lambda d, url: [Expect(
-            url + "/cut.html", "could not fetch: the gzip-encoded body is damaged (cut short)")]),
+        Hostile(
+            "gzip page cut short over HTTP",
+            lambda d, url: [Expect(url + "/cut.html", "could not fetch: the gzip-encoded body is damaged (cut short)")],
+        ),
         Hostile("redirect to ftp", lambda d, url: [Expect(url + "/to-ftp", "refused: redirected to ftp://")]),
-        Hostile("JSON nested 100,000 deep", one("deep.json", "[" * 100_000 + "]" * 100_000,
-                                                "JSON nested deeper than 16 levels")),
-        Hostile("national as a string", one("national.json", '{"title": "T", "recommendations": [{"national": "no"}]}',
-                                            "record 1: recommendation 1: 'national' must be true or false")),
+        Hostile(
+            "JSON nested 100,000 deep",
+            one("deep.json", "[" * 100_000 + "]" * 100_000, "JSON nested deeper than 16 levels"),
+        ),
+        Hostile(
+            "national as a string",
+            one(
+                "national.json",
+                '{"title": "T", "recommendations": [{"national": "no"}]}',
+                "record 1: recommendation 1: 'national' must be true or false",
+            ),
+        ),
         Hostile("links in a directory", lambda d, url: [*_dir_links(d, url)]),
         Hostile("file names in a directory", _dir_names),
         Hostile("upload names", _uploads, upload=True),
