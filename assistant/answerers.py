@@ -228,8 +228,8 @@ class TableAnswerer:
             hits.sort(key=lambda h: (h.status not in ("", "unknown"), h.source), reverse=True)
             recs = {h.rec_no: h for h in reversed(hits) if h.section == "recommendation"}
             responses = {h.rec_no: h for h in reversed(hits) if h.section == "response"}
-            items = [(recs[n], responses.get(n)) for n in sorted(recs)]
-            items += [(responses[n], None) for n in sorted(responses) if n not in recs]
+            items = [(recs[n], responses.get(n)) for n in sorted(recs, key=lambda n: n or 0)]
+            items += [(responses[n], None) for n in sorted(responses, key=lambda n: n or 0) if n not in recs]
             rows += items or [(h, None) for h in hits if h.section == "summary"][:1]
         rows.sort(key=lambda r: (r[0].date, r[0].title, -(r[0].rec_no or 0)), reverse=True)
         if not rows:

@@ -74,7 +74,7 @@ def topics_by_force(cases: list[CaseSummary]) -> Iterator[tuple[str, str]]:
     per_force = Counter(c.force for c in cases if c.force for _ in c.recommendations)
     ranked = sorted(
         (c for c in cases if c.force and c.recommendations),
-        key=lambda c: (-per_force[c.force], -len(c.recommendations)),
+        key=lambda c: (-per_force[c.force or ""], -len(c.recommendations)),
     )
     seen: set[str] = set()
     for c in ranked:

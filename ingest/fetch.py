@@ -97,7 +97,7 @@ def _shut(sock: socket.socket) -> None:
 def _connector(watch: _Watch, allow_private: bool):
     """socket.create_connection for http.client: the resolved addresses are checked before connecting."""
 
-    def create_connection(address, timeout=None, source_address=None, **_):
+    def create_connection(address, timeout=None, source_address=None, **_options):
         host, port = address
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -105,7 +105,7 @@ def _connector(watch: _Watch, allow_private: bool):
             raise OSError(f"cannot resolve {host}: {e.strerror}") from None
         if not allow_private:
             for *_, sockaddr in infos:
-                problem = address_problem(sockaddr[0])
+                problem = address_problem(str(sockaddr[0]))
                 if problem:
                     what = (
                         f"{host} is {problem}"
@@ -159,7 +159,7 @@ class _HTTPS(urllib.request.HTTPSHandler):
         self._class = _connection(http.client.HTTPSConnection, watch, allow_private)
 
     def https_open(self, req):
-        return self.do_open(functools.partial(self._class, context=self._context), req)
+        return self.do_open(functools.partial(self._class, context=self._context), req)  # type: ignore[attr-defined]
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):

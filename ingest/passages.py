@@ -65,14 +65,14 @@ class PassageMeta:
     national: bool = False
     source_hash: str = ""
 
-    def to_metadata(self) -> dict[str, str | int | bool]:
+    def to_metadata(self) -> dict[str, str | int | float | bool]:
         """Flat metadata for Chroma, which takes only scalars: lists are '|'-joined."""
         return {name: "|".join(value) if isinstance(value, tuple) else value for name, value in vars(self).items()}
 
     @classmethod
     def from_metadata(cls, md: dict) -> PassageMeta:
         """Read back what to_metadata stored; missing keys take their defaults."""
-        values = {}
+        values: dict[str, str | int | bool | tuple[str, ...]] = {}
         for name, default in vars(cls()).items():
             value = md.get(name)
             if value is None:
@@ -85,7 +85,7 @@ class PassageMeta:
                 values[name] = int(value or 0)
             else:
                 values[name] = str(value)
-        return cls(**values)
+        return cls(**values)  # type: ignore[arg-type]  # each value was made to its field's type above
 
 
 def _case_fields(case: Case, case_key: str, source: str, source_hash: str) -> dict:

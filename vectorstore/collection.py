@@ -182,7 +182,7 @@ class _Vectors(_Collection):
 
     def vectors(self, ids: Sequence[str]) -> dict:
         """Stored vectors by id (the missing ones are left out)."""
-        out = {}
+        out: dict = {}
         for start in range(0, len(ids), _PAGE):
             res = self.chroma.get(ids=list(ids[start : start + _PAGE]), include=["embeddings"])
             out.update(zip(res["ids"], res["embeddings"], strict=False))

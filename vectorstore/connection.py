@@ -40,6 +40,7 @@ class Connection:
         """The chromadb collection `name`, opening every registered collection on first use."""
         if self._collections is None:
             self._open()
+        assert self._collections is not None  # _open sets them or raises
         return self._collections[name]
 
     def _open(self) -> None:
@@ -125,6 +126,7 @@ def connect(location: StoreLocation):
                 f"cannot reach the Chroma server at {location.url} ({e}); "
                 "start it with: chroma run --host 127.0.0.1 --port PORT --path DIR"
             ) from None
+    assert location.path is not None  # a location is a path when it is not a URL
     try:
         location.path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(location.path), settings=settings)

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,7 +29,7 @@ _NORMALIZE = "sentence_transformers.models.Normalize"
 _TRANSFORMER = "sentence_transformers.models.Transformer"
 
 
-def _read_json(path: Path) -> dict | list:
+def _read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -57,7 +57,7 @@ def cache_dir(model_path: str | os.PathLike) -> Path:
     if not base:
         import platformdirs
 
-        base = Path(platformdirs.user_cache_dir("iopc-assistant", appauthor=False)) / "onnx"
+        base = str(Path(platformdirs.user_cache_dir("iopc-assistant", appauthor=False)) / "onnx")
     root = Path(model_path).resolve()
     key = hashlib.sha256(EXPORT_VERSION.encode() + str(root).encode() + (root / "config.json").read_bytes())
     return Path(base).expanduser() / key.hexdigest()[:16]

@@ -11,6 +11,8 @@ at any moment, never makes half a source visible:
 
 from __future__ import annotations
 
+from typing import TextIO
+
 import os
 import sys
 import uuid
@@ -191,25 +193,25 @@ class WriteLock:
     def __init__(self, location: StoreLocation, on_wait=None):
         self.path = location.path / ".write.lock" if location.path else None
         self.on_wait = on_wait or (lambda message: print(message, file=sys.stderr, flush=True))
-        self._fd = None
+        self._fd: TextIO | None = None
 
     def __enter__(self):
         if self.path:
             import fcntl
 
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fd = open(self.path, "a+")
+            fd = self._fd = open(self.path, "a+")
             try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                self._fd.seek(0)
-                holder = self._fd.read().strip() or "another process"
+                fd.seek(0)
+                holder = fd.read().strip() or "another process"
                 self.on_wait(f"waiting for {holder} to finish writing to {self.path.parent} ...")
-                fcntl.flock(self._fd, fcntl.LOCK_EX)
-            self._fd.seek(0)
-            self._fd.truncate()
-            self._fd.write(f"process {os.getpid()}")
-            self._fd.flush()
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            fd.seek(0)
+            fd.truncate()
+            fd.write(f"process {os.getpid()}")
+            fd.flush()
         return self
 
     def __exit__(self, *exc):
