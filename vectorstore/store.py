@@ -11,8 +11,6 @@ at any moment, never makes half a source visible:
 
 from __future__ import annotations
 
-from typing import TextIO
-
 import os
 import sys
 import uuid
@@ -20,6 +18,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from dataclasses import replace as with_fields
+from typing import TextIO
 
 from vectorstore.collection import Passages, Sentences, Sources, State, Vocabulary
 from vectorstore.connection import Connection
