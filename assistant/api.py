@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
 
 from assistant import settings
 from assistant.catalog import Catalog
@@ -24,7 +23,14 @@ class Assistant:
     """Ingest IOPC cases, search them, and answer questions with cited quotes."""
 
     def __init__(self, data_dir=None, chroma_url: str | None = None, embedder: Embedder | None = None,
-                 writer: Writer | None = None, max_bytes: int = DEFAULT_MAX_BYTES):
+                 writer: Writer | None = None, max_bytes: int = DEFAULT_MAX_BYTES, llm=None):
+        # --- LLM writer (issue 13): `llm` is an --llm spec string or a llama-index LLM; checked here,
+        # at start-up, so a bad setting fails before the first question.
+        if writer is None and llm is not None:
+            from assistant.writing import writer_for
+
+            writer = writer_for(llm)
+        # --- end LLM writer
         self.location = StoreLocation.resolve(data_dir, chroma_url)
         self.embedder = embedder or Embedder()
         self.store = ChromaStore(self.location, self.embedder.info)
@@ -168,11 +174,25 @@ class Assistant:
                                    filters=q.filters, searched=n_cases))
 
     def _finish(self, answer: Answer) -> Answer:
-        """Let a plugged-in writer phrase the answer; markers are checked either way."""
-        if self.writer is not None:
-            answer = replace(answer, text=self.writer.write(answer.question, answer.citations))
+        """Let a plugged-in writer phrase the answer (not an abstention); markers are checked either way."""
+        if self.writer is not None and not answer.abstained:
+            answer = self.writer.write(answer)
         answer.text, answer.citations = check_markers(answer.text, answer.citations)
         return answer
+
+    # --- llama-index (issue 13): our retrieval inside analysts' own pipelines -----------------------
+    def as_retriever(self, filters: Filters | None = None, k: int = 10):
+        """A llama-index BaseRetriever over this collection (see assistant/llama.py)."""
+        from assistant.llama import as_retriever
+
+        return as_retriever(self, filters, k)
+
+    def as_query_engine(self, llm, filters: Filters | None = None, k: int = 10):
+        """A llama-index query engine over as_retriever(), answering with `llm` (an LLM or --llm spec)."""
+        from assistant.llama import as_query_engine
+
+        return as_query_engine(self, llm, filters, k)
+    # --- end llama-index
 
 
 def _group_by_case(hits: list[Hit]) -> list[list[Hit]]:
