@@ -14,6 +14,7 @@ BACKENDS = ("none", "ollama", "openai", "openai-like")
 DEFAULT_OLLAMA_URL = "http://127.0.0.1:11434"
 # CPU inference of a few hundred tokens from a 7B model takes minutes, not seconds.
 DEFAULT_TIMEOUT = 300.0
+MAX_TOKENS = 512  # a few cited sentences; a small model that loops stops here, not at the timeout
 PROBE_TIMEOUT = 10.0  # the start-up check only lists models: quick even on a busy machine
 
 
@@ -118,16 +119,19 @@ def build_llm(spec: LLMSpec, timeout: float | None = None):
     if spec.backend == "ollama":
         from llama_index.llms.ollama import Ollama
 
-        return Ollama(model=spec.model, base_url=spec.url, request_timeout=timeout, temperature=0.0)
+        return Ollama(model=spec.model, base_url=spec.url, request_timeout=timeout, temperature=0.0,
+                      additional_kwargs={"num_predict": MAX_TOKENS})
     if spec.backend == "openai":
         from llama_index.llms.openai import OpenAI
 
-        return OpenAI(model=spec.model, api_base=spec.url, timeout=timeout, max_retries=0, temperature=0.0)
+        return OpenAI(model=spec.model, api_base=spec.url, timeout=timeout, max_retries=0, temperature=0.0,
+                      max_tokens=MAX_TOKENS)
     from llama_index.llms.openai_like import OpenAILike
 
     # A local server: chat template on the server side, no retries (a timeout on CPU would only repeat).
     return OpenAILike(model=spec.model, api_base=spec.url, api_key=os.environ.get("OPENAI_API_KEY") or "none",
-                      is_chat_model=True, context_window=8192, timeout=timeout, max_retries=0, temperature=0.0)
+                      is_chat_model=True, context_window=8192, timeout=timeout, max_retries=0, temperature=0.0,
+                      max_tokens=MAX_TOKENS)
 
 
 def load_llm(spec: str, timeout: float | None = None):

@@ -307,6 +307,17 @@ def writer_for(llm, timeout: float | None = None) -> LLMWriter | None:
     return LLMWriter(llm, llm_name(llm), timeout)
 
 
+def badge(answer: Answer) -> str:
+    """How an answer was made, for the UI: "written by MODEL, checked against N sources", or
+    "quotes only: WHY" when the model's text was not shown; "" for plain extractive answers."""
+    if answer.mode == "generated" and not answer.abstained:
+        removed = len(answer.dropped)
+        return (f"written by {answer.model}, checked against {len(answer.citations)} "
+                f"source{'s' if len(answer.citations) != 1 else ''}"
+                + (f"; {removed} unsupported sentence{'s' if removed != 1 else ''} removed" if removed else ""))
+    return f"quotes only: {answer.note}" if answer.note else ""
+
+
 def written_citations(answer: Answer) -> list[tuple[str, Citation]]:
     """(sentence, citation) for every [n] in the written sentences of a generated answer."""
     if answer.mode != "generated" or answer.abstained:

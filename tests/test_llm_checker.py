@@ -267,3 +267,17 @@ def test_citation_precision_looks_for_the_quote_or_most_content_words():
     assert not citation_supported('The policy "was amended in March 2020" [1].', P1)
     assert citation_supported("The woman made a 999 call to the MPS [1].", P1)
     assert not citation_supported("Officers were dismissed for misconduct after the inquest [1].", P1)
+
+
+def test_the_ui_badge_says_who_wrote_the_answer_or_why_quotes_are_shown():
+    from app import answer_markdown
+    from assistant.writing import badge
+
+    written = write("The woman called 999 [1]. Officers were dismissed. The policy was amended [3].")
+    assert badge(written) == "written by scripted, checked against 3 sources; 1 unsupported sentence removed"
+    assert answer_markdown(written).endswith("\n\n*written by scripted, checked against 3 sources; "
+                                             "1 unsupported sentence removed*")
+    fallen = write("", error="boom <script>")
+    assert badge(fallen) == "quotes only: scripted failed (ConnectionError: boom <script>); showing the quotes."
+    assert "<script>" not in answer_markdown(fallen)
+    assert badge(extractive()) == "" and not answer_markdown(extractive()).endswith("*")
