@@ -116,10 +116,17 @@ class Checked:
         return len(self.kept) + len(self.dropped)
 
 
+def tidy_markers(text: str) -> str:
+    """Markers in the one form the check reads: "[1, 2]" and "[passage 1]" become "[1][2]" and "[1]"."""
+    text = re.sub(r"\[\s*(?:passage|source)\s+(\d+)\s*\]", r"[\1]", text, flags=re.I)
+    return re.sub(r"\[(\d+(?:\s*[,;]\s*\d+)+)\]",
+                  lambda m: "".join(f"[{n}]" for n in re.findall(r"\d+", m.group(1))), text)
+
+
 def check_output(text: str, passages: dict[int, str]) -> Checked:
     """Check every sentence of `text` against the numbered passages the model was given."""
     result = Checked()
-    for sentence in split_sentences(text):
+    for sentence in split_sentences(tidy_markers(text)):
         reason = check_sentence(sentence, passages)
         if reason is None:
             result.kept.append(sentence)
@@ -225,7 +232,7 @@ class LLMWriter:
                 if time.monotonic() > deadline:
                     yield self._fallback(answer, f"{self.name} did not answer within {self.timeout:g} s")
                     return
-                done = split_sentences(buffer)[:-1]  # the last may still grow (or gain its markers)
+                done = split_sentences(tidy_markers(buffer))[:-1]  # the last may still grow (or gain its markers)
                 fresh = [s for s in done[len(shown):] if check_sentence(s, passages) is None]
                 shown += done[len(shown):]
                 if fresh and answer.kind == "lookup":

@@ -95,6 +95,11 @@ def test_a_marker_after_the_full_stop_belongs_to_its_sentence():
         ["Mr. Smith called at 11.54pm on 31 May [1].", "Done [2]."]
 
 
+def test_marker_variants_are_read_as_markers():
+    checked = check_output("The woman called 999 [1, 3]. The policy was amended [Passage 3].", {1: P1, 3: P3})
+    assert checked.kept == ["The woman called 999 [1][3].", "The policy was amended [3]."]
+
+
 def test_an_invented_quote_removes_its_sentence():
     answer = write('The operator noted "a man with a knife at the door" [1]. The policy was amended [3]. '
                    'The victim is to be told how long the marker stays [2].')
