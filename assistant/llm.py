@@ -15,7 +15,10 @@ DEFAULT_OLLAMA_URL = "http://127.0.0.1:11434"
 # CPU inference of a few hundred tokens from a 7B model takes minutes, not seconds.
 DEFAULT_TIMEOUT = 300.0
 MAX_TOKENS = 512  # a few cited sentences; a small model that loops stops here, not at the timeout
-PROBE_TIMEOUT = 10.0  # the start-up check only lists models: quick even on a busy machine
+# The start-up check only lists models. A server busy writing for another client may hold that list
+# back (llama.cpp's Python server does): reachable, so not an error; the model is then not verified.
+PROBE_CONNECT_TIMEOUT = 10.0
+PROBE_READ_TIMEOUT = 30.0
 
 
 class LLMConfigError(ValueError):
@@ -70,8 +73,9 @@ def parse_spec(spec: str | None) -> LLMSpec | None:
     return LLMSpec("openai-like", model, url.rstrip("/"))
 
 
-def _available_models(spec: LLMSpec, key: str | None) -> list[str]:
-    """The models the server offers (raises LLMConfigError when it cannot be asked)."""
+def _available_models(spec: LLMSpec, key: str | None) -> list[str] | None:
+    """The models the server offers; None when it is reachable but too busy to say (raises
+    LLMConfigError when it cannot be reached or refuses)."""
     import httpx
 
     if spec.backend == "ollama":
@@ -81,7 +85,10 @@ def _available_models(spec: LLMSpec, key: str | None) -> list[str]:
         url, names = f"{base}/models", lambda data: [m.get("id", "") for m in data.get("data", [])]
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     try:
-        response = httpx.get(url, headers=headers, timeout=PROBE_TIMEOUT)
+        response = httpx.get(url, headers=headers,
+                             timeout=httpx.Timeout(PROBE_READ_TIMEOUT, connect=PROBE_CONNECT_TIMEOUT))
+    except httpx.ReadTimeout:
+        return None
     except httpx.HTTPError as e:
         raise LLMConfigError(f"--llm {spec.backend}:{spec.model}: server unreachable at {url} "
                              f"({type(e).__name__}: {str(e) or 'no response'})") from None
@@ -106,6 +113,8 @@ def check_spec(spec: LLMSpec) -> None:
     elif spec.backend == "openai-like":
         key = os.environ.get("OPENAI_API_KEY")  # a local server usually wants none; vLLM may
     models = _available_models(spec, key)
+    if models is None:
+        return
     wanted = {spec.model, f"{spec.model}:latest"} if spec.backend == "ollama" else {spec.model}
     if not wanted & set(models):
         offered = ", ".join(sorted(models)[:8]) or "none"
