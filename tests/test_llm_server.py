@@ -45,13 +45,15 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A llama.cpp server on a free port; its --llm spec."""
+    """A llama.cpp server on a free port; its --llm spec. One thread: ggml's threads spin at barriers,
+    and on a machine busy with other work two threads were slower than one (a 425-token prompt and 40
+    tokens took 74 s with one thread and did not finish in 240 s with two, at a load average of 17)."""
     port = free_port()
     log = tmp_path_factory.mktemp("llama") / "server.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path()),
                                  "--model_alias", "gemma", "--host", "127.0.0.1", "--port", str(port),
-                                 "--n_ctx", "8192", "--n_threads", "2", "--verbose", "False"],
+                                 "--n_ctx", "8192", "--n_threads", "1", "--n_threads_batch", "1", "--verbose", "False"],
                                 stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 180
