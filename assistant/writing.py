@@ -133,9 +133,19 @@ def check_output(text: str, passages: dict[int, str]) -> Checked:
         else:
             result.dropped.append(sentence)
             result.reasons.append(reason)
-    # A refusal counts only when nothing checked survives: "[1] says X; it does not mention Y" is an answer.
-    result.cannot = not result.kept and bool(_REFUSAL.search(text))
+    # A refusal counts only when nothing checked survives ("[1] says X; it does not mention Y" is an
+    # answer) and the model said it, briefly: a small model that echoes the prompt repeats our own
+    # "reply only: NOT IN THE CASES", which is no refusal.
+    result.cannot = not result.kept and refuses(text)
     return result
+
+
+def refuses(text: str) -> bool:
+    """Whether model output says the passages do not answer: it opens with the agreed reply, or is at
+    most two sentences saying so."""
+    if normalise(text).lstrip(" *\"'").upper().startswith(CANNOT_ANSWER):
+        return True
+    return len(split_sentences(text)) <= 2 and bool(_REFUSAL.search(text))
 
 
 def content_words(text: str) -> set[str]:

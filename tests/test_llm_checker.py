@@ -165,6 +165,10 @@ def test_cannot_answer_abstains():
         answer = write(said)
         assert answer.abstained and not answer.citations and answer.confidence == "none", said
         assert answer.note == "scripted found no answer in the passages."
+    # A model echoing the prompt repeats "reply only: NOT IN THE CASES": no refusal, a failed answer.
+    echo = write("<passage 1> case: Case 1 | force: Met | section: summary. The woman called. Question: what? "
+                 "End every sentence with [n]. If the passages do not answer the question, reply only: NOT IN THE CASES")
+    assert not echo.abstained and echo.mode == "extractive" and "failed the citation check" in echo.note
     # Saying what a passage does not mention, with a citation, is an answer, not a refusal.
     assert not write("The passage does not mention tasers, only the 999 call [1].").abstained
 
