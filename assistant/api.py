@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
 
 import numpy as np
 
@@ -28,7 +27,13 @@ class Assistant:
 
     def __init__(self, data_dir=None, chroma_url: str | None = None, embedder: Embedder | None = None,
                  writer: Writer | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 settings: AnswerSettings = DEFAULT, judge: RelevanceJudge | None = None):
+                 settings: AnswerSettings = DEFAULT, judge: RelevanceJudge | None = None, llm=None):
+        # `llm` is an --llm spec string or a llama-index LLM; checked here, at start-up, so a bad setting
+        # fails before the first question.
+        if writer is None and llm is not None:
+            from assistant.writing import writer_for
+
+            writer = writer_for(llm)
         self.location = StoreLocation.resolve(data_dir, chroma_url)
         self.embedder = embedder or Embedder()
         self.store = ChromaStore(self.location, self.embedder.info)
@@ -159,9 +164,22 @@ class Assistant:
         return ctx
 
     def _finish(self, answer: Answer, query: str) -> Answer:
-        """Let a plugged-in writer phrase the answer; markers are checked either way."""
+        """Let a plugged-in writer phrase the answer (not an abstention); markers are checked either way."""
         answer.query = query
         if self.writer is not None and not answer.abstained:
-            answer = replace(answer, text=self.writer.write(answer.question, answer.citations))
+            answer = self.writer.write(answer)
         answer.text, answer.citations = check_markers(answer.text, answer.citations)
         return answer
+
+    # -- llama-index: our retrieval inside analysts' own pipelines ----------------------------------
+    def as_retriever(self, filters: Filters | None = None, k: int = 10):
+        """A llama-index BaseRetriever over this collection (see assistant/llama.py)."""
+        from assistant.llama import as_retriever
+
+        return as_retriever(self, filters, k)
+
+    def as_query_engine(self, llm, filters: Filters | None = None, k: int = 10):
+        """A llama-index query engine over as_retriever(), answering with `llm` (an LLM or --llm spec)."""
+        from assistant.llama import as_query_engine
+
+        return as_query_engine(self, llm, filters, k)

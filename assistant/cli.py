@@ -34,8 +34,13 @@ def _assistant(ctx: click.Context, must_exist: bool = False, **kw):
         if where is not None and not where.exists():
             raise click.ClickException(f"no index at {printable(str(where))}: the directory does not exist "
                                        "(ingest cases into it first, or give the right --data-dir)")
-    return Assistant(data_dir=ctx.obj["data_dir"], chroma_url=ctx.obj["chroma_url"],
-                     embedder=Embedder(backend=ctx.obj["encoder"]), **kw)
+    from assistant.llm import LLMConfigError
+
+    try:
+        return Assistant(data_dir=ctx.obj["data_dir"], chroma_url=ctx.obj["chroma_url"],
+                         embedder=Embedder(backend=ctx.obj["encoder"]), llm=ctx.obj.get("llm"), **kw)
+    except LLMConfigError as e:  # a bad --llm fails here, at start-up, in one line
+        raise click.ClickException(str(e)) from None
 
 
 # The options every command takes, before or after its name (`iopc --data-dir D ask …` and
@@ -48,6 +53,10 @@ GLOBAL_OPTIONS: tuple[tuple[str, dict], ...] = (
     ("--encoder", dict(envvar="IOPC_ENCODER", type=click.Choice(["torch", "onnx", "onnx-int8"]),
                        help="How the model runs: torch (default), onnx, or onnx-int8 (faster start and encode; "
                             "exported once from the bundled model). Env: IOPC_ENCODER.")),
+    ("--llm", dict(envvar="IOPC_LLM", metavar="SPEC",
+                   help="Have a model write answers, every sentence checked against its sources: none (default, "
+                        "quotes only), ollama:MODEL, openai:MODEL, openai-like:http://HOST:PORT/v1#MODEL. "
+                        "A hosted model receives the retrieved passages. Env: IOPC_LLM.")),
 )
 
 
@@ -146,12 +155,12 @@ def with_filters(f):
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @global_options
 @click.pass_context
-def main(ctx: click.Context, data_dir, chroma_url, encoder):
+def main(ctx: click.Context, data_dir, chroma_url, encoder, llm):
     """Ask questions of IOPC learning cases and get answers that cite their passages.
 
-    The options --data-dir, --chroma-url and --encoder go before or after the command.
+    The options --data-dir, --chroma-url, --encoder and --llm go before or after the command.
     """
-    ctx.obj = {"data_dir": data_dir, "chroma_url": chroma_url, "encoder": encoder}
+    ctx.obj = {"data_dir": data_dir, "chroma_url": chroma_url, "encoder": encoder, "llm": llm}
 
 
 MAX_SIZE_HELP = f"in MB (1 MB = {MB:,} bytes; default {DEFAULT_MAX_BYTES // MB})"
@@ -196,6 +205,11 @@ def ask(ctx, question, force, theme, since, until, status, as_json):
     for c in answer.citations:
         click.echo("[{}] {} — {} — {} — {}".format(c.n, *(printable(str(v)) for v in (c.title, c.force, c.section,
                                                                                      c.source))))
+    if answer.mode == "generated" and not answer.abstained:  # how the answer was written
+        click.echo(f"written by {answer.model}, checked against {len(answer.citations)} sources"
+                   f"{f'; {len(answer.dropped)} unsupported sentences removed' if answer.dropped else ''}", err=True)
+    if answer.note:
+        click.echo(f"note: {printable(answer.note)}", err=True)
 
 
 @main.command()
@@ -248,13 +262,16 @@ def cases(ctx, as_json):
 @click.pass_context
 def stats(ctx, as_json):
     """Counts of cases, sources, passages and recommendations by status."""
-    s = _assistant(ctx, must_exist=True).stats()
+    a = _assistant(ctx, must_exist=True)
+    s = a.stats()
+    llm = getattr(a.writer, "name", None)  # the model that writes answers, if any
     if as_json:
-        return _json(s)
+        return _json({**asdict(s), "llm": llm})
     click.echo(f"{s.cases} cases from {s.sources} sources, {s.passages} passages, {s.recommendations} recommendations")
     for status, n in sorted(s.by_status.items()):
         click.echo(f"  {status}: {n}")
     click.echo(f"index: {printable(str(s.location))} (model {s.model}, encoder {s.encoder})")
+    click.echo(f"answers: written by {llm}, every sentence checked" if llm else "answers: quotes only (no --llm)")
 
 
 @main.command()

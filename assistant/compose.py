@@ -15,10 +15,11 @@ from ingest.passages import section_label
 
 
 class Writer(Protocol):
-    """The seam for a generator: phrase an answer to `question` from numbered citations."""
+    """The seam for a generator (assistant/writing.py): phrase a finished extractive answer anew."""
 
-    def write(self, question: str, citations: list[Citation]) -> str:
-        """Markdown text whose claims carry [n] markers referring to `citations`."""
+    def write(self, answer: Answer) -> Answer:
+        """A generated Answer whose [n] markers refer to `answer.citations`, or `answer` itself with
+        `note` saying why not. Called only for answers that do not abstain."""
 
 
 _MARKER = re.compile(r"\[(\d+)\]")

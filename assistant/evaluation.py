@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assistant.types import Answer, Citation
@@ -46,6 +46,35 @@ class EvalReport:
     list_precision: float = 0.0
     confidence: dict[str, float] = field(default_factory=dict)  # share of answers per confidence level
     details: list[QuestionResult] = field(default_factory=list)
+    writing: WritingReport | None = None  # with --llm only
+
+
+@dataclass
+class WritingReport:
+    """How the --llm model's written answers fared against the citation check."""
+
+    model: str
+    asked: int  # answers the model was asked to write (abstentions are never sent)
+    checked_sentence_rate: float  # share of the sentences it wrote that passed the citation check
+    fallback_rate: float  # share of those answers shown as quotes instead (error, timeout, check failed)
+    model_abstention_rate: float  # share where it said the passages do not answer
+    citation_precision: float  # share of shown citations whose passage holds the sentence's quote or key words
+    citations: int  # how many citations that precision is over
+
+
+def writing_report(writer, before, answers: list[Answer]) -> WritingReport:
+    """The writer's counts since `before` (a copy of its tally) and the precision of shown citations."""
+    from assistant.writing import citation_supported, written_citations
+
+    t = writer.tally
+    asked, written, kept = t.asked - before.asked, t.written - before.written, t.kept - before.kept
+    pairs = [pair for a in answers for pair in written_citations(a)]
+    return WritingReport(model=writer.name, asked=asked,
+                         checked_sentence_rate=round(kept / written, 3) if written else 0.0,
+                         fallback_rate=round((t.fallbacks - before.fallbacks) / asked, 3) if asked else 0.0,
+                         model_abstention_rate=round((t.abstained - before.abstained) / asked, 3) if asked else 0.0,
+                         citation_precision=_mean(citation_supported(s, c.passage) for s, c in pairs),
+                         citations=len(pairs))
 
 
 def load_questions(path: str) -> list[dict]:
@@ -204,8 +233,18 @@ def evaluate(assistant, questions_path: str, baselines: list[str] | None = None)
     for name in baselines or []:
         systems.append((name, _llamaindex_baseline(assistant) if name == "llamaindex"
                         else _retrieval_baseline(assistant, name)))
-    return [aggregate(name, [score(q, ask(q["question"]), case_sources) for q in questions])
-            for name, ask in systems]
+    writer, answers = assistant.writer, []
+    before = replace(writer.tally) if hasattr(writer, "tally") else None
+    if before is not None:  # keep the assistant's answers for the writing scores (issue 13)
+        def ask_and_keep(question: str) -> Answer:
+            answers.append(assistant.ask(question))
+            return answers[-1]
+        systems[0] = ("assistant", ask_and_keep)
+    reports = [aggregate(name, [score(q, ask(q["question"]), case_sources) for q in questions])
+               for name, ask in systems]
+    if before is not None:
+        reports[0].writing = writing_report(writer, before, answers)
+    return reports
 
 
 def format_table(reports: list[EvalReport]) -> str:
@@ -216,6 +255,12 @@ def format_table(reports: list[EvalReport]) -> str:
     for r in reports:
         lines.append(f"| {r.system} | " + " | ".join(f"{getattr(r, c):.3f}" for c in cols) + " |")
     lines.append("confidence: " + ", ".join(f"{k} {v:.2f}" for k, v in reports[0].confidence.items()))
+    w = reports[0].writing
+    if w is not None:
+        lines.append(f"\nwritten by {w.model}: {w.asked} answers asked, checked-sentence rate "
+                     f"{w.checked_sentence_rate:.3f}, fallback rate {w.fallback_rate:.3f}, model abstained "
+                     f"{w.model_abstention_rate:.3f}, citation precision {w.citation_precision:.3f} "
+                     f"over {w.citations} citations")
     misses = [d for d in reports[0].details if (d.kind == "none") != d.abstained or
               (d.kind != "none" and (d.rank is None or d.rank > 5 or not d.must_cite))
               or (d.force_recall is not None and d.force_recall < 1)]

@@ -97,7 +97,11 @@ def answer_markdown(answer: Answer, turn: int = 1) -> str:
             return m.group(0)
         return f'<a href="#{cite_id(turn, n)}" class="cite-link" title="Show source {n}">&#91;{n}&#93;</a>'
 
-    return MARKER_RE.sub(link, text)
+    # How the answer was made: "written by MODEL, checked against N sources", or "quotes only: why".
+    from assistant.writing import badge
+
+    made = badge(answer)
+    return MARKER_RE.sub(link, text) + (f"\n\n*{escape_text(made)}*" if made else "")
 
 
 def stream_chunks(markdown: str) -> Iterator[str]:
