@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 
@@ -16,7 +17,7 @@ from assistant.relevance import Confidence, Judgement, RelevanceJudge, SignalJud
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.settings import DEFAULT, AnswerSettings
 from assistant.types import Answer, CaseSummary, Filters, Hit, Stats
-from ingest.pipeline import IngestReport, Ingester
+from ingest.pipeline import Ingester, IngestReport
 from ingest.readers import DEFAULT_MAX_BYTES
 from vectorstore import ChromaStore, Embedder, StoreLocation
 from vectorstore.sentence_vectors import SentenceVectors
@@ -25,9 +26,17 @@ from vectorstore.sentence_vectors import SentenceVectors
 class Assistant:
     """Ingest IOPC cases, search them, and answer questions with cited quotes."""
 
-    def __init__(self, data_dir=None, chroma_url: str | None = None, embedder: Embedder | None = None,
-                 writer: Writer | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 settings: AnswerSettings = DEFAULT, judge: RelevanceJudge | None = None, llm=None):
+    def __init__(
+        self,
+        data_dir=None,
+        chroma_url: str | None = None,
+        embedder: Embedder | None = None,
+        writer: Writer | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        settings: AnswerSettings = DEFAULT,
+        judge: RelevanceJudge | None = None,
+        llm=None,
+    ):
         # `llm` is an --llm spec string or a llama-index LLM; checked here, at start-up, so a bad setting
         # fails before the first question.
         if writer is None and llm is not None:
@@ -62,8 +71,9 @@ class Assistant:
     def retriever(self) -> HybridRetriever:
         """Hybrid retrieval over the current catalog (made again only when the catalog is)."""
         if self._retriever is None or self._retriever.catalog is not self.catalog:
-            self._retriever = HybridRetriever(self.catalog.prepare(), self.store, self.embedder,
-                                              self.settings.candidates)
+            self._retriever = HybridRetriever(
+                self.catalog.prepare(), self.store, self.embedder, self.settings.candidates
+            )
         return self._retriever
 
     @property
@@ -71,15 +81,21 @@ class Assistant:
         """The relevance judge: the one given, else the default over the current catalog."""
         return self._judge or SignalJudge(self.catalog, self.settings)
 
-    def ingest(self, paths: list[str], progress: bool = False, names: dict[str, str] | None = None,
-               allow_private_urls: bool = False) -> IngestReport:
+    def ingest(
+        self,
+        paths: list[str],
+        progress: bool = False,
+        names: dict[str, str] | None = None,
+        allow_private_urls: bool = False,
+    ) -> IngestReport:
         """Ingest files, directories and URLs; unchanged sources are skipped.
 
         `names` records a path under another name (an upload's file name; see Ingester.ingest);
         `allow_private_urls` lets URLs lead to loopback or private addresses (see SECURITY.md).
         """
         report = Ingester(self.store, self.embedder, self.max_bytes, allow_private_urls=allow_private_urls).ingest(
-            [str(p) for p in paths], progress, {str(k): v for k, v in (names or {}).items()})
+            [str(p) for p in paths], progress, {str(k): v for k, v in (names or {}).items()}
+        )
         return report
 
     def remove(self, target: str) -> list[str]:
@@ -89,8 +105,11 @@ class Assistant:
     def cases(self) -> list[CaseSummary]:
         """Every case, twins merged, newest first."""
         self.refresh()
-        return sorted(self.catalog.cases.values(),
-                      key=lambda c: (c.incident_month or c.recommended or c.published or "", c.title), reverse=True)
+        return sorted(
+            self.catalog.cases.values(),
+            key=lambda c: (c.incident_month or c.recommended or c.published or "", c.title),
+            reverse=True,
+        )
 
     def stats(self) -> Stats:
         """Counts of cases, sources, passages, recommendations by status, cases per force."""
@@ -98,15 +117,22 @@ class Assistant:
         cases = self.catalog.cases.values()
         by_status = Counter(r["status"] for c in cases for r in c.recommendations)
         forces = Counter(b for c in cases for b in c.bodies)
-        return Stats(cases=len(cases), sources=sum(len(c.sources) for c in cases),
-                     passages=len(self.catalog.passages), recommendations=sum(by_status.values()),
-                     by_status=dict(by_status), forces=dict(forces.most_common()),
-                     model=self.embedder.info.name, location=str(self.location),
-                     encoder=self.embedder.backend)
+        return Stats(
+            cases=len(cases),
+            sources=sum(len(c.sources) for c in cases),
+            passages=len(self.catalog.passages),
+            recommendations=sum(by_status.values()),
+            by_status=dict(by_status),
+            forces=dict(forces.most_common()),
+            model=self.embedder.info.name,
+            location=str(self.location),
+            encoder=self.embedder.backend,
+        )
 
     # -- search and answers -----------------------------------------------------------------
-    def search(self, query: str, k: int = 10, filters: Filters | None = None,
-               mode: RetrievalMode | str = RetrievalMode.HYBRID) -> list[Hit]:
+    def search(
+        self, query: str, k: int = 10, filters: Filters | None = None, mode: RetrievalMode | str = RetrievalMode.HYBRID
+    ) -> list[Hit]:
         """The k best passages for `query` (hybrid dense + BM25 unless `mode` says otherwise), best first."""
         self.refresh()
         return self.retriever.search(query, filters, k=k, mode=mode)
@@ -121,10 +147,13 @@ class Assistant:
         self.refresh()
         follow = resolve(message, list(history or []), filters)
         if follow.kind == "nothing":
-            return replace(abstention(message, len(self.catalog.cases), follow.question.filters),
-                           text=NOTHING_EARLIER)
-        return self._answer(follow.question, follow.query, given_cases=follow.kind in ("responses", "item"),
-                            new_scope=follow.kind == "scope")
+            return replace(abstention(message, len(self.catalog.cases), follow.question.filters), text=NOTHING_EARLIER)
+        return self._answer(
+            follow.question,
+            follow.query,
+            given_cases=follow.kind in ("responses", "item"),
+            new_scope=follow.kind == "scope",
+        )
 
     def _answer(self, q: Question, query: str, given_cases: bool = False, new_scope: bool = False) -> Answer:
         """The stages, once each and in order: retrieve and weigh, judge, answer, check."""
@@ -150,17 +179,35 @@ class Assistant:
 
     def weigh(self, q: Question, query: str) -> Context:
         """Retrieve passages for `query` and weigh their cases (none for a filter table): the evidence."""
-        ctx = Context(question=q, query=query, catalog=self.catalog, retriever=self.retriever,
-                      sentence_vectors=self.sentence_vectors, settings=self.settings)
+        ctx = Context(
+            question=q,
+            query=query,
+            catalog=self.catalog,
+            retriever=self.retriever,
+            sentence_vectors=self.sentence_vectors,
+            settings=self.settings,
+        )
         if q.kind == "filter":
             return ctx
         ctx.query_vector, *clause_vectors = self.embedder.embed_cached([query, *clauses(query)])
         s = self.settings
-        hits = self.retriever.search(query, q.filters, k=s.list_passages if q.kind == "list" else s.lookup_passages,
-                                     query_vector=ctx.query_vector)
+        hits = self.retriever.search(
+            query,
+            q.filters,
+            k=s.list_passages if q.kind == "list" else s.lookup_passages,
+            query_vector=ctx.query_vector,
+        )
         allowed = None if q.filters.is_empty() else set(self.catalog.allowed(q.filters) or [])
-        ctx.evidence = weigh_cases(hits, ctx.query_vector, np.stack(clause_vectors), self.catalog, self.retriever,
-                                   self.sentence_vectors, s.cases_weighed, allowed)
+        ctx.evidence = weigh_cases(
+            hits,
+            ctx.query_vector,
+            np.stack(clause_vectors),
+            self.catalog,
+            self.retriever,
+            self.sentence_vectors,
+            s.cases_weighed,
+            allowed,
+        )
         return ctx
 
     def _finish(self, answer: Answer, query: str) -> Answer:

@@ -17,7 +17,8 @@ from ingest.readers import DEFAULT_MAX_BYTES, MB, max_bytes_from_mb, printable
 
 def _json(obj) -> None:
     def plain(o):
-        return asdict(o) if is_dataclass(o) else o
+        return asdict(o) if is_dataclass(o) and not isinstance(o, type) else o
+
     data = [plain(o) for o in obj] if isinstance(obj, list) else plain(obj)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -32,13 +33,20 @@ def _assistant(ctx: click.Context, must_exist: bool = False, **kw):
         # "0 cases" as if the index were real (a mistyped --data-dir looked like an empty collection).
         where = StoreLocation.resolve(ctx.obj["data_dir"], ctx.obj["chroma_url"]).path
         if where is not None and not where.exists():
-            raise click.ClickException(f"no index at {printable(str(where))}: the directory does not exist "
-                                       "(ingest cases into it first, or give the right --data-dir)")
+            raise click.ClickException(
+                f"no index at {printable(str(where))}: the directory does not exist "
+                "(ingest cases into it first, or give the right --data-dir)"
+            )
     from assistant.llm import LLMConfigError
 
     try:
-        return Assistant(data_dir=ctx.obj["data_dir"], chroma_url=ctx.obj["chroma_url"],
-                         embedder=Embedder(backend=ctx.obj["encoder"]), llm=ctx.obj.get("llm"), **kw)
+        return Assistant(
+            data_dir=ctx.obj["data_dir"],
+            chroma_url=ctx.obj["chroma_url"],
+            embedder=Embedder(backend=ctx.obj["encoder"]),
+            llm=ctx.obj.get("llm"),
+            **kw,
+        )
     except LLMConfigError as e:  # a bad --llm fails here, at start-up, in one line
         raise click.ClickException(str(e)) from None
 
@@ -46,17 +54,40 @@ def _assistant(ctx: click.Context, must_exist: bool = False, **kw):
 # The options every command takes, before or after its name (`iopc --data-dir D ask …` and
 # `iopc ask … --data-dir D` alike, as kubectl takes its global flags). Given after, they win.
 GLOBAL_OPTIONS: tuple[tuple[str, dict], ...] = (
-    ("--data-dir", dict(envvar="IOPC_DATA_DIR", type=click.Path(file_okay=False),
-                        help="Where the index lives (default: your user data directory). Env: IOPC_DATA_DIR.")),
-    ("--chroma-url", dict(envvar="IOPC_CHROMA_URL",
-                          help="Use a Chroma server instead, e.g. http://127.0.0.1:8000. Env: IOPC_CHROMA_URL.")),
-    ("--encoder", dict(envvar="IOPC_ENCODER", type=click.Choice(["torch", "onnx", "onnx-int8"]),
-                       help="How the model runs: torch (default), onnx, or onnx-int8 (faster start and encode; "
-                            "exported once from the bundled model). Env: IOPC_ENCODER.")),
-    ("--llm", dict(envvar="IOPC_LLM", metavar="SPEC",
-                   help="Have a model write answers, every sentence checked against its sources: none (default, "
-                        "quotes only), ollama:MODEL, openai:MODEL, openai-like:http://HOST:PORT/v1#MODEL. "
-                        "A hosted model receives the retrieved passages. Env: IOPC_LLM.")),
+    (
+        "--data-dir",
+        dict(
+            envvar="IOPC_DATA_DIR",
+            type=click.Path(file_okay=False),
+            help="Where the index lives (default: your user data directory). Env: IOPC_DATA_DIR.",
+        ),
+    ),
+    (
+        "--chroma-url",
+        dict(
+            envvar="IOPC_CHROMA_URL",
+            help="Use a Chroma server instead, e.g. http://127.0.0.1:8000. Env: IOPC_CHROMA_URL.",
+        ),
+    ),
+    (
+        "--encoder",
+        dict(
+            envvar="IOPC_ENCODER",
+            type=click.Choice(["torch", "onnx", "onnx-int8"]),
+            help="How the model runs: torch (default), onnx, or onnx-int8 (faster start and encode; "
+            "exported once from the bundled model). Env: IOPC_ENCODER.",
+        ),
+    ),
+    (
+        "--llm",
+        dict(
+            envvar="IOPC_LLM",
+            metavar="SPEC",
+            help="Have a model write answers, every sentence checked against its sources: none (default, "
+            "quotes only), ollama:MODEL, openai:MODEL, openai-like:http://HOST:PORT/v1#MODEL. "
+            "A hosted model receives the retrieved passages. Env: IOPC_LLM.",
+        ),
+    ),
 )
 
 
@@ -81,8 +112,14 @@ class _Commands(click.Group):
         for option, attrs in GLOBAL_OPTIONS:
             if option not in have:
                 # No envvar here: the group already read it, and an env value must not override an option.
-                cmd.params.append(click.Option([option], expose_value=False, callback=_given_after,
-                                               **{k: v for k, v in attrs.items() if k != "envvar"}))
+                cmd.params.append(
+                    click.Option(
+                        [option],
+                        expose_value=False,
+                        callback=_given_after,
+                        **{k: v for k, v in attrs.items() if k != "envvar"},
+                    )
+                )
         super().add_command(cmd, name)
 
     def invoke(self, ctx):
@@ -140,9 +177,12 @@ filter_options = [
     click.option("--theme", multiple=True, help="Only cases with this theme tag (repeatable)."),
     click.option("--since", callback=_date, help="From this date: YYYY, YYYY-MM or YYYY-MM-DD."),
     click.option("--until", callback=_date, help="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD."),
-    click.option("--status", multiple=True, type=click.Choice(
-        ["accepted", "not accepted", "partially accepted", "awaiting response", "unknown"]),
-        help="Only recommendations with this status (repeatable)."),
+    click.option(
+        "--status",
+        multiple=True,
+        type=click.Choice(["accepted", "not accepted", "partially accepted", "awaiting response", "unknown"]),
+        help="Only recommendations with this status (repeatable).",
+    ),
 ]
 
 
@@ -171,8 +211,11 @@ MAX_SIZE_HELP = f"in MB (1 MB = {MB:,} bytes; default {DEFAULT_MAX_BYTES // MB})
 @click.option("--json", "as_json", is_flag=True, help="Print the IngestReport as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--max-size", type=_Megabytes(), help=f"Largest accepted file, {MAX_SIZE_HELP}.")
-@click.option("--allow-private-urls", is_flag=True,
-              help="Fetch URLs that lead to loopback, link-local or private addresses (refused by default).")
+@click.option(
+    "--allow-private-urls",
+    is_flag=True,
+    help="Fetch URLs that lead to loopback, link-local or private addresses (refused by default).",
+)
 @click.pass_context
 def ingest(ctx, paths, as_json, quiet, max_size, allow_private_urls):
     """Ingest case files, directories (recursively) and http(s) URLs."""
@@ -203,11 +246,15 @@ def ask(ctx, question, force, theme, since, until, status, as_json):
         return _json(answer)
     click.echo(printable(answer.text, keep_lines=True))
     for c in answer.citations:
-        click.echo("[{}] {} — {} — {} — {}".format(c.n, *(printable(str(v)) for v in (c.title, c.force, c.section,
-                                                                                     c.source))))
+        click.echo(
+            "[{}] {} — {} — {} — {}".format(c.n, *(printable(str(v)) for v in (c.title, c.force, c.section, c.source)))
+        )
     if answer.mode == "generated" and not answer.abstained:  # how the answer was written
-        click.echo(f"written by {answer.model}, checked against {len(answer.citations)} sources"
-                   f"{f'; {len(answer.dropped)} unsupported sentences removed' if answer.dropped else ''}", err=True)
+        click.echo(
+            f"written by {answer.model}, checked against {len(answer.citations)} sources"
+            f"{f'; {len(answer.dropped)} unsupported sentences removed' if answer.dropped else ''}",
+            err=True,
+        )
     if answer.note:
         click.echo(f"note: {printable(answer.note)}", err=True)
 
@@ -227,8 +274,10 @@ def search(ctx, query, k, force, theme, since, until, status, as_json):
     for h in hits:
         label = h.section if h.rec_no is None else f"{h.section} {h.rec_no}"
         text = " ".join(h.text[:160].split())
-        click.echo(f"{h.score:.4f}  {printable(h.title)} — {printable(str(h.force))} — {printable(label)}\n"
-                   f"        {printable(text)}")
+        click.echo(
+            f"{h.score:.4f}  {printable(h.title)} — {printable(str(h.force))} — {printable(label)}\n"
+            f"        {printable(text)}"
+        )
 
 
 @main.command()
@@ -253,8 +302,10 @@ def cases(ctx, as_json):
         return _json(rows)
     for c in rows:
         statuses = ", ".join(r["status"] for r in c.recommendations) or "no recommendations"
-        click.echo(f"{printable(c.case_id)}\n    {printable(c.title)} | {printable(c.force or '?')} | {statuses} | "
-                   f"{len(c.sources)} source(s)")
+        click.echo(
+            f"{printable(c.case_id)}\n    {printable(c.title)} | {printable(c.force or '?')} | {statuses} | "
+            f"{len(c.sources)} source(s)"
+        )
 
 
 @main.command()
@@ -277,20 +328,34 @@ def stats(ctx, as_json):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=7860, show_default=True, help="Port.")
-@click.option("--auth", envvar="IOPC_AUTH", help="user:password, required to bind beyond localhost. "
-              "Env: IOPC_AUTH (better than the option: other users can read a command line).")
-@click.option("--sample/--no-sample", default=True, show_default=True,
-              help="Ingest the bundled sample case when the index is empty.")
-@click.option("--max-size", type=_Megabytes(), help=f"Largest uploaded file, {MAX_SIZE_HELP}; larger uploads "
-              "are refused.")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=None,
-              help="Chat events in flight at once (default 4); answers are still computed one at a time.")
+@click.option(
+    "--auth",
+    envvar="IOPC_AUTH",
+    help="user:password, required to bind beyond localhost. "
+    "Env: IOPC_AUTH (better than the option: other users can read a command line).",
+)
+@click.option(
+    "--sample/--no-sample",
+    default=True,
+    show_default=True,
+    help="Ingest the bundled sample case when the index is empty.",
+)
+@click.option(
+    "--max-size", type=_Megabytes(), help=f"Largest uploaded file, {MAX_SIZE_HELP}; larger uploads are refused."
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Chat events in flight at once (default 4); answers are still computed one at a time.",
+)
 @click.pass_context
 def serve(ctx, host, port, auth, sample, max_size, concurrency):
     """Serve the chat UI."""
     if host not in ("127.0.0.1", "localhost", "::1") and not auth:
-        raise click.ClickException(f"refusing to serve on {host} without authentication: "
-                                   "pass --auth user:password or set IOPC_AUTH")
+        raise click.ClickException(
+            f"refusing to serve on {host} without authentication: pass --auth user:password or set IOPC_AUTH"
+        )
     _check_auth(auth)
     _port_free(host, port)
     # Gradio reports usage to its makers unless told not to; nothing here needs the network.
@@ -299,8 +364,14 @@ def serve(ctx, host, port, auth, sample, max_size, concurrency):
 
     a = _assistant(ctx, **({"max_bytes": max_size} if max_size else {}))
     ingested = a.ingest([str(app.SAMPLE_CASE)]) if sample and not a.catalog.passages else None
-    app.serve(a, host, port, tuple(auth.split(":", 1)) if auth else None, concurrency or app.CHAT_CONCURRENCY,
-              ingested=ingested)
+    app.serve(
+        a,
+        host,
+        port,
+        tuple(auth.split(":", 1)) if auth else None,
+        concurrency or app.CHAT_CONCURRENCY,
+        ingested=ingested,
+    )
 
 
 def _check_auth(value: str | None) -> None:
@@ -308,8 +379,9 @@ def _check_auth(value: str | None) -> None:
     if value is not None:
         user, _, password = value.partition(":")
         if not (user and password):
-            raise click.ClickException("--auth must be user:password, with a user and a password "
-                                       "(from the option or IOPC_AUTH)")
+            raise click.ClickException(
+                "--auth must be user:password, with a user and a password (from the option or IOPC_AUTH)"
+            )
 
 
 def _port_free(host: str, port: int) -> None:
@@ -320,20 +392,27 @@ def _port_free(host: str, port: int) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
             probe.bind(address)
     except OSError as e:
-        raise click.ClickException(f"cannot serve on {host} port {port}: {e.strerror or e} "
-                                   "(another server is using it? choose another with --port)") from None
+        raise click.ClickException(
+            f"cannot serve on {host} port {port}: {e.strerror or e} "
+            "(another server is using it? choose another with --port)"
+        ) from None
 
 
 @main.command(name="eval")
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False))
-@click.option("--baseline", "baselines", multiple=True, type=click.Choice(["dense", "bm25", "llamaindex"]),
-              help="Also score a baseline on the same collection (repeatable).")
+@click.option(
+    "--baseline",
+    "baselines",
+    multiple=True,
+    type=click.Choice(["dense", "bm25", "llamaindex"]),
+    help="Also score a baseline on the same collection (repeatable).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report, with per-question details, as JSON.")
 @click.pass_context
 def evaluate(ctx, questions, baselines, as_json):
     """Score the assistant on a questions file (the format of questions-dev.jsonl) or a conversations file."""
-    from assistant.evaluation import (evaluate as run_eval, evaluate_conversations, format_conversations,
-                                      format_table, is_conversations)
+    from assistant.evaluation import evaluate as run_eval
+    from assistant.evaluation import evaluate_conversations, format_conversations, format_table, is_conversations
 
     if is_conversations(questions):
         report = evaluate_conversations(_assistant(ctx), questions)

@@ -46,10 +46,22 @@ def check_markers(text: str, citations: list[Citation]) -> tuple[str, list[Citat
 
 def citation(n: int, hit: Hit, span: tuple[int, int]) -> Citation:
     """A citation of `hit` quoting text[span]."""
-    return Citation(n=n, case_id=hit.case_id, title=hit.title, force=hit.force,
-                    section=section_label(hit.section, hit.rec_no), rec_no=hit.rec_no,
-                    quote=hit.text[span[0]:span[1]], passage=hit.text, source=hit.source, url=hit.url,
-                    score=round(hit.score, 6), status=hit.status, date=hit.date, addressed_to=hit.addressed_to)
+    return Citation(
+        n=n,
+        case_id=hit.case_id,
+        title=hit.title,
+        force=hit.force,
+        section=section_label(hit.section, hit.rec_no),
+        rec_no=hit.rec_no,
+        quote=hit.text[span[0] : span[1]],
+        passage=hit.text,
+        source=hit.source,
+        url=hit.url,
+        score=round(hit.score, 6),
+        status=hit.status,
+        date=hit.date,
+        addressed_to=hit.addressed_to,
+    )
 
 
 def one_line(text: str) -> str:
@@ -63,17 +75,20 @@ def cell(text: str) -> str:
 
 
 def status_note(hit: Hit) -> str:
-    """" (accepted)" for a recommendation or response passage with a known status."""
+    """ " (accepted)" for a recommendation or response passage with a known status."""
     return f" ({hit.status})" if hit.section != "summary" and hit.status else ""
 
 
 def lookup_text(groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scope: str) -> tuple[str, list[Citation]]:
     """The most relevant cases, each with its quoted passages."""
-    lines, cites = [scope], []
+    lines: list[str] = [scope]
+    cites: list[Citation] = []
     for hits in groups:
         head = hits[0]
-        lines.append(f"\n**{one_line(head.title)}** — {head.force or 'force not stated'}"
-                     f"{', ' + month_year(head.date) if head.date else ''}")
+        lines.append(
+            f"\n**{one_line(head.title)}** — {head.force or 'force not stated'}"
+            f"{', ' + month_year(head.date) if head.date else ''}"
+        )
         for h in hits:
             c = citation(len(cites) + 1, h, spans[h.id])
             cites.append(c)
@@ -91,21 +106,29 @@ def who(hit: Hit) -> str:
 
 def list_text(groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scope: str) -> tuple[str, list[Citation]]:
     """One line per case: force, title, the quote that makes it relevant, its status."""
-    lines, cites = [scope], []
+    lines: list[str] = [scope]
+    cites: list[Citation] = []
     for hits in groups:
         h = hits[0]
         c = citation(len(cites) + 1, h, spans[h.id])
         cites.append(c)
-        lines.append(f"- **{who(h)}** — {one_line(h.title)}: “{one_line(c.quote)}” [{c.n}]"
-                     f" ({c.section}{', ' + h.status if h.section != 'summary' and h.status else ''})")
+        lines.append(
+            f"- **{who(h)}** — {one_line(h.title)}: “{one_line(c.quote)}” [{c.n}]"
+            f" ({c.section}{', ' + h.status if h.section != 'summary' and h.status else ''})"
+        )
     return "\n".join(lines), cites
 
 
-def table_text(rows: list[tuple[Hit, Hit | None]], spans: dict[str, tuple[int, int]],
-               scope: str) -> tuple[str, list[Citation]]:
+def table_text(
+    rows: list[tuple[Hit, Hit | None]], spans: dict[str, tuple[int, int]], scope: str
+) -> tuple[str, list[Citation]]:
     """A compact table: one row per recommendation (or case) and its response, with status and citations."""
-    lines = [scope, "", "| Case | Force | Date | Item | Status | What it says | Response |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        scope,
+        "",
+        "| Case | Force | Date | Item | Status | What it says | Response |",
+        "|---|---|---|---|---|---|---|",
+    ]
     cites: list[Citation] = []
     for h, response in rows:
         c = citation(len(cites) + 1, h, spans[h.id])
@@ -115,8 +138,10 @@ def table_text(rows: list[tuple[Hit, Hit | None]], spans: dict[str, tuple[int, i
             r = citation(len(cites) + 1, response, spans[response.id])
             cites.append(r)
             answer = f"“{cell(r.quote)}” [{r.n}]"
-        lines.append(f"| {cell(h.title)} | {cell(who(h))} | {month_year(h.date)} | {c.section} | "
-                     f"{h.status or '—'} | “{cell(c.quote)}” [{c.n}] | {answer} |")
+        lines.append(
+            f"| {cell(h.title)} | {cell(who(h))} | {month_year(h.date)} | {c.section} | "
+            f"{h.status or '—'} | “{cell(c.quote)}” [{c.n}] | {answer} |"
+        )
     return "\n".join(lines), cites
 
 
@@ -126,5 +151,6 @@ def abstention(question: str, n_cases: int, filters: Filters) -> Answer:
     asked = one_line(question)
     asked = asked if len(asked) <= ECHO_CHARS else asked[:ECHO_CHARS].rsplit(" ", 1)[0] + " …"
     text = f"I found nothing in the {n_cases} cases{scope} that answers this question. I searched for: “{asked}”."
-    return Answer(question=question, text=text, citations=[], abstained=True, filters=filters, searched=n_cases,
-                  confidence="none")
+    return Answer(
+        question=question, text=text, citations=[], abstained=True, filters=filters, searched=n_cases, confidence="none"
+    )

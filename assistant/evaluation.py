@@ -69,12 +69,15 @@ def writing_report(writer, before, answers: list[Answer]) -> WritingReport:
     t = writer.tally
     asked, written, kept = t.asked - before.asked, t.written - before.written, t.kept - before.kept
     pairs = [pair for a in answers for pair in written_citations(a)]
-    return WritingReport(model=writer.name, asked=asked,
-                         checked_sentence_rate=round(kept / written, 3) if written else 0.0,
-                         fallback_rate=round((t.fallbacks - before.fallbacks) / asked, 3) if asked else 0.0,
-                         model_abstention_rate=round((t.abstained - before.abstained) / asked, 3) if asked else 0.0,
-                         citation_precision=_mean(citation_supported(s, c.passage) for s, c in pairs),
-                         citations=len(pairs))
+    return WritingReport(
+        model=writer.name,
+        asked=asked,
+        checked_sentence_rate=round(kept / written, 3) if written else 0.0,
+        fallback_rate=round((t.fallbacks - before.fallbacks) / asked, 3) if asked else 0.0,
+        model_abstention_rate=round((t.abstained - before.abstained) / asked, 3) if asked else 0.0,
+        citation_precision=_mean(citation_supported(s, c.passage) for s, c in pairs),
+        citations=len(pairs),
+    )
 
 
 def load_questions(path: str) -> list[dict]:
@@ -115,10 +118,19 @@ def score(q: dict, answer: Answer, case_sources: dict[str, list[str]]) -> Questi
     precision = None
     if q["kind"] == "list" and distinct and not answer.abstained:
         precision = sum(bool(expected & set(stems)) for stems in distinct) / len(distinct)
-    return QuestionResult(id=q.get("id", ""), kind=q["kind"], question=q.get("question", ""),
-                          cited_cases=[s[0] for s in distinct], rank=rank, must_cite=must,
-                          force_recall=recall, abstained=answer.abstained, forces_named=sorted(named),
-                          list_precision=precision, confidence=answer.confidence)
+    return QuestionResult(
+        id=q.get("id", ""),
+        kind=q["kind"],
+        question=q.get("question", ""),
+        cited_cases=[s[0] for s in distinct],
+        rank=rank,
+        must_cite=must,
+        force_recall=recall,
+        abstained=answer.abstained,
+        forces_named=sorted(named),
+        list_precision=precision,
+        confidence=answer.confidence,
+    )
 
 
 def _mean(values) -> float:
@@ -131,7 +143,8 @@ def aggregate(system: str, results: list[QuestionResult]) -> EvalReport:
     answerable = [r for r in results if r.kind != "none"]
     none = [r for r in results if r.kind == "none"]
     return EvalReport(
-        system=system, questions=len(results),
+        system=system,
+        questions=len(results),
         hit_at_1=_mean(r.rank == 1 for r in answerable),
         hit_at_5=_mean(r.rank is not None and r.rank <= 5 for r in answerable),
         mrr_at_10=_mean(1 / r.rank if r.rank else 0 for r in answerable),
@@ -141,7 +154,8 @@ def aggregate(system: str, results: list[QuestionResult]) -> EvalReport:
         false_abstention=_mean(r.abstained for r in answerable),
         list_precision=_mean(r.list_precision for r in results if r.list_precision is not None),
         confidence={level: _mean(r.confidence == level for r in results) for level in ("high", "low", "none")},
-        details=results)
+        details=results,
+    )
 
 
 def _passages_answer(question: str, cites: list[Citation]) -> Answer:
@@ -154,6 +168,7 @@ def _retrieval_baseline(assistant, mode: str):
     def answer(question: str) -> Answer:
         hits = assistant.search(question, k=BASELINE_K, mode=mode)
         return _passages_answer(question, [citation(i, h, (0, len(h.text))) for i, h in enumerate(hits, 1)])
+
     return answer
 
 
@@ -165,8 +180,11 @@ def _llamaindex_baseline(assistant):
     from vectorstore.embedder import default_model_path
 
     sources = sorted({s for c in assistant.catalog.cases.values() for s in c.sources})
-    docs = [Document(text=Path(s).read_text(encoding="utf-8", errors="replace"), metadata={"source": s})
-            for s in sources if Path(s).is_file()]
+    docs = [
+        Document(text=Path(s).read_text(encoding="utf-8", errors="replace"), metadata={"source": s})
+        for s in sources
+        if Path(s).is_file()
+    ]
     embed = HuggingFaceEmbedding(model_name=default_model_path(), device="cpu")
     index = VectorStoreIndex.from_documents(docs, embed_model=embed)
     retriever = index.as_retriever(similarity_top_k=BASELINE_K)
@@ -177,10 +195,23 @@ def _llamaindex_baseline(assistant):
         for i, node in enumerate(retriever.retrieve(question), 1):
             src = node.node.metadata["source"]
             text = node.node.get_content()
-            cites.append(Citation(n=i, case_id=case_of.get(src, src), title=Path(src).stem, force="",
-                                  section="chunk", rec_no=None, quote=text, passage=text, source=src,
-                                  url=None, score=float(node.score or 0)))
+            cites.append(
+                Citation(
+                    n=i,
+                    case_id=case_of.get(src, src),
+                    title=Path(src).stem,
+                    force="",
+                    section="chunk",
+                    rec_no=None,
+                    quote=text,
+                    passage=text,
+                    source=src,
+                    url=None,
+                    score=float(node.score or 0),
+                )
+            )
         return _passages_answer(question, cites)
+
     return answer
 
 
@@ -207,16 +238,18 @@ def evaluate_conversations(assistant, path: str) -> ConversationReport:
         for turn in conv["turns"]:
             history.append(assistant.chat(turn, history))
         kind = "none" if conv.get("expect_abstain") else "lookup"
-        results.append(score({**conv, "kind": kind, "question": " / ".join(conv["turns"])}, history[-1],
-                             case_sources))
+        results.append(score({**conv, "kind": kind, "question": " / ".join(conv["turns"])}, history[-1], case_sources))
     answerable = [r for r in results if r.kind != "none"]
     refused = [r for r in results if r.kind == "none"]
     return ConversationReport(
-        system="assistant", conversations=len(results),
+        system="assistant",
+        conversations=len(results),
         follow_up_hit_at_5=_mean(r.rank is not None and r.rank <= 5 for r in answerable),
         follow_up_must_cite=_mean(bool(r.must_cite) for r in answerable),
         refusal_after_refusal=_mean(r.abstained for r in refused),
-        false_abstention=_mean(r.abstained for r in answerable), details=results)
+        false_abstention=_mean(r.abstained for r in answerable),
+        details=results,
+    )
 
 
 def is_conversations(path: str) -> bool:
@@ -231,17 +264,21 @@ def evaluate(assistant, questions_path: str, baselines: list[str] | None = None)
     case_sources = {c.case_id: c.sources for c in assistant.catalog.cases.values()}
     systems = [("assistant", assistant.ask)]
     for name in baselines or []:
-        systems.append((name, _llamaindex_baseline(assistant) if name == "llamaindex"
-                        else _retrieval_baseline(assistant, name)))
+        systems.append(
+            (name, _llamaindex_baseline(assistant) if name == "llamaindex" else _retrieval_baseline(assistant, name))
+        )
     writer, answers = assistant.writer, []
     before = replace(writer.tally) if hasattr(writer, "tally") else None
     if before is not None:  # keep the assistant's answers for the writing scores (issue 13)
+
         def ask_and_keep(question: str) -> Answer:
             answers.append(assistant.ask(question))
             return answers[-1]
+
         systems[0] = ("assistant", ask_and_keep)
-    reports = [aggregate(name, [score(q, ask(q["question"]), case_sources) for q in questions])
-               for name, ask in systems]
+    reports = [
+        aggregate(name, [score(q, ask(q["question"]), case_sources) for q in questions]) for name, ask in systems
+    ]
     if before is not None:
         reports[0].writing = writing_report(writer, before, answers)
     return reports
@@ -249,34 +286,52 @@ def evaluate(assistant, questions_path: str, baselines: list[str] | None = None)
 
 def format_table(reports: list[EvalReport]) -> str:
     """A markdown table of the aggregate scores, then the assistant's misses."""
-    cols = ["hit_at_1", "hit_at_5", "mrr_at_10", "must_cite", "force_recall", "list_precision",
-            "abstention_accuracy", "false_abstention"]
+    cols = [
+        "hit_at_1",
+        "hit_at_5",
+        "mrr_at_10",
+        "must_cite",
+        "force_recall",
+        "list_precision",
+        "abstention_accuracy",
+        "false_abstention",
+    ]
     lines = ["| system | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     for r in reports:
         lines.append(f"| {r.system} | " + " | ".join(f"{getattr(r, c):.3f}" for c in cols) + " |")
     lines.append("confidence: " + ", ".join(f"{k} {v:.2f}" for k, v in reports[0].confidence.items()))
     w = reports[0].writing
     if w is not None:
-        lines.append(f"\nwritten by {w.model}: {w.asked} answers asked, checked-sentence rate "
-                     f"{w.checked_sentence_rate:.3f}, fallback rate {w.fallback_rate:.3f}, model abstained "
-                     f"{w.model_abstention_rate:.3f}, citation precision {w.citation_precision:.3f} "
-                     f"over {w.citations} citations")
-    misses = [d for d in reports[0].details if (d.kind == "none") != d.abstained or
-              (d.kind != "none" and (d.rank is None or d.rank > 5 or not d.must_cite))
-              or (d.force_recall is not None and d.force_recall < 1)]
+        lines.append(
+            f"\nwritten by {w.model}: {w.asked} answers asked, checked-sentence rate "
+            f"{w.checked_sentence_rate:.3f}, fallback rate {w.fallback_rate:.3f}, model abstained "
+            f"{w.model_abstention_rate:.3f}, citation precision {w.citation_precision:.3f} "
+            f"over {w.citations} citations"
+        )
+    misses = [
+        d
+        for d in reports[0].details
+        if (d.kind == "none") != d.abstained
+        or (d.kind != "none" and (d.rank is None or d.rank > 5 or not d.must_cite))
+        or (d.force_recall is not None and d.force_recall < 1)
+    ]
     if misses:
         lines.append(f"\n{reports[0].system} misses:")
         for d in misses:
-            lines.append(f"- {d.id} ({d.kind}) rank={d.rank} must_cite={d.must_cite} "
-                         f"force_recall={d.force_recall} abstained={d.abstained}: {d.question[:90]}")
+            lines.append(
+                f"- {d.id} ({d.kind}) rank={d.rank} must_cite={d.must_cite} "
+                f"force_recall={d.force_recall} abstained={d.abstained}: {d.question[:90]}"
+            )
     return "\n".join(lines)
 
 
 def format_conversations(report: ConversationReport) -> str:
     """The conversation scores, then the misses."""
-    lines = [f"{report.conversations} conversations: follow-up hit@5 {report.follow_up_hit_at_5:.3f}, "
-             f"must-cite {report.follow_up_must_cite:.3f}, refusal after a refusal {report.refusal_after_refusal:.3f}, "
-             f"false abstention {report.false_abstention:.3f}"]
+    lines = [
+        f"{report.conversations} conversations: follow-up hit@5 {report.follow_up_hit_at_5:.3f}, "
+        f"must-cite {report.follow_up_must_cite:.3f}, refusal after a refusal {report.refusal_after_refusal:.3f}, "
+        f"false abstention {report.false_abstention:.3f}"
+    ]
     for d in report.details:
         if (d.kind == "none") != d.abstained or (d.kind != "none" and (d.rank is None or d.rank > 5)):
             lines.append(f"- {d.id} rank={d.rank} abstained={d.abstained}: {d.question[:100]}")

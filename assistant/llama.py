@@ -10,9 +10,17 @@ from assistant.types import Filters, Hit
 
 def node(hit: Hit) -> NodeWithScore:
     """A retrieved passage as a llama-index node: its text, and where it comes from as metadata."""
-    metadata = {"case_id": hit.case_id, "title": hit.title, "force": hit.force, "section": hit.section,
-                "recommendation": hit.rec_no, "status": hit.status, "date": hit.date, "url": hit.url,
-                "source": hit.source}
+    metadata = {
+        "case_id": hit.case_id,
+        "title": hit.title,
+        "force": hit.force,
+        "section": hit.section,
+        "recommendation": hit.rec_no,
+        "status": hit.status,
+        "date": hit.date,
+        "url": hit.url,
+        "source": hit.source,
+    }
     return NodeWithScore(node=TextNode(id_=hit.id, text=hit.text, metadata=metadata), score=hit.score)
 
 

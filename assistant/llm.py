@@ -85,16 +85,20 @@ def _available_models(spec: LLMSpec, key: str | None) -> list[str] | None:
         url, names = f"{base}/models", lambda data: [m.get("id", "") for m in data.get("data", [])]
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     try:
-        response = httpx.get(url, headers=headers,
-                             timeout=httpx.Timeout(PROBE_READ_TIMEOUT, connect=PROBE_CONNECT_TIMEOUT))
+        response = httpx.get(
+            url, headers=headers, timeout=httpx.Timeout(PROBE_READ_TIMEOUT, connect=PROBE_CONNECT_TIMEOUT)
+        )
     except httpx.ReadTimeout:
         return None
     except httpx.HTTPError as e:
-        raise LLMConfigError(f"--llm {spec.backend}:{spec.model}: server unreachable at {url} "
-                             f"({type(e).__name__}: {str(e) or 'no response'})") from None
+        raise LLMConfigError(
+            f"--llm {spec.backend}:{spec.model}: server unreachable at {url} "
+            f"({type(e).__name__}: {str(e) or 'no response'})"
+        ) from None
     if response.status_code in (401, 403):
-        raise LLMConfigError(f"--llm {spec.backend}:{spec.model}: the server refused the key "
-                             f"(HTTP {response.status_code} from {url})")
+        raise LLMConfigError(
+            f"--llm {spec.backend}:{spec.model}: the server refused the key (HTTP {response.status_code} from {url})"
+        )
     if response.status_code != 200:
         raise LLMConfigError(f"--llm {spec.backend}:{spec.model}: HTTP {response.status_code} from {url}")
     try:
@@ -118,8 +122,9 @@ def check_spec(spec: LLMSpec) -> None:
     wanted = {spec.model, f"{spec.model}:latest"} if spec.backend == "ollama" else {spec.model}
     if not wanted & set(models):
         offered = ", ".join(sorted(models)[:8]) or "none"
-        raise LLMConfigError(f"--llm {spec.backend}:{spec.model}: model not found at {spec.url or 'the API'} "
-                             f"(offered: {offered})")
+        raise LLMConfigError(
+            f"--llm {spec.backend}:{spec.model}: model not found at {spec.url or 'the API'} (offered: {offered})"
+        )
 
 
 def build_llm(spec: LLMSpec, timeout: float | None = None):
@@ -128,19 +133,33 @@ def build_llm(spec: LLMSpec, timeout: float | None = None):
     if spec.backend == "ollama":
         from llama_index.llms.ollama import Ollama
 
-        return Ollama(model=spec.model, base_url=spec.url, request_timeout=timeout, temperature=0.0,
-                      additional_kwargs={"num_predict": MAX_TOKENS})
+        return Ollama(
+            model=spec.model,
+            base_url=spec.url,
+            request_timeout=timeout,
+            temperature=0.0,
+            additional_kwargs={"num_predict": MAX_TOKENS},
+        )
     if spec.backend == "openai":
         from llama_index.llms.openai import OpenAI
 
-        return OpenAI(model=spec.model, api_base=spec.url, timeout=timeout, max_retries=0, temperature=0.0,
-                      max_tokens=MAX_TOKENS)
+        return OpenAI(
+            model=spec.model, api_base=spec.url, timeout=timeout, max_retries=0, temperature=0.0, max_tokens=MAX_TOKENS
+        )
     from llama_index.llms.openai_like import OpenAILike
 
     # A local server: chat template on the server side, no retries (a timeout on CPU would only repeat).
-    return OpenAILike(model=spec.model, api_base=spec.url, api_key=os.environ.get("OPENAI_API_KEY") or "none",
-                      is_chat_model=True, context_window=8192, timeout=timeout, max_retries=0, temperature=0.0,
-                      max_tokens=MAX_TOKENS)
+    return OpenAILike(
+        model=spec.model,
+        api_base=spec.url,
+        api_key=os.environ.get("OPENAI_API_KEY") or "none",
+        is_chat_model=True,
+        context_window=8192,
+        timeout=timeout,
+        max_retries=0,
+        temperature=0.0,
+        max_tokens=MAX_TOKENS,
+    )
 
 
 def load_llm(spec: str, timeout: float | None = None):

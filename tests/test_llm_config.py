@@ -20,9 +20,13 @@ def test_specs_parse_into_backends(monkeypatch):
     monkeypatch.setenv("IOPC_OLLAMA_URL", "http://gpu-box:11434")
     assert parse_spec("ollama:qwen").url == "http://gpu-box:11434"
     assert parse_spec("openai:gpt-4o-mini") == LLMSpec("openai", "gpt-4o-mini", None)
-    assert parse_spec("openai-like:http://127.0.0.1:8080/v1/#gemma") == \
-        LLMSpec("openai-like", "gemma", "http://127.0.0.1:8080/v1")
-    assert parse_spec("openai-like:http://127.0.0.1:8080/v1#gemma").name == "gemma (openai-like at http://127.0.0.1:8080/v1)"
+    assert parse_spec("openai-like:http://127.0.0.1:8080/v1/#gemma") == LLMSpec(
+        "openai-like", "gemma", "http://127.0.0.1:8080/v1"
+    )
+    assert (
+        parse_spec("openai-like:http://127.0.0.1:8080/v1#gemma").name
+        == "gemma (openai-like at http://127.0.0.1:8080/v1)"
+    )
 
 
 def test_llama_index_classes_are_built_with_the_timeout(monkeypatch):
@@ -37,15 +41,28 @@ def test_llama_index_classes_are_built_with_the_timeout(monkeypatch):
     assert isinstance(ollama, Ollama) and ollama.request_timeout == 42 and ollama.model == "qwen"
 
 
-@pytest.mark.parametrize("spec, env, message", [
-    ("claude:opus", {}, "--llm 'claude:opus': unknown backend 'claude' (use one of: none, ollama, openai, openai-like)"),
-    ("ollama", {}, "--llm 'ollama': no model named (e.g. ollama:MODEL)"),
-    ("openai-like:127.0.0.1:8080#gemma", {}, "--llm 'openai-like:127.0.0.1:8080#gemma': expected "
-                                             "openai-like:http://HOST:PORT/v1#MODEL"),
-    ("openai:gpt-4o-mini", {"OPENAI_API_KEY": ""}, "--llm openai:gpt-4o-mini: missing key: set OPENAI_API_KEY"),
-    ("openai-like:http://127.0.0.1:8080/v1#gemma", {"IOPC_LLM_TIMEOUT": "soon"},
-     "IOPC_LLM_TIMEOUT='soon': not a number of seconds"),
-])
+@pytest.mark.parametrize(
+    "spec, env, message",
+    [
+        (
+            "claude:opus",
+            {},
+            "--llm 'claude:opus': unknown backend 'claude' (use one of: none, ollama, openai, openai-like)",
+        ),
+        ("ollama", {}, "--llm 'ollama': no model named (e.g. ollama:MODEL)"),
+        (
+            "openai-like:127.0.0.1:8080#gemma",
+            {},
+            "--llm 'openai-like:127.0.0.1:8080#gemma': expected openai-like:http://HOST:PORT/v1#MODEL",
+        ),
+        ("openai:gpt-4o-mini", {"OPENAI_API_KEY": ""}, "--llm openai:gpt-4o-mini: missing key: set OPENAI_API_KEY"),
+        (
+            "openai-like:http://127.0.0.1:8080/v1#gemma",
+            {"IOPC_LLM_TIMEOUT": "soon"},
+            "IOPC_LLM_TIMEOUT='soon': not a number of seconds",
+        ),
+    ],
+)
 def test_bad_settings_fail_in_one_line(monkeypatch, spec, env, message):
     for k, v in env.items():
         monkeypatch.setenv(k, v)
@@ -64,10 +81,14 @@ def test_an_unreachable_server_fails_at_start_up(monkeypatch, make_assistant):
     port = free_port()  # nothing listens there
     with pytest.raises(LLMConfigError) as e:
         make_assistant(llm=f"openai-like:http://127.0.0.1:{port}/v1#gemma")
-    assert str(e.value).startswith(f"--llm openai-like:gemma: server unreachable at http://127.0.0.1:{port}/v1/models (")
+    assert str(e.value).startswith(
+        f"--llm openai-like:gemma: server unreachable at http://127.0.0.1:{port}/v1/models ("
+    )
     assert "\n" not in str(e.value)
     monkeypatch.setenv("IOPC_OLLAMA_URL", f"http://127.0.0.1:{port}")
-    with pytest.raises(LLMConfigError, match=r"^--llm ollama:qwen: server unreachable at http://127.0.0.1:\d+/api/tags"):
+    with pytest.raises(
+        LLMConfigError, match=r"^--llm ollama:qwen: server unreachable at http://127.0.0.1:\d+/api/tags"
+    ):
         load_llm("ollama:qwen")
 
 
@@ -92,8 +113,10 @@ def test_a_model_the_server_does_not_have_fails_at_start_up(monkeypatch):
         monkeypatch.setenv("IOPC_OLLAMA_URL", f"http://127.0.0.1:{server.server_port}")
         with pytest.raises(LLMConfigError) as e:
             load_llm("ollama:mistral")
-        assert str(e.value) == (f"--llm ollama:mistral: model not found at http://127.0.0.1:{server.server_port} "
-                                "(offered: llama3.2:latest, qwen2.5:7b)")
+        assert str(e.value) == (
+            f"--llm ollama:mistral: model not found at http://127.0.0.1:{server.server_port} "
+            "(offered: llama3.2:latest, qwen2.5:7b)"
+        )
         llm, name = load_llm("ollama:llama3.2")  # ":latest" is implied, as Ollama itself does
         assert llm.model == "llama3.2" and name == f"llama3.2 (ollama at http://127.0.0.1:{server.server_port})"
     finally:

@@ -21,8 +21,17 @@ def test_the_retriever_returns_passages_with_their_metadata(seeded):
     assert [n.score for n in nodes] == [h.score for h in hits]
     first = nodes[0].node
     assert first.get_content() == hits[0].text and "pecial scheme" in first.get_content()
-    assert set(first.metadata) == {"case_id", "title", "force", "section", "recommendation", "status", "date",
-                                   "url", "source"}
+    assert set(first.metadata) == {
+        "case_id",
+        "title",
+        "force",
+        "section",
+        "recommendation",
+        "status",
+        "date",
+        "url",
+        "source",
+    }
     assert first.metadata["title"] == "Response to calls for assistance - Metropolitan Police Service, June 2018"
     assert first.metadata["force"] == "Metropolitan Police Service" and first.metadata["source"] == str(SEED)
     recs = [n.node.metadata for n in nodes if n.node.metadata["section"] == "recommendation"]
@@ -45,5 +54,6 @@ def test_a_query_engine_over_it_answers_with_sources(seeded):
     assert response.source_nodes[0].node.get_content()[:60] in llm.prompts[-1]  # the passages were in the prompt
     # llama-index's own engine, built the documented way from our retriever, retrieves the same.
     own = RetrieverQueryEngine.from_args(seeded.as_retriever(k=3), llm=llm)
-    assert [n.node.node_id for n in own.retrieve(QueryBundle(question))] == \
-        [n.node.node_id for n in response.source_nodes]
+    assert [n.node.node_id for n in own.retrieve(QueryBundle(question))] == [
+        n.node.node_id for n in response.source_nodes
+    ]

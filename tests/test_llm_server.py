@@ -17,10 +17,10 @@ import httpx
 import pytest
 
 from assistant.writing import LLMWriter, check_sentence, split_sentences
+from bench.hostile import PROMPT_INJECTION, page
 from tests.conftest import ROOT, SEED
 from tests.test_assistant import assert_well_cited
 from tests.test_llm_checker import INJECTED
-from bench.hostile import PROMPT_INJECTION, page
 
 pytestmark = pytest.mark.llm
 
@@ -51,10 +51,31 @@ def server(tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("llama") / "server.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path()),
-                                 "--model_alias", "gemma", "--host", "127.0.0.1", "--port", str(port),
-                                 "--n_ctx", "8192", "--n_threads", "1", "--n_threads_batch", "1", "--verbose", "False"],
-                                stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(gguf_path()),
+                "--model_alias",
+                "gemma",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_ctx",
+                "8192",
+                "--n_threads",
+                "1",
+                "--n_threads_batch",
+                "1",
+                "--verbose",
+                "False",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 180
         while True:
@@ -153,8 +174,14 @@ def test_a_query_engine_answers_with_the_real_model(server, make_assistant):
 
 
 def iopc(*args, env=None, timeout=600):
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_the_cli_writes_checked_answers_and_names_the_model(server, tmp_path):
@@ -162,8 +189,9 @@ def test_the_cli_writes_checked_answers_and_names_the_model(server, tmp_path):
     assert iopc("--data-dir", data, "ingest", "--quiet", str(SEED)).returncode == 0
     stats = iopc("--data-dir", data, "stats", env={"IOPC_LLM": server})
     assert stats.returncode == 0, stats.stderr
-    assert re.search(r"answers: written by gemma \(openai-like at http://127\.0\.0\.1:\d+/v1\), every sentence checked",
-                     stats.stdout)
+    assert re.search(
+        r"answers: written by gemma \(openai-like at http://127\.0\.0\.1:\d+/v1\), every sentence checked", stats.stdout
+    )
     run = iopc("--data-dir", data, "--llm", server, "ask", LOOKUP, "--json")
     assert run.returncode == 0, run.stderr
     d = json.loads(run.stdout)
@@ -171,13 +199,17 @@ def test_the_cli_writes_checked_answers_and_names_the_model(server, tmp_path):
     for c in d["citations"]:
         assert c["quote"] in c["passage"]
     assert set(int(n) for n in re.findall(r"\[(\d+)\]", d["text"])) == {c["n"] for c in d["citations"]}
-    assert (d["mode"] == "generated") == (d["model"] is not None) and (d["mode"] == "generated" or d["note"]
-                                                                        or d["abstained"])
+    assert (d["mode"] == "generated") == (d["model"] is not None) and (
+        d["mode"] == "generated" or d["note"] or d["abstained"]
+    )
 
 
 def test_the_cli_refuses_a_model_the_server_does_not_have(server, tmp_path):
     wrong = server.replace("#gemma", "#llama-70b")
     run = iopc("--data-dir", str(tmp_path / "x"), "--llm", wrong, "ask", LOOKUP)
     assert run.returncode == 1 and "Traceback" not in run.stderr
-    assert re.fullmatch(r"Error: --llm openai-like:llama-70b: model not found at http://127\.0\.0\.1:\d+/v1 "
-                        r"\(offered: gemma\)\n", run.stderr)
+    assert re.fullmatch(
+        r"Error: --llm openai-like:llama-70b: model not found at http://127\.0\.0\.1:\d+/v1 "
+        r"\(offered: gemma\)\n",
+        run.stderr,
+    )
