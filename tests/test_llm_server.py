@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from assistant.writing import LLMWriter, check_sentence, split_sentences
-from bench.hostile import PROMPT_INJECTION, page
+from tests.support.hostile import PROMPT_INJECTION, page
 from tests.conftest import ROOT, SEED
 from tests.test_assistant import assert_well_cited
 from tests.test_llm_checker import INJECTED
