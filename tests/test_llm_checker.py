@@ -13,8 +13,8 @@ from llama_index.core.llms.callbacks import llm_completion_callback
 
 from assistant.types import Answer, Citation
 from assistant.writing import LLMWriter, check_output, split_sentences, written_citations
-from tests.support.hostile import PROMPT_INJECTION, page
 from tests.conftest import SEED
+from tests.support.hostile import PROMPT_INJECTION, page
 from tests.test_assistant import assert_well_cited
 
 P1 = (

@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from assistant.writing import LLMWriter, check_sentence, split_sentences
-from tests.support.hostile import PROMPT_INJECTION, page
 from tests.conftest import ROOT, SEED
+from tests.support.hostile import PROMPT_INJECTION, page
 from tests.test_assistant import assert_well_cited
 from tests.test_llm_checker import INJECTED
 
