@@ -13,13 +13,21 @@ from pathlib import Path
 # Floors per questions file: the figures measured on 2026-11-30 (README, Evaluation) less about one
 # question's worth. A metric ending in _max is a ceiling.
 FLOORS = {
+    # measured: hit@5 1.000, must-cite 1.000, force recall 0.938, false abstention 0.000 (2 near-misses: 1 caught)
     "questions-dev": {"hit_at_5": 0.9, "must_cite": 0.85, "force_recall": 0.85, "false_abstention_max": 0.05},
-    "questions-own": {"hit_at_5": 0.94, "must_cite": 0.9, "force_recall": 0.9, "false_abstention_max": 0.06},
-    "questions-tune": {"hit_at_5": 0.87, "must_cite": 0.8, "force_recall": 0.8, "list_precision": 0.6,
+    # measured: 0.971, 0.941, 0.929, near-miss abstention 0.214, false 0.029
+    "questions-own": {"hit_at_5": 0.94, "must_cite": 0.9, "force_recall": 0.9, "abstention_accuracy": 0.14,
+                      "false_abstention_max": 0.06},
+    # measured: 0.896, 0.836, 0.835, list precision 0.689, near-miss 0.250, false 0.090
+    "questions-tune": {"hit_at_5": 0.87, "must_cite": 0.8, "force_recall": 0.8, "list_precision": 0.62,
                        "abstention_accuracy": 0.2, "false_abstention_max": 0.12},
-    "questions-frozen": {"hit_at_5": 0.0, "false_abstention_max": 1.0},
-    "conversations-tune": {"follow_up_hit_at_5": 0.85, "refusal_after_refusal": 0.75, "false_abstention_max": 0.1},
-    "conversations-frozen": {"follow_up_hit_at_5": 0.0},
+    # measured (never tuned on): 0.862, 0.754, 0.829, list precision 0.552, near-miss 0.333, false 0.092
+    "questions-frozen": {"hit_at_5": 0.84, "must_cite": 0.72, "force_recall": 0.8, "list_precision": 0.5,
+                         "abstention_accuracy": 0.28, "false_abstention_max": 0.12},
+    # measured: follow-up hit@5 0.957, refusal after a refusal 0.800, false abstention 0.043
+    "conversations-tune": {"follow_up_hit_at_5": 0.9, "refusal_after_refusal": 0.75, "false_abstention_max": 0.1},
+    # measured (never tuned on): 0.783, 0.667, 0.174
+    "conversations-frozen": {"follow_up_hit_at_5": 0.74, "refusal_after_refusal": 0.6, "false_abstention_max": 0.22},
 }
 
 
