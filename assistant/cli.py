@@ -12,6 +12,7 @@ import click
 
 from assistant.filter_values import check_date, unknown_force, unknown_theme
 from assistant.types import Filters
+from ingest.model import STATUSES
 from ingest.readers import DEFAULT_MAX_BYTES, MB, max_bytes_from_mb, printable
 
 
@@ -180,7 +181,7 @@ filter_options = [
     click.option(
         "--status",
         multiple=True,
-        type=click.Choice(["accepted", "not accepted", "partially accepted", "awaiting response", "unknown"]),
+        type=click.Choice(STATUSES),
         help="Only recommendations with this status (repeatable).",
     ),
 ]

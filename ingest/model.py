@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 from typing import Literal
 
 Status = Literal["accepted", "not accepted", "partially accepted", "awaiting response", "unknown"]
 STATUSES: tuple[str, ...] = ("accepted", "not accepted", "partially accepted", "awaiting response", "unknown")
+RESPONSE_PERIOD = timedelta(days=56)  # para 28A: a response is due 56 days after the recommendation
+
+
+def due_date(recommended: str | None, due: str | None) -> tuple[str | None, bool]:
+    """The response due date and whether it was inferred as recommended + 56 days."""
+    if due or not recommended:
+        return due, False
+    return (date.fromisoformat(recommended) + RESPONSE_PERIOD).isoformat(), True
 
 
 @dataclass

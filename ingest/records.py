@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from ingest.bodies import body, find_bodies, is_national
 from ingest.layouts.common import short_title
-from ingest.model import STATUSES, Case, Recommendation
+from ingest.model import STATUSES, Case, Recommendation, due_date
 
-RESPONSE_PERIOD = timedelta(days=56)  # para 28A: a response is due 56 days after the recommendation
 _SHOWN = 60  # characters of a wrong value quoted back in the message
 
 
@@ -191,9 +190,8 @@ def case_from_record(record: dict) -> Case:
     f = read_record(record, CASE_FIELDS)
     force = body(f["force"]) if f["force"] else None
     recs = [_recommendation(r, i, force) for i, r in enumerate(f["recommendations"], 1)]
-    recommended, due, inferred = f["recommended"], f["response_due"], False
-    if recommended and not due:
-        due, inferred = (date.fromisoformat(recommended) + RESPONSE_PERIOD).isoformat(), True
+    recommended = f["recommended"]
+    due, inferred = due_date(recommended, f["response_due"])
     bodies = {b.name: b for b in ([force] if force else []) + find_bodies(f["title"])}
     for r in recs:
         for b in ([r.addressed_to] if r.addressed_to else []) + r.linked_bodies:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from ingest.bodies import body, canonical_name, find_bodies
-from ingest.model import Body, Recommendation
-
-RESPONSE_PERIOD = timedelta(days=56)  # para 28A: a response is due 56 days after the recommendation
+from ingest.model import Body, Recommendation, due_date  # noqa: F401  (due_date: the layouts import it from here)
 
 MONTHS = {
     "jan": 1,
@@ -89,13 +87,6 @@ def month_of(text: str | None) -> str | None:
     if not m:
         return None
     return f"{int(m.group(2)):04d}-{MONTHS[m.group(1).lower()[:3]]:02d}"
-
-
-def due_date(recommended: str | None, due: str | None) -> tuple[str | None, bool]:
-    """The response due date and whether it was inferred as recommended + 56 days."""
-    if due or not recommended:
-        return due, False
-    return (date.fromisoformat(recommended) + RESPONSE_PERIOD).isoformat(), True
 
 
 def references(text: str) -> list[str]:
