@@ -21,7 +21,9 @@ from assistant.settings import AnswerSettings
 from assistant.spelling import did_you_mean
 from assistant.types import Answer, Hit
 
-NEAREST = "No case clearly matches this question; the nearest are:"
+NEAREST = (
+    "No case clearly matches this question: I found nothing in the {n} cases that answers it directly. The nearest are:"
+)
 # A response that says the force did not change something is no change.
 _NOT_DONE = re.compile(
     r"\b(not|no longer|never|yet to|declined to|did not|has not|have not|hasn['’]t|haven['’]t|"
@@ -87,7 +89,8 @@ def _abstain(ctx: Context) -> Answer:
 def _scored(ctx: Context, a: Answer, confidence: Confidence) -> Answer:
     a.confidence = confidence.value
     if confidence is Confidence.LOW and (hint := did_you_mean(ctx.question.topic, ctx.catalog)):
-        a.text = a.text.replace(NEAREST, f"{NEAREST[:-1]} (did you mean: {hint}?):", 1)
+        nearest = NEAREST.format(n=ctx.n_cases)
+        a.text = a.text.replace(nearest, f"{nearest[:-1]} (did you mean: {hint}?):", 1)
     a.abstained = confidence is not Confidence.HIGH
     return a
 
@@ -111,7 +114,11 @@ class LookupAnswerer:
         groups = [_passages_for(w, ctx.question.intent, s.passages_per_case) for w in keep]
         spans = ctx.spans([h for g in groups for h in g])
         applied = f" (filters: {ctx.question.filters.describe()})" if not ctx.question.filters.is_empty() else ""
-        scope = NEAREST if verdict is Confidence.LOW else f"The most relevant of the {ctx.n_cases} cases{applied}:"
+        scope = (
+            NEAREST.format(n=ctx.n_cases)
+            if verdict is Confidence.LOW
+            else f"The most relevant of the {ctx.n_cases} cases{applied}:"
+        )
         text, cites = lookup_text(groups, spans, scope)
         return _scored(
             ctx,
@@ -192,7 +199,7 @@ class ListAnswerer:
         }.get(q.intent, "about this")
         applied = f" (filters: {q.filters.describe()})" if not q.filters.is_empty() else ""
         scope = (
-            NEAREST
+            NEAREST.format(n=ctx.n_cases)
             if verdict is Confidence.LOW
             else (
                 f"{len(kept)} case{'s' if len(kept) != 1 else ''} {what}, of the {len(ctx.evidence)} closest "

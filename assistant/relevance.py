@@ -70,7 +70,8 @@ def signals(question: Question, evidence: list[CaseEvidence], catalog: Catalog) 
         return Signals(0.0, 0.0, 0.0, 0.0)
     alignments = sorted((w.alignment for w in top), reverse=True)
     others = alignments[1:]
-    distinct = alignments[0] - (sum(others) / len(others) if others else 0.0)
+    # With one case there is nothing to stand out from: no evidence either way.
+    distinct = alignments[0] - sum(others) / len(others) if others else 0.0
     return Signals(
         sentence=max(w.sentence for w in top),
         alignment=alignments[0],

@@ -25,7 +25,7 @@ class AnswerSettings:
     top_passages: int = 6
     # A lookup shows the best case and the next ones whose score is within `lookup_margin` of it.
     lookup_max_cases: int = 3
-    lookup_margin: float = 0.2
+    lookup_margin: float = 0.4
     passages_per_case: int = 2
     # A list shows the cases whose best recommendation or response is within `list_margin` of the best one
     # (cosine of its best sentence) and covers `list_min_coverage` of the question's rarer topic terms.
