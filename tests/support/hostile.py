@@ -405,9 +405,7 @@ def snapshot(store) -> dict:
     """Everything stored: passages (text, metadata) by id and source records (without their time)."""
     return {
         "passages": {p.id: (p.text, p.metadata) for p in store.all_passages()},
-        "sources": {
-            r.source: (r.content_hash, r.case_key, r.case_json, r.n_passages, r.detail) for r in store.sources()
-        },
+        "sources": {r.source: (r.content_hash, r.key, r.payload, r.n_passages, r.detail) for r in store.sources()},
     }
 
 
