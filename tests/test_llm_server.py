@@ -206,6 +206,7 @@ def test_the_cli_writes_checked_answers_and_names_the_model(server, tmp_path):
 
 def test_the_cli_refuses_a_model_the_server_does_not_have(server, tmp_path):
     wrong = server.replace("#gemma", "#llama-70b")
+    (tmp_path / "x").mkdir()  # an index directory that exists: the model is what is wrong here
     run = iopc("--data-dir", str(tmp_path / "x"), "--llm", wrong, "ask", LOOKUP)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert re.fullmatch(
