@@ -166,7 +166,7 @@ class ListAnswerer:
             return _abstain(ctx)
         s, q = ctx.settings, ctx.question
         sections = _SECTIONS.get(q.intent) if q.intent is not Intent.HAPPENED else None
-        rows: list[tuple[float, Hit]] = []
+        rows: list[tuple[CaseEvidence, Hit]] = []
         for w in ctx.evidence:
             hit = next(
                 (
@@ -180,18 +180,11 @@ class ListAnswerer:
             if hit is None and self.every_case:
                 hit = w.best(("recommendation",)) or w.best()
             if hit is not None:
-                rows.append((w.passage_score[hit.id], hit))
+                rows.append((w, hit))
         if not rows:
             return _abstain(ctx)
-        best = max(score for score, _ in rows)
-        # In the order the cases were weighed (keyword evidence counts there: "ligature" named exactly).
-        kept = [
-            h
-            for score, h in rows
-            if self.every_case
-            or (score >= best - s.list_margin and case_coverage(q, ctx.catalog, h.case_id) >= s.list_min_coverage)
-        ]
-        kept = (kept or [max(rows, key=lambda r: r[0])[1]])[: s.list_max_cases]
+        kept = [h for _, h in rows] if self.every_case else _on_topic(ctx, rows)
+        kept = kept[: s.list_max_cases]
         spans = ctx.spans(kept)
         what = {
             Intent.RECOMMENDED: "whose recommendations are about this",
@@ -212,6 +205,24 @@ class ListAnswerer:
             Answer(question=q.text, text=text, citations=cites, kind="list", filters=q.filters, searched=ctx.n_cases),
             verdict,
         )
+
+
+def _on_topic(ctx: Context, rows: list[tuple[CaseEvidence, Hit]]) -> list[Hit]:
+    """The rows close to the best on every measure, in the order the cases were weighed (keyword evidence
+    counts there: "ligature" named exactly); the best row alone when none is."""
+    s, q = ctx.settings, ctx.question
+    score = {h.id: w.passage_score[h.id] for w, h in rows}
+    coverage = {h.id: case_coverage(q, ctx.catalog, h.case_id) for _, h in rows}
+    best_score, best_alignment = max(score.values()), max(w.alignment for w, _ in rows)
+    best_coverage = max(coverage.values()) or 1.0
+    kept = [
+        h
+        for w, h in rows
+        if score[h.id] >= best_score - s.list_margin
+        and w.alignment >= best_alignment - s.list_alignment_margin
+        and coverage[h.id] >= s.list_min_coverage * best_coverage
+    ]
+    return kept or [max((h for _, h in rows), key=lambda h: score[h.id])]
 
 
 def _not_done(hit: Hit) -> bool:
