@@ -66,8 +66,8 @@ _STATUS = [
     ),
     (
         re.compile(
-            r"\b(not accepted|rejected|declined|refused to accept|did not accept|didn'?t accept|turned down|"
-            r"said no|disagreed?|pushed back)\b",
+            r"\b(not accepted|rejected|declined|refused to accept|did not accept|didn'?t accept|turn(ed|s)? down|"
+            r"said no|disagree[ds]?|push(ed|es)? back)\b",
             re.IGNORECASE,
         ),
         "not accepted",
@@ -325,6 +325,8 @@ _GENERIC = set(
         "lot",
         "lots",
         "ever",
+        "handed",
+        "concluded",
     ]
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -399,6 +401,14 @@ def topic_words(text: str, filters: Filters | None = None) -> list[str]:
     ]
 
 
+def _without_filter_phrases(text: str) -> str:
+    """The question without the phrases that state a status or national scope: "which recommendations did
+    forces turn down?" has a filter, not the topic "turn down"."""
+    for pattern in [p for p, _ in _STATUS] + [_NATIONAL]:
+        text = pattern.sub(" ", text)
+    return text
+
+
 def intent_of(text: str) -> Intent:
     """Which part of a case the question asks about (the response wins over the recommendation:
     "which forces changed what they were told to" asks what they did)."""
@@ -420,7 +430,7 @@ def read_question(text: str, explicit: Filters | None = None) -> Question:
     """Kind, intent, filters (explicit ones win over stated ones) and topic of a question."""
     stated = stated_filters(text)
     filters = stated.merged(explicit.canonical()) if explicit else stated
-    topic = topic_words(text, stated)
+    topic = topic_words(_without_filter_phrases(text), stated)
     if filters.has_scope() and not topic:
         kind = "filter"
     elif _LIST_START.search(text):

@@ -1,0 +1,77 @@
+"""Reading a question: its kind, intent, the filters it states and its topic words (no model, no store)."""
+
+import pytest
+
+from assistant.question import Intent, read_question
+
+
+@pytest.mark.parametrize(
+    "text, force",
+    [
+        ("what did the met do about strip searches?", "Metropolitan Police Service"),
+        ("What did the Met do about strip searches?", "Metropolitan Police Service"),
+        ("any gmp cases on restraint?", "Greater Manchester Police"),
+        ("custody deaths in south yorks", "South Yorkshire Police"),
+    ],
+)
+def test_forces_are_read_in_any_case_and_by_what_trainers_call_them(text, force):
+    assert read_question(text).filters.forces == [force]
+
+
+@pytest.mark.parametrize(
+    "text, status",
+    [
+        ("which recommendations to Sussex Police were accepted?", "accepted"),
+        ("which recommendations are still waiting for a reply?", "awaiting response"),
+        ("which recommendations did forces turn down?", "not accepted"),
+        ("in which cases did the force push back and disagree with the IOPC?", "not accepted"),
+    ],
+)
+def test_status_phrasing_is_a_filter(text, status):
+    assert read_question(text).filters.statuses == [status]
+
+
+def test_whether_each_was_accepted_asks_for_statuses_not_a_filter():
+    q = read_question("which forces were told to change strip search policy, and whether each was accepted?")
+    assert q.filters.statuses == []
+    assert q.kind == "list"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Which recommendations did forces turn down?",
+        "In which cases did the force push back and disagree with what the IOPC concluded?",
+        "Which national bodies, rather than individual forces, have been handed IOPC recommendations?",
+    ],
+)
+def test_a_question_made_only_of_filters_is_a_filter_table(text):
+    """The words that state the filter are not also its topic."""
+    q = read_question(text)
+    assert q.topic == []
+    assert q.kind == "filter"
+
+
+def test_a_topic_next_to_a_status_stays_the_topic():
+    q = read_question("Which strip search recommendations were not accepted?")
+    assert q.filters.statuses == ["not accepted"]
+    assert {"strip", "search"} <= {w.lower() for w in q.topic}
+    assert q.kind == "list"
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("Which forces changed their special scheme marker policy?", Intent.RESPONSE),
+        ("Which forces were told to review their body worn video policy?", Intent.RECOMMENDED),
+        ("Which forces were told to change their handcuffing training?", Intent.RECOMMENDED),
+        ("What happened to the man who died in the cell?", Intent.HAPPENED),
+    ],
+)
+def test_intent_picks_the_part_of_a_case_asked_about(text, intent):
+    assert read_question(text).intent is intent
+
+
+def test_since_a_year_is_a_date_filter():
+    f = read_question("custody deaths since 2019").filters
+    assert (f.since, f.until) == ("2019", None)
