@@ -139,10 +139,11 @@ class Assistant:
         self.refresh()
         return self.retriever.search(query, filters, k=k, mode=mode)
 
-    def ask(self, question: str, filters: Filters | None = None) -> Answer:
-        """Answer one question, every claim a cited quote; abstains when nothing relevant is found."""
+    def ask(self, question: str, filters: Filters | None = None, written: bool = True) -> Answer:
+        """Answer one question, every claim a cited quote; abstains when nothing relevant is found.
+        `written` False: quotes only, even when a model writes answers."""
         self.refresh()
-        return self._answer(read_question(question, filters), question)
+        return self._answer(read_question(question, filters), question, write=written)
 
     def chat(self, message: str, history: list[Answer] | None = None, filters: Filters | None = None) -> Answer:
         """Answer `message` in a conversation: follow-ups are read against the last answer."""
