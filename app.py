@@ -208,18 +208,18 @@ class Events:
         """A chat turn: (chat, asked, answers, box, sources, export) streamed as the answer is revealed.
 
         `values`: the filters' (in make_filters' order), then the written-answers switch (quotes only when off;
-        on when an API client leaves it out)."""
+        Gradio gives an API client that leaves it out the switch's own value)."""
         import gradio as gr
 
         if not (message or "").strip():
             yield gr.skip(), asked, answers, gr.skip(), gr.skip(), gr.skip()
             return
-        filter_values, written = values[:5], (values[5] if len(values) > 5 else True)
+        filter_values, written = values[:-1], values[-1]
         try:
             filters = make_filters(*filter_values)
         except ValueError as e:
             raise gr.Error(str(e)) from None
-        turns = respond(self.chats, message, asked, answers, filters, written=written is not False)
+        turns = respond(self.chats, message, asked, answers, filters, written=bool(written))
         for msgs, asked_now, answers_now, done in turns:
             if not done:
                 yield msgs, asked_now, answers_now, "", gr.skip(), gr.skip()
