@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from assistant.api import Assistant
     from assistant.types import Answer, Filters
+    from assistant.writing import Draft
     from ingest.pipeline import IngestReport
 
 SAMPLE_CASE = Path(__file__).parent / "assistant" / "data" / "sample-case.txt"
@@ -84,6 +85,17 @@ class Serialised:
         """Assistant.chat under the lock."""
         with self.lock:
             return self.assistant.chat(message, history, filters)
+
+    def chat_stream(
+        self, message: str, history: list[Answer] | None = None, filters: Filters | None = None, written: bool = True
+    ) -> Iterator[Draft | Answer]:
+        """Assistant.chat_stream, the lock held until its first item: the collection is read before that,
+        and a model writing for one user (minutes on a CPU) does not hold up the others' retrieval."""
+        with self.lock:
+            stream = self.assistant.chat_stream(message, history, filters, written)
+            first = next(stream)
+        yield first
+        yield from stream
 
 
 # -- look ----------------------------------------------------------------------------------------
@@ -141,6 +153,11 @@ CHAT_CSS = """
                                        hyphens: none; vertical-align: top; }
 #chat .message td:first-child { min-width: 10em; }
 #chat .message td:nth-child(n+6) { min-width: 16em; }  /* the quotes */
+#chat .draft-state { font-size: .85em; font-weight: 600; color: #92400e; }
+#chat .draft { color: var(--body-text-color-subdued); font-style: italic; border-left: 3px dashed #f59e0b;
+               padding-left: 8px; }
+#chat details.removed { font-size: .85em; color: var(--body-text-color-subdued); }
+#chat details.removed summary { cursor: pointer; }
 """
 
 INTRO = (
@@ -187,18 +204,23 @@ class Events:
             frames["status"],
         )
 
-    def submit(self, message: str, asked: list[str], answers: list[Answer], *filter_values: Any) -> Iterator[tuple]:
-        """A chat turn: (chat, asked, answers, box, sources, export) streamed as the answer is revealed."""
+    def submit(self, message: str, asked: list[str], answers: list[Answer], *values: Any) -> Iterator[tuple]:
+        """A chat turn: (chat, asked, answers, box, sources, export) streamed as the answer is revealed.
+
+        `values`: the filters' (in make_filters' order), then the written-answers switch (quotes only when off;
+        Gradio gives an API client that leaves it out the switch's own value)."""
         import gradio as gr
 
         if not (message or "").strip():
             yield gr.skip(), asked, answers, gr.skip(), gr.skip(), gr.skip()
             return
+        filter_values, written = values[:-1], values[-1]
         try:
             filters = make_filters(*filter_values)
         except ValueError as e:
             raise gr.Error(str(e)) from None
-        for msgs, asked_now, answers_now, done in respond(self.chats, message, asked, answers, filters):
+        turns = respond(self.chats, message, asked, answers, filters, written=bool(written))
+        for msgs, asked_now, answers_now, done in turns:
             if not done:
                 yield msgs, asked_now, answers_now, "", gr.skip(), gr.skip()
         yield (
@@ -225,6 +247,11 @@ class Events:
         with self.busy:
             _, lines = ingest_uploads(self.assistant, files)
         return ("\n".join(lines), *self.filter_choices(), *self.cases_view(""), None)
+
+
+def writer_name(assistant: Assistant) -> str | None:
+    """The name of the model that writes the Assistant's answers, None when it gives quotes only."""
+    return getattr(assistant.writer, "name", None) if assistant.writer is not None else None
 
 
 def write_export(asked: list[str], answers: list[Answer]) -> str:
@@ -257,6 +284,7 @@ class ChatWidgets:
     export: Any
     sources: Any
     examples: list[tuple[Any, str]]  # (button, its question)
+    written: Any  # the switch: written answers, or quotes only
 
 
 @dataclass
@@ -294,8 +322,9 @@ def filter_widgets(forces: list[str], themes: list[str]) -> FilterWidgets:
         )
 
 
-def chat_widgets(examples: list[str]) -> ChatWidgets:
-    """The conversation and question box (with examples) beside the sources panel."""
+def chat_widgets(examples: list[str], writer: str | None = None) -> ChatWidgets:
+    """The conversation and question box (with examples) beside the sources panel; `writer`: the model that
+    writes answers, if one is configured."""
     import gradio as gr
 
     with gr.Row(equal_height=False):
@@ -315,6 +344,7 @@ def chat_widgets(examples: list[str]) -> ChatWidgets:
                     show_label=False, placeholder="Ask a question…", scale=5, elem_id="question", submit_btn=True
                 )
             example_buttons = example_widgets(examples)
+            written = written_switch(writer)
             with gr.Row():
                 clear = gr.Button("New conversation", elem_id="new-conversation")
                 export = gr.DownloadButton("Export as Markdown", interactive=False, elem_id="export")
@@ -331,7 +361,21 @@ def chat_widgets(examples: list[str]) -> ChatWidgets:
                 max_height=720,
                 autoscroll=False,
             )
-    return ChatWidgets(chatbot, box, clear, export, sources, example_buttons)
+    return ChatWidgets(chatbot, box, clear, export, sources, example_buttons, written)
+
+
+def written_switch(writer: str | None) -> Any:
+    """The switch between written answers (on when a model is configured) and quotes only; off and disabled,
+    with the reason, when no model is. Its value is each browser session's own."""
+    import gradio as gr
+
+    if writer:
+        info = f"By {writer}; each sentence is checked against its source. Off: quotes only."
+    else:
+        info = "Quotes only: no model is configured (start the server with --llm)."
+    return gr.Checkbox(
+        value=bool(writer), label="Written answers", info=info, interactive=bool(writer), elem_id="written-answers"
+    )
 
 
 def example_widgets(examples: list[str]) -> list[tuple[Any, str]]:
@@ -417,7 +461,7 @@ def connect(
     # api_name: a stable endpoint for API clients (bench/load.py): /chat
     chat.box.submit(
         events.submit,
-        [chat.box, asked, answers, *filters.inputs],
+        [chat.box, asked, answers, *filters.inputs, chat.written],
         [chat.chatbot, asked, answers, chat.box, chat.sources, chat.export],
         api_name="chat",
         concurrency_limit=concurrency,
@@ -454,7 +498,7 @@ def build(assistant: Assistant, concurrency: int = CHAT_CONCURRENCY, examples: l
         asked, answers = gr.State([]), gr.State([])
         with gr.Tab("Chat", id="chat"):
             filters = filter_widgets(*events.choices())
-            chat = chat_widgets(examples)
+            chat = chat_widgets(examples, writer_name(assistant))
         with gr.Tab("Cases", id="cases") as cases_tab:
             cases = cases_widgets(cases_tab, events.cases_view(""))
         with gr.Tab("Add cases", id="add"):
@@ -493,7 +537,8 @@ def serve(
         prevent_thread_lock=True,
     )
     sample_only = ingested is None and [c.sources for c in assistant.cases()] == [[str(SAMPLE_CASE)]]
-    for line in startup_lines(assistant.stats(), demo.local_url or f"http://{host}:{port}/", ingested, sample_only):
+    url = demo.local_url or f"http://{host}:{port}/"
+    for line in startup_lines(assistant.stats(), url, ingested, sample_only, writer_name(assistant)):
         print(line, flush=True)
     demo.block_thread()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
@@ -17,6 +18,7 @@ from assistant.relevance import Confidence, Judgement, RelevanceJudge, SignalJud
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.settings import DEFAULT, AnswerSettings
 from assistant.types import Answer, CaseSummary, Filters, Hit, Stats
+from assistant.writing import SWITCHED_OFF, Draft
 from ingest.pipeline import Ingester, IngestReport
 from ingest.readers import DEFAULT_MAX_BYTES
 from vectorstore import ChromaStore, Embedder, StoreLocation
@@ -137,13 +139,37 @@ class Assistant:
         self.refresh()
         return self.retriever.search(query, filters, k=k, mode=mode)
 
-    def ask(self, question: str, filters: Filters | None = None) -> Answer:
-        """Answer one question, every claim a cited quote; abstains when nothing relevant is found."""
+    def ask(self, question: str, filters: Filters | None = None, written: bool = True) -> Answer:
+        """Answer one question, every claim a cited quote; abstains when nothing relevant is found.
+        `written` False: quotes only, even when a model writes answers."""
         self.refresh()
-        return self._answer(read_question(question, filters), question)
+        return self._answer(read_question(question, filters), question, write=written)
 
     def chat(self, message: str, history: list[Answer] | None = None, filters: Filters | None = None) -> Answer:
         """Answer `message` in a conversation: follow-ups are read against the last answer."""
+        return self._chat(message, history, filters, write=True)
+
+    def chat_stream(
+        self, message: str, history: list[Answer] | None = None, filters: Filters | None = None, written: bool = True
+    ) -> Iterator[Draft | Answer]:
+        """chat(), as the model writes: its unchecked Drafts, then the final Answer (checked, or the quotes with
+        a note). Without a writer, for an abstention, or with `written` False (quotes only), the Answer alone.
+
+        Everything that reads the collection happens before the first item; the rest is the model's."""
+        answer = self._chat(message, history, filters, write=False)
+        if self.writer is None or answer.abstained:
+            yield answer
+            return
+        if not written:
+            yield replace(answer, note=SWITCHED_OFF)
+            return
+        drafts = getattr(self.writer, "drafts", None)
+        for item in drafts(answer) if drafts else [self.writer.write(answer)]:
+            if isinstance(item, Answer):
+                item.text, item.citations = check_markers(item.text, item.citations)
+            yield item
+
+    def _chat(self, message: str, history: list[Answer] | None, filters: Filters | None, write: bool) -> Answer:
         self.refresh()
         follow = resolve(message, list(history or []), filters)
         if follow.kind == "nothing":
@@ -153,21 +179,24 @@ class Assistant:
             follow.query,
             given_cases=follow.kind in ("responses", "item"),
             new_scope=follow.kind == "scope",
+            write=write,
         )
 
-    def _answer(self, q: Question, query: str, given_cases: bool = False, new_scope: bool = False) -> Answer:
-        """The stages, once each and in order: retrieve and weigh, judge, answer, check."""
+    def _answer(
+        self, q: Question, query: str, given_cases: bool = False, new_scope: bool = False, write: bool = True
+    ) -> Answer:
+        """The stages, once each and in order: retrieve and weigh, judge, answer, (write,) check."""
         if not self.catalog.passages:
             return abstention(q.text, 0, q.filters)
         ctx = self.weigh(q, query)
         if q.kind == "filter":
-            return self._finish(TableAnswerer().answer(ctx), query)
+            return self._finish(TableAnswerer().answer(ctx), query, write)
         # Cases a follow-up points at were chosen by the conversation, not by relevance.
         ctx.judgement = Judgement(Confidence.HIGH, 0.0) if given_cases else self.judge.judge(q, ctx.evidence)
         if new_scope and ctx.judgement.confidence is Confidence.HIGH and not self._holds_in_scope(q, query, ctx):
             ctx.judgement = replace(ctx.judgement, confidence=Confidence.LOW)
         answerer = ListAnswerer(every_case=given_cases) if q.kind == "list" else LookupAnswerer()
-        return self._finish(answerer.answer(ctx), query)
+        return self._finish(answerer.answer(ctx), query, write)
 
     def _holds_in_scope(self, q: Question, query: str, ctx: Context) -> bool:
         """Whether the topic is found in the new scope about as clearly as anywhere ("and in Kent?" after
@@ -210,10 +239,10 @@ class Assistant:
         )
         return ctx
 
-    def _finish(self, answer: Answer, query: str) -> Answer:
+    def _finish(self, answer: Answer, query: str, write: bool = True) -> Answer:
         """Let a plugged-in writer phrase the answer (not an abstention); markers are checked either way."""
         answer.query = query
-        if self.writer is not None and not answer.abstained:
+        if write and self.writer is not None and not answer.abstained:
             answer = self.writer.write(answer)
         answer.text, answer.citations = check_markers(answer.text, answer.citations)
         return answer

@@ -41,7 +41,7 @@ def example_questions(assistant: Assistant, n: int = 4) -> list[str]:
         candidates += [q for q in SAMPLE_QUESTIONS if q not in candidates]
     out: list[str] = []
     for question in candidates[: n * TRIES_PER_EXAMPLE]:
-        answer = assistant.ask(question)
+        answer = assistant.ask(question, written=False)  # whether the cases answer it: the model is not asked
         if not answer.abstained and answer.citations:
             out.append(question)
             if len(out) == n:

@@ -25,6 +25,7 @@ from ingest.passages import case_date
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from assistant.writing import Draft
     from ingest.pipeline import IngestReport
 
 CASE_COLUMNS = ["Title", "Force", "Date", "Recommendations", "Statuses", "Sources"]
@@ -45,6 +46,7 @@ MONTHS = (
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MARKER_RE = re.compile(r"&#91;(\d+)&#93;(?!:)")
 CONTEXT_CHARS = 320  # passage text shown either side of a quote on a card
+DRAFT_INTERVAL = 0.1  # seconds between two redraws of a model's draft (a fast model writes 100 tokens a second)
 UNKNOWN = "unknown"
 
 
@@ -101,7 +103,43 @@ def answer_markdown(answer: Answer, turn: int = 1) -> str:
     from assistant.writing import badge
 
     made = badge(answer)
-    return MARKER_RE.sub(link, text) + (f"\n\n*{escape_text(made)}*" if made else "")
+    removed = removed_html(answer)
+    return (
+        MARKER_RE.sub(link, text)
+        + (f"\n\n{removed}" if removed else "")
+        + (f"\n\n*{escape_text(made)}*" if made else "")
+    )
+
+
+def removed_html(answer: Answer) -> str:
+    """The sentences the citation check removed, and why each, folded under their count ("" when none).
+
+    One line of HTML: a blank line would end the HTML block and let markdown read the rest."""
+    if not answer.dropped:
+        return ""
+    reasons = answer.dropped_reasons + [""] * (len(answer.dropped) - len(answer.dropped_reasons))
+    items = "".join(
+        f"<li>“{escape_text(sentence)}”" + (f" <em>({escape_text(why)})</em>" if why else "") + "</li>"
+        for sentence, why in zip(answer.dropped, reasons, strict=True)
+    )
+    n = len(answer.dropped)
+    return (
+        f'<details class="removed"><summary>{n} sentence{"s" if n != 1 else ""} removed by the citation check'
+        f"</summary><ul>{items}</ul></details>"
+    )
+
+
+def draft_markdown(draft: Draft) -> str:
+    """A model's output while it writes: marked as an unchecked draft; escaped, its [n] not links."""
+    if draft.complete:
+        state = "checking each sentence against its source…"
+    else:
+        state = "writing; unchecked draft, each sentence is checked against its source when it is done"
+    body = escape_text(draft.text).replace("\n", "<br>")
+    return (
+        f'<div class="draft-state">{escape_text(draft.model)}: {state}</div>\n\n'
+        f'<div class="draft">{body}{"" if draft.complete else "▍"}</div>'
+    )
 
 
 def stream_chunks(markdown: str) -> Iterator[str]:
@@ -209,8 +247,10 @@ def export_markdown(asked: list[str], answers: list[Answer]) -> str:
 class Chats(Protocol):
     """What a chat turn needs of the Assistant (the app passes a lock-holding wrapper)."""
 
-    def chat(self, message: str, history: list[Answer] | None = None, filters: Filters | None = None) -> Answer:
-        """Answer `message`, reading follow-ups against `history`."""
+    def chat_stream(
+        self, message: str, history: list[Answer] | None = None, filters: Filters | None = None, written: bool = True
+    ) -> Iterator[Draft | Answer]:
+        """Answer `message`, reading follow-ups against `history`: a model's drafts, then the Answer."""
         ...
 
 
@@ -224,11 +264,13 @@ def respond(
     answers: list[Answer],
     filters: Filters | None = None,
     delay: float = 0.03,
+    written: bool = True,
 ) -> Iterator[Turn]:
     """One chat turn, streamed: yields (chat messages, asked, answers, done).
 
-    The answer is the Assistant's (`chat`, with the previous answers as history); this only
-    reveals its markdown line by line. The last item has done=True and the new state.
+    The answer is the Assistant's (`chat_stream`, with the previous answers as history; `written` False
+    asks for quotes only). A model's draft is shown, marked unchecked, while it writes, then replaced by
+    the final answer, whose markdown is revealed line by line. The last item has done=True and the new state.
     """
     message = (message or "").strip()
     msgs = chat_messages(asked, answers) + [
@@ -236,7 +278,18 @@ def respond(
         {"role": "assistant", "content": "Searching the cases…"},
     ]
     yield list(msgs), asked, answers, False
-    answer = assistant.chat(message, list(answers), filters)
+    answer: Answer | None = None
+    shown = 0.0
+    for item in assistant.chat_stream(message, list(answers), filters, written):
+        if isinstance(item, Answer):
+            answer = item
+            continue
+        if item.complete or not item.text or time.monotonic() - shown >= DRAFT_INTERVAL:
+            shown = time.monotonic()
+            msgs[-1] = {"role": "assistant", "content": draft_markdown(item)}
+            yield list(msgs), asked, answers, False
+    if answer is None:
+        raise RuntimeError(f"no answer to {message!r}")  # chat_stream always ends with one
     asked, answers = asked + [message], answers + [answer]
     for partial in stream_chunks(answer_markdown(answer, len(answers))):
         msgs[-1] = {"role": "assistant", "content": partial}
@@ -361,11 +414,16 @@ def report_lines(report: IngestReport) -> list[str]:
     return lines
 
 
-def startup_lines(stats: Stats, url: str, ingested: IngestReport | None = None, sample_only: bool = False) -> list[str]:
-    """What the server prints once it listens: the index and its size, what was ingested at start, the address."""
+def startup_lines(
+    stats: Stats, url: str, ingested: IngestReport | None = None, sample_only: bool = False, llm: str | None = None
+) -> list[str]:
+    """What the server prints once it listens: the index and its size, who writes the answers (`llm`, the
+    model's name, when one is configured), what was ingested at start, the address."""
     lines = [
         f"Index: {stats.location} — {plural(stats.cases, 'case')}, {plural(stats.recommendations, 'recommendation')}"
     ]
+    if llm:
+        lines.append(f"Answers: written by {llm}, every sentence checked against its sources (a switch turns it off)")
     if ingested is not None:
         *problems, totals = report_lines(ingested)
         names = [Path(s).name for s in ingested.added + ingested.updated]

@@ -127,6 +127,7 @@ class Answer:
     mode: str = "extractive"  # extractive (quotes) | generated (written by `model`, every sentence checked)
     model: str | None = None  # the LLM that wrote the text, when generated
     dropped: list[str] = field(default_factory=list)  # written sentences removed by the citation check
+    dropped_reasons: list[str] = field(default_factory=list)  # why each of `dropped` was removed, in order
     note: str = ""  # one line on how the answer was made, when not as usual (e.g. why quotes are shown)
 
 

@@ -11,10 +11,11 @@ errors or times out, the extractive answer is shown with a one-line note saying 
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field, replace
@@ -261,6 +262,51 @@ def prompt(answer: Answer) -> tuple[str, dict[int, str]]:
 
 
 @dataclass
+class Draft:
+    """The model's output so far, unchecked: shown, marked as a draft, only while the model writes."""
+
+    text: str
+    model: str
+    complete: bool = False  # the model has finished and its sentences are being checked
+
+
+SWITCHED_OFF = "written answers are switched off for this conversation"
+
+
+def timed(chunks: Iterable[str], deadline: float) -> Iterator[str]:
+    """`chunks` as they come, read in a thread; TimeoutError once `deadline` (time.monotonic) passes, even
+    while the model is silent between two chunks."""
+    box: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    end = object()
+
+    def pump() -> None:
+        try:
+            for chunk in chunks:
+                if stop.is_set():
+                    return
+                box.put(chunk)
+            box.put(end)
+        except BaseException as e:  # noqa: BLE001 - handed to the reader, which reports it
+            box.put(e)
+
+    threading.Thread(target=pump, daemon=True, name="llm-stream").start()
+    try:
+        while True:
+            try:
+                item = box.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise TimeoutError("no answer in time") from None
+            if item is end:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()  # an abandoned stream ends at its next chunk (or at the client's own timeout)
+
+
+@dataclass
 class Tally:
     """Counts over every answer a writer was asked for (for `iopc eval`)."""
 
@@ -299,31 +345,41 @@ class LLMWriter:
             pool.shutdown(wait=False, cancel_futures=True)
         return self.conclude(answer, output, passages)
 
+    def drafts(self, answer: Answer) -> Iterator[Draft | Answer]:
+        """The model's unchecked output as it grows (a Draft per chunk, the first one empty and before the
+        model is called; the last one `complete`), then the final Answer, checked, as `write` returns it."""
+        text, passages = prompt(answer)
+        self._count_asked()
+        yield Draft("", self.name)
+        buffer = ""
+        try:
+            for chunk in timed(self._stream(text), time.monotonic() + self.timeout):
+                buffer += chunk
+                if chunk:
+                    yield Draft(buffer, self.name)
+        except Exception as e:  # noqa: BLE001 - any failure of the model shows the quotes instead
+            yield self._fallback(answer, self._failure(e))
+            return
+        yield Draft(buffer, self.name, complete=True)
+        yield self.conclude(answer, buffer, passages)
+
     def stream(self, answer: Answer) -> Iterator[Answer]:
         """Answers as the model writes: each shows only the sentences checked so far (for a list, the
         rows until the lead is known); the last is the final answer, as `write` would return it."""
-        text, passages = prompt(answer)
-        self._count_asked()
-        buffer, deadline = "", time.monotonic() + self.timeout
-        shown: list[str] = []
-        try:
-            for chunk in self._stream(text):
-                buffer += chunk
-                if time.monotonic() > deadline:
-                    yield self._fallback(answer, f"{self.name} did not answer within {self.timeout:g} s")
-                    return
-                done = split_sentences(tidy_markers(buffer))[:-1]  # the last may still grow (or gain its markers)
-                fresh = [s for s in done[len(shown) :] if check_sentence(s, passages) is None]
-                shown += done[len(shown) :]
-                if fresh and answer.kind == "lookup":
-                    kept = [s for s in shown if check_sentence(s, passages) is None]
-                    yield replace(answer, text=" ".join(kept), mode="generated", model=self.name)
-        except Exception as e:  # noqa: BLE001
-            yield self._fallback(answer, self._failure(e))
-            return
-        final = self.conclude(answer, buffer, passages)
-        final.text, final.citations = check_markers(final.text, [replace(c) for c in final.citations])
-        yield final
+        passages = prompt(answer)[1]
+        kept: list[str] = []
+        for item in self.drafts(answer):
+            if isinstance(item, Answer):
+                item.text, item.citations = check_markers(item.text, [replace(c) for c in item.citations])
+                yield item
+                return
+            if answer.kind != "lookup":
+                continue
+            done = split_sentences(tidy_markers(item.text))[:-1]  # the last may still grow (or gain its markers)
+            now = [s for s in done if check_sentence(s, passages) is None]
+            if len(now) > len(kept):
+                kept = now
+                yield replace(answer, text=" ".join(kept), mode="generated", model=self.name)
 
     def conclude(self, answer: Answer, output: str, passages: dict[int, str]) -> Answer:
         """The answer to show for model `output`: checked text, an abstention, or the quotes with a note."""
@@ -342,6 +398,7 @@ class LLMWriter:
                 mode="generated",
                 model=self.name,
                 dropped=checked.dropped,
+                dropped_reasons=checked.reasons,
                 note=f"{self.name} found no answer in the passages.",
             )
         if not output.strip():
@@ -351,7 +408,7 @@ class LLMWriter:
                 return self._fallback(
                     answer,
                     f"{self.name}'s lead sentence failed the citation check ({checked.reasons[0]})",
-                    checked.dropped,
+                    checked,
                 )
             return replace(
                 answer,
@@ -359,15 +416,23 @@ class LLMWriter:
                 mode="generated",
                 model=self.name,
                 dropped=checked.dropped,
+                dropped_reasons=checked.reasons,
             )
         if not checked.kept or len(checked.dropped) > len(checked.kept):
             return self._fallback(
                 answer,
                 f"{self.name}'s answer failed the citation check "
                 f"({len(checked.dropped)} of {checked.written} sentences removed)",
-                checked.dropped,
+                checked,
             )
-        return replace(answer, text=" ".join(checked.kept), mode="generated", model=self.name, dropped=checked.dropped)
+        return replace(
+            answer,
+            text=" ".join(checked.kept),
+            mode="generated",
+            model=self.name,
+            dropped=checked.dropped,
+            dropped_reasons=checked.reasons,
+        )
 
     # -- helpers --------------------------------------------------------------------------------
     def _messages(self, text: str):
@@ -392,11 +457,16 @@ class LLMWriter:
             return f"{self.name} did not answer within {self.timeout:g} s"
         return f"{self.name} failed ({kind}: {one_line(str(e))[:120] or 'no message'})"
 
-    def _fallback(self, answer: Answer, why: str, dropped: list[str] | None = None) -> Answer:
+    def _fallback(self, answer: Answer, why: str, checked: Checked | None = None) -> Answer:
         with self._lock:
             self.tally.fallbacks += 1
         return replace(
-            answer, mode="extractive", model=None, dropped=list(dropped or []), note=f"{why}; showing the quotes."
+            answer,
+            mode="extractive",
+            model=None,
+            dropped=list(checked.dropped) if checked else [],
+            dropped_reasons=list(checked.reasons) if checked else [],
+            note=f"{why}; showing the quotes.",
         )
 
 
