@@ -1,12 +1,19 @@
-"""Recognising one case behind several sources: same reference, title, page slug or text."""
+"""Twins: one case behind several sources. The one rule of which cases are the same (a shared reference,
+title, page slug or text; ingest files them under one case key) and of how twins merge into one view
+(the reader's case index).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
+from dataclasses import replace
 
 from ingest.bodies import find_bodies
-from ingest.model import Case
+from ingest.model import Case, Recommendation
+from ingest.source_records import keyed_cases
+from vectorstore import SourceRecord
 
 _TITLE_TAIL = re.compile(r"\s*[-–—]\s*[^-–—]*,\s*[A-Za-z]+\.?\s+\d{4}.*$")
 
@@ -85,3 +92,63 @@ class CaseKeys:
         key = key or new_case_key(case, source)
         self.remember(case, key)
         return key
+
+
+def twins(records: Iterable[SourceRecord]) -> dict[str, list[tuple[Case, str]]]:
+    """Each case key's twins as (case, source), in record order; keys in order of first appearance.
+    Ingest filed twins under one key (CaseKeys), so the stored key is what groups them."""
+    out: dict[str, list[tuple[Case, str]]] = {}
+    for record in records:
+        for case, key in keyed_cases(record):
+            out.setdefault(key, []).append((case, record.source))
+    return out
+
+
+def merge_twins(cases: list[Case]) -> Case:
+    """One view of a case from its twins, the first as the base: each later twin adds the bodies,
+    references, themes and recommendations the view lacks and fills the fields it left empty."""
+    first = cases[0]
+    merged = replace(
+        first,
+        bodies=list(first.bodies),
+        references=list(first.references),
+        themes=list(first.themes),
+        recommendations=list(first.recommendations),
+    )
+    for twin in cases[1:]:
+        _merge_twin(merged, twin)
+    return merged
+
+
+def _merge_twin(merged: Case, twin: Case) -> None:
+    for b in twin.bodies:
+        if b.name not in [known.name for known in merged.bodies]:
+            merged.bodies.append(b)
+    for ref in twin.references:
+        if ref not in merged.references:
+            merged.references.append(ref)
+    if merged.force is None and twin.force is not None:
+        # The twin with a title line ("… - Force, Month YYYY") names the case better than an excerpt
+        # that starts mid-page ("Recommendation 1").
+        merged.title = twin.title
+    for attr in ("published", "recommended", "response_due", "url", "force", "incident_month"):
+        if getattr(merged, attr) is None:
+            setattr(merged, attr, getattr(twin, attr))
+    merged.themes += [t for t in twin.themes if t not in merged.themes]
+    merged.recommendations = _merge_recommendations(merged.recommendations, twin.recommendations)
+    if len(twin.narrative) > len(merged.narrative):
+        merged.narrative = twin.narrative
+
+
+def _merge_recommendations(mine: list[Recommendation], theirs: list[Recommendation]) -> list[Recommendation]:
+    """Twins' recommendations by number: each twin may have captured what the other's excerpt lost
+    (a response, a status), so the one that knows more wins."""
+
+    def weight(r: Recommendation) -> tuple:
+        return (r.status != "unknown", bool(r.response), len(r.text or ""))
+
+    by_number = {r.number: r for r in mine}
+    for r in theirs:
+        if r.number not in by_number or weight(r) > weight(by_number[r.number]):
+            by_number[r.number] = r
+    return [by_number[n] for n in sorted(by_number)]

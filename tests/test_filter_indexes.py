@@ -88,3 +88,43 @@ def test_indexed_filters_give_what_a_full_scan_gives(make_assistant, tmp_path):
         assert a.catalog.allowed(filters), filters
     assert a.catalog.allowed(Filters(themes=["no such theme"])) == []
     assert a.catalog.case_passages(some_case) == full_scan(a, Filters(case_ids=[some_case]))
+
+
+def test_a_filter_sees_each_passages_case_with_its_twins_merged():
+    from assistant.case_index import case_summary
+    from assistant.filter_index import FilterIndex
+    from ingest.bodies import body
+    from ingest.model import Case
+    from ingest.passages import PassageMeta
+
+    kent = case_summary(
+        "kent",
+        Case(
+            title="Rousing - Kent Police, March 2025",
+            layout="t",
+            force=body("Kent Police"),
+            bodies=[body("Kent Police"), body("College of Policing")],
+            incident_month="2025-03",
+            themes=["Custody"],
+        ),
+        ["a.txt", "b.txt"],
+    )
+    essex = case_summary("essex", Case(title="Pursuit", layout="t", published="2019-07-01"), ["c.txt"])
+    metas = {
+        "a-0": PassageMeta(case_id="kent", forces=("Kent Police",), date="2025-03-01"),
+        "c-0": PassageMeta(case_id="essex", date="2019-07-01"),
+        # the excerpt's own metadata names neither the force nor a date: its twin does
+        "b-0": PassageMeta(case_id="kent", section="recommendation", rec_no=1, status="accepted", national=True),
+        "c-1": PassageMeta(case_id="essex", section="recommendation", rec_no=1, addressed_to="Essex Police"),
+    }
+    index = FilterIndex(metas, {"kent": kent, "essex": essex})
+    assert index.allowed(Filters()) is None
+    assert index.allowed(Filters(forces=["Kent Police"])) == ["a-0", "b-0"]
+    assert index.allowed(Filters(forces=["Essex Police", "Kent Police"])) == ["a-0", "b-0", "c-1"]  # collection order
+    assert index.allowed(Filters(since="2025", themes=["custody"])) == ["a-0", "b-0"]
+    assert index.allowed(Filters(until="2019-07")) == ["c-0", "c-1"]
+    assert index.allowed(Filters(national=True)) == ["b-0"]
+    assert index.allowed(Filters(national=False)) == ["c-1"]  # summaries are neither national nor local
+    assert index.allowed(Filters(statuses=["accepted"], sections=["recommendation"])) == ["b-0"]
+    assert index.allowed(Filters(case_ids=["essex", "nope"], sections=["summary"])) == ["c-0"]
+    assert index.case_passages("kent") == ["a-0", "b-0"] and index.case_passages("nope") == []

@@ -1,0 +1,51 @@
+"""Keyword search over passages: BM25 over their index text, and their words for spelling hints.
+
+Built from passages alone (no cases, no filters), so an index could be kept per source and updated
+when one source changes; readers depend only on `KeywordSearch`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Protocol
+
+from ingest.passages import index_text
+from vectorstore import KeywordIndex, Passage
+
+_WORDS = re.compile(r"[a-z]{4,}")
+
+
+class KeywordSearch(Protocol):
+    """What answering asks of a keyword index."""
+
+    def terms(self, text: str) -> list[str]:
+        """The stemmed, stop-word-free terms of `text`, as the index sees them."""
+        ...
+
+    def coverage(self, query_terms: list[str], ids: Iterable[str]) -> float:
+        """Share of the query's terms, weighted by idf, that occur in the given passages."""
+        ...
+
+    def search(self, query: str, k: int = 50, allowed: Iterable[str] | None = None) -> list[tuple[str, float]]:
+        """The k best (id, score) with score > 0, restricted to `allowed` ids when given."""
+        ...
+
+
+def keyword_index(passages: Iterable[Passage]) -> KeywordSearch:
+    """BM25 over the passages' index text (title, force and section, then the text), in the order given."""
+    passages = list(passages)
+    return KeywordIndex([p.id for p in passages], [index_text(p.text, p.metadata) for p in passages])
+
+
+def passage_words(passages: Iterable[Passage]) -> frozenset[str]:
+    """Every lower-case word of four letters or more in the passages' text."""
+    return frozenset(w for p in passages for w in _WORDS.findall(p.text.lower()))
+
+
+def words_by_initial(words: Iterable[str]) -> dict[str, list[str]]:
+    """The words, sorted, by first letter (a typo rarely changes the first letter; it keeps look-ups small)."""
+    out: dict[str, list[str]] = {}
+    for w in sorted(words):
+        out.setdefault(w[0], []).append(w)
+    return out
