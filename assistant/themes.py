@@ -1,14 +1,15 @@
 """Themes inferred for the cases that carry no published theme.
 
 Most pages publish no theme tags, so a theme filter would silently drop them. A case without published
-themes gets the themes of the collection's vocabulary (the published tags) that its text is close to:
+themes gets themes of the collection's vocabulary (the published tags) from two signals:
 
-- its vector (the mean of its sentences' MiniLM vectors) must be nearer the centroid of the cases tagged
-  with the theme than the centroid of all tagged cases, by a margin (`MARGIN`), and
-- its text must carry a cue of the theme (words that say what the theme is about, `CUES`), unless the
-  vector is very close (`STRONG`).
+- cues: words that say what a theme is about (`CUES`) in the case's text;
+- its vector (the mean of its sentences' MiniLM vectors) against each theme's centroid (the mean of the
+  tagged cases' vectors), as a margin over the centroid of all tagged cases.
 
-A case that clears neither gets no theme rather than a wrong one. Published themes are never changed.
+A case gets the cued theme its vector leans to most, and any other theme with `CUE_WORDS` distinct cue
+words; each only when its margin is at least `FLOOR`. A case with no cue, or that leans away from every
+cued theme, gets no theme rather than a wrong one. Published themes are never changed.
 
 Where it runs: at read time, once per catalog, from sentence vectors the store already holds (embedded at
 ingest for quoting). Stored at ingest, an inference would depend on the order of ingest (a case ingested
@@ -19,17 +20,20 @@ reflects the whole collection, and costs vector look-ups and a few matrix produc
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-# How much nearer a theme's centroid than the centroid of all tagged cases a case must be.
-MARGIN = 0.0
-# Nearer than this by this much, a case gets the theme without a cue in its text.
-STRONG = 0.08
+from assistant.types import CaseSummary
+
+# How much farther from a theme's centroid than from the centroid of all tagged cases a case may be and
+# still get the theme (cosine; a case leaning away from a theme by more gets no theme rather than a wrong one).
+FLOOR = -0.1
+# Distinct cue words that give a theme besides the one the vector leans to most.
+CUE_WORDS = 2
 # Words that say what each IOPC theme is about, written from the themes' names and the IOPC's use of
-# them (not fitted to the tagged cases). A theme without cues is inferred from vectors alone (`STRONG`).
+# them (not fitted to the tagged cases). A theme without cues is never inferred.
 CUES: dict[str, str] = {
     "death and serious injury": r"\b(died|death|deaths|dead|fatal\w*|killed|serious(ly)? injur\w*|"
     r"suicide|took (his|her|their) own life|overdos\w*|hospital)\b",
@@ -101,7 +105,9 @@ def vocabulary(cases: Sequence[CaseText]) -> list[str]:
     return sorted(seen.values(), key=str.lower)
 
 
-def infer(cases: Sequence[CaseText], vectors: np.ndarray, train: Sequence[int] | None = None) -> dict[str, InferredThemes]:
+def infer(
+    cases: Sequence[CaseText], vectors: np.ndarray, train: Sequence[int] | None = None
+) -> dict[str, InferredThemes]:
     """Inferred themes of every case without published themes, learnt from the tagged cases in `train`
     (positions in `cases`; default: every tagged case)."""
     tagged = [n for n in (range(len(cases)) if train is None else train) if cases[n].themes]
@@ -123,18 +129,68 @@ def infer(cases: Sequence[CaseText], vectors: np.ndarray, train: Sequence[int] |
             continue
         base = float(v @ everyone)
         margins = {t: round(float(v @ centroids[t]) - base, 4) for t in themes}
-        chosen = [t for t in themes if _fits(t, margins[t], c.text)]
+        chosen = _chosen(margins, {t: _cue_words(t, c.text) for t in themes})
         out[c.case_id] = InferredThemes(c.case_id, chosen, margins)
     return out
 
 
-def _fits(theme: str, margin: float, text: str) -> bool:
-    """Whether a case whose vector leans `margin` towards `theme` and reads `text` is given the theme."""
-    if margin >= STRONG:
-        return True
+def _cue_words(theme: str, text: str) -> int:
+    """How many distinct cue words of `theme` occur in `text`."""
     cue = CUES.get(theme.lower())
-    return margin > MARGIN and cue is not None and re.search(cue, text, re.IGNORECASE) is not None
+    return len({m.group(0).lower() for m in re.finditer(cue, text, re.IGNORECASE)}) if cue else 0
+
+
+def _chosen(margins: dict[str, float], cues: dict[str, int]) -> list[str]:
+    """The cued theme leaned to most, and every theme with CUE_WORDS cue words; none under FLOOR."""
+    cued = [t for t in margins if cues[t] and margins[t] >= FLOOR]
+    if not cued:
+        return []
+    best = max(cued, key=lambda t: margins[t])
+    return [t for t in cued if t == best or cues[t] >= CUE_WORDS]
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
     return v / (np.linalg.norm(v) or 1.0)
+
+
+def assign(
+    cases: Mapping[str, CaseSummary], passages: Mapping[str, str], case_of: Callable[[str], str], lookup
+) -> None:
+    """Set `inferred_themes` on every case of `cases` without published themes, from the text of its
+    `passages` (id -> text; `case_of(id)` its case) and the sentence vectors `lookup(keys)` finds stored
+    (a sentence whose vector is not stored counts for nothing, so no model is needed)."""
+    from vectorstore.sentence_vectors import sentence_key
+
+    texts_by_case: dict[str, list[str]] = {cid: [] for cid in cases}
+    for pid, text in passages.items():
+        texts_by_case.setdefault(case_of(pid), []).append(text)
+    texts = [case_text(cid, c.themes, texts_by_case[cid]) for cid, c in cases.items()]
+
+    def vectors_of(sentences: list[str]) -> np.ndarray:
+        keys = [sentence_key(s) for s in sentences]
+        found = lookup(list(dict.fromkeys(keys)))
+        dim = len(next(iter(found.values()))) if found else 1
+        return np.array([found.get(k, np.zeros(dim)) for k in keys], dtype=np.float32)
+
+    for cid, inferred in infer(texts, case_vectors(texts, vectors_of)).items():
+        cases[cid].inferred_themes = inferred.themes
+
+
+def inferred_only(case: CaseSummary, wanted: Sequence[str]) -> bool:
+    """Whether `case` passes a filter on the themes `wanted` (matched by substring, as filters match)
+    through its inferred themes alone."""
+    wanted = [w.lower() for w in wanted]
+
+    def hits(themes: Sequence[str]) -> bool:
+        return any(w in t.lower() for w in wanted for t in themes)
+
+    return hits(case.inferred_themes) and not hits(case.themes)
+
+
+def inferred_note(cases: Mapping[str, CaseSummary], cited: Sequence[str], wanted: Sequence[str]) -> str:
+    """The line an answer filtered by theme ends with when some cited cases matched by an inferred theme
+    ("" when none did)."""
+    titles = [cases[c].title for c in dict.fromkeys(cited) if c in cases and inferred_only(cases[c], wanted)]
+    if not titles:
+        return ""
+    return f"Theme inferred from the text, not published, for {len(titles)} of these cases: " + "; ".join(titles) + "."

@@ -47,7 +47,9 @@ def measure(assistant) -> ThemeAgreement:
     precisions, recalls, f1s, exact = [], [], [], 0
     for n in tagged:
         held = replace(texts[n], themes=[])
-        got = set(infer([*texts[:n], held, *texts[n + 1 :]], vectors, [m for m in tagged if m != n])[held.case_id].themes)
+        got = set(
+            infer([*texts[:n], held, *texts[n + 1 :]], vectors, [m for m in tagged if m != n])[held.case_id].themes
+        )
         want = {t for t in texts[n].themes}
         hit = len(got & want)
         p = hit / len(got) if got else 0.0

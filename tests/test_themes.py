@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.themes import CaseText, case_text, case_vectors, infer, vocabulary
+from assistant.themes import FLOOR, CaseText, case_text, case_vectors, infer, vocabulary
 
 
 def _case(cid, themes, text=""):
@@ -31,13 +31,26 @@ def test_untagged_case_near_a_theme_with_its_cue_gets_it_and_tagged_cases_are_le
     assert got["c"].margins["Custody and detention"] > 0 > got["c"].margins["Domestic abuse"]
 
 
-def test_a_case_near_a_theme_without_its_cue_and_not_strongly_near_gets_nothing():
+def test_a_second_theme_needs_two_cue_words_and_no_theme_is_given_under_the_floor():
+    cases = [
+        _case("a", ["Custody and detention"]),
+        _case("b", ["Domestic abuse"]),
+        _case("d", ["Death and serious injury"]),
+        _case("c", [], "He died in a cell in custody; his partner was told."),
+    ]
+    vectors = np.stack([_unit(1, 0, 0, 2), _unit(0, 1, 0, 2), _unit(0, 0, 1, 2), _unit(0.5, 0, 0.6, 2)])
+    got = infer(cases, vectors)["c"]
+    # Death leans most (one cue word), custody has two cue words; domestic abuse has a cue but is under FLOOR.
+    assert got.themes == ["Custody and detention", "Death and serious injury"]
+    assert got.margins["Domestic abuse"] < FLOOR <= got.margins["Custody and detention"]
+
+
+def test_a_case_near_a_theme_without_any_cue_gets_nothing():
     cases = [
         _case("a", ["Custody and detention"]),
         _case("b", ["Domestic abuse"]),
         _case("c", [], "The officer drove to the address."),  # no custody word
     ]
-    # Slightly nearer custody than the middle of the tagged cases, but well under STRONG.
     vectors = np.stack([_unit(1, 0, 0), _unit(0, 1, 0), _unit(0.75, 0.66, 0.05)])
     assert infer(cases, vectors)["c"].themes == []
 
@@ -90,18 +103,48 @@ def test_case_vectors_are_unit_means_of_sentence_vectors():
 def test_the_model_places_untagged_case_texts_under_the_right_theme(model_embedder):
     # Short case texts written for this test (not corpus passages).
     texts = {
-        "da1": (["Domestic abuse"], ["A woman reported that her ex-partner had threatened her.",
-                                     "Officers did not complete a risk assessment of the domestic abuse."]),
-        "da2": (["Domestic abuse"], ["A man called 999 to say his partner had assaulted him at home.",
-                                     "The force was told to review its domestic abuse policy."]),
-        "cu1": (["Custody and detention"], ["A detainee was booked into the custody suite and placed in a cell.",
-                                            "Cell checks were not carried out at the required intervals."]),
-        "cu2": (["Custody and detention"], ["The custody sergeant did not review the detention of a man in a cell.",
-                                            "Custody records were not updated."]),
-        "new-da": ([], ["Police attended a domestic incident where a woman said her partner had hit her.",
-                        "No risk assessment was completed before officers left the address."]),
-        "new-cu": ([], ["A man arrested for theft was held in a cell overnight at the custody suite.",
-                        "Detention officers did not rouse him during the checks."]),
+        "da1": (
+            ["Domestic abuse"],
+            [
+                "A woman reported that her ex-partner had threatened her.",
+                "Officers did not complete a risk assessment of the domestic abuse.",
+            ],
+        ),
+        "da2": (
+            ["Domestic abuse"],
+            [
+                "A man called 999 to say his partner had assaulted him at home.",
+                "The force was told to review its domestic abuse policy.",
+            ],
+        ),
+        "cu1": (
+            ["Custody and detention"],
+            [
+                "A detainee was booked into the custody suite and placed in a cell.",
+                "Cell checks were not carried out at the required intervals.",
+            ],
+        ),
+        "cu2": (
+            ["Custody and detention"],
+            [
+                "The custody sergeant did not review the detention of a man in a cell.",
+                "Custody records were not updated.",
+            ],
+        ),
+        "new-da": (
+            [],
+            [
+                "Police attended a domestic incident where a woman said her partner had hit her.",
+                "No risk assessment was completed before officers left the address.",
+            ],
+        ),
+        "new-cu": (
+            [],
+            [
+                "A man arrested for theft was held in a cell overnight at the custody suite.",
+                "Detention officers did not rouse him during the checks.",
+            ],
+        ),
     }
     cases = [case_text(cid, themes, sentences) for cid, (themes, sentences) in texts.items()]
     got = infer(cases, case_vectors(cases, model_embedder.embed))
