@@ -16,6 +16,7 @@ from assistant.question import Question, read_question
 from assistant.relevance import Confidence, Judgement, RelevanceJudge, SignalJudge
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.settings import DEFAULT, AnswerSettings
+from assistant.themes import inferred_note
 from assistant.types import Answer, CaseSummary, Filters, Hit, Stats
 from ingest.pipeline import Ingester, IngestReport
 from ingest.readers import DEFAULT_MAX_BYTES
@@ -213,6 +214,9 @@ class Assistant:
     def _finish(self, answer: Answer, query: str) -> Answer:
         """Let a plugged-in writer phrase the answer (not an abstention); markers are checked either way."""
         answer.query = query
+        if answer.filters and answer.filters.themes and not answer.abstained:
+            note = inferred_note(self.catalog.cases, [c.case_id for c in answer.citations], answer.filters.themes)
+            answer.text += f"\n\n{note}" if note else ""
         if self.writer is not None and not answer.abstained:
             answer = self.writer.write(answer)
         answer.text, answer.citations = check_markers(answer.text, answer.citations)
