@@ -194,3 +194,8 @@ def inferred_note(cases: Mapping[str, CaseSummary], cited: Sequence[str], wanted
     if not titles:
         return ""
     return f"Theme inferred from the text, not published, for {len(titles)} of these cases: " + "; ".join(titles) + "."
+
+
+def theme_labels(case: CaseSummary) -> list[str]:
+    """A case's themes for people: published ones as they are, inferred ones marked "(inferred)"."""
+    return list(case.themes) + [f"{t} (inferred)" for t in case.inferred_themes]

@@ -150,3 +150,102 @@ def test_the_model_places_untagged_case_texts_under_the_right_theme(model_embedd
     got = infer(cases, case_vectors(cases, model_embedder.embed))
     assert got["new-da"].themes == ["Domestic abuse"]
     assert got["new-cu"].themes == ["Custody and detention"]
+
+
+def _summary(cid, title, themes=(), inferred=()):
+    from assistant.types import CaseSummary
+
+    return CaseSummary(
+        case_id=cid,
+        title=title,
+        force=None,
+        bodies=[],
+        references=[],
+        incident_month=None,
+        published=None,
+        recommended=None,
+        response_due=None,
+        response_due_inferred=False,
+        themes=list(themes),
+        url=None,
+        sources=[f"{cid}.txt"],
+        recommendations=[],
+        layout="plain",
+        inferred_themes=list(inferred),
+    )
+
+
+def test_inferred_themes_are_marked_for_people_and_named_when_a_filter_matched_them():
+    from assistant.presentation import CASE_COLUMNS, case_row
+    from assistant.themes import inferred_note, inferred_only, theme_labels
+
+    tagged = _summary("t", "Tagged case", themes=["Domestic abuse"])
+    guessed = _summary("g", "Guessed case", inferred=["Domestic abuse", "Custody and detention"])
+    assert theme_labels(guessed) == ["Domestic abuse (inferred)", "Custody and detention (inferred)"]
+    assert case_row(guessed).cells[CASE_COLUMNS.index("Themes")] == (
+        "Domestic abuse (inferred), Custody and detention (inferred)"
+    )
+    assert case_row(tagged).cells[CASE_COLUMNS.index("Themes")] == "Domestic abuse"
+    assert inferred_only(guessed, ["domestic"]) and not inferred_only(tagged, ["domestic"])
+    note = inferred_note({"t": tagged, "g": guessed}, ["t", "g", "g"], ["domestic"])
+    assert note.startswith("Theme inferred from the text, not published, for 1 of these cases") and "Guessed" in note
+    assert inferred_note({"t": tagged}, ["t"], ["domestic"]) == ""
+
+
+def _page(slug: str, title: str, body: str, tags: list[str]) -> str:
+    bullets = "".join(f"\n  • {t}" for t in ["Kent Police", *tags])
+    return (
+        f"URL: https://www.policeconduct.gov.uk/our-work/learning/{slug}\n\n{title} – Kent Police, March 2021\n\n"
+        f"Published 05 Mar 2022\nInvestigation\n\n{body}\n\nIOPC reference\n\n2021/0{len(slug):05d}\nTags{bullets}\n"
+    )
+
+
+@pytest.mark.model
+def test_the_catalog_gives_untagged_cases_inferred_themes_that_the_theme_filter_matches(make_assistant, tmp_path):
+    # Case pages written for this test, in the policeconduct layout (tags as bullets).
+    pages = {
+        "da-one": _page(
+            "da-one",
+            "Response to a domestic abuse report",
+            "A woman told officers that her ex-partner "
+            "had threatened her. No domestic abuse risk assessment was completed.",
+            ["Domestic abuse"],
+        ),
+        "da-two": _page(
+            "da-two",
+            "Call from a domestic abuse victim",
+            "A man reported that his partner had assaulted him at home. Officers did not record the domestic incident.",
+            ["Domestic abuse"],
+        ),
+        "cu-one": _page(
+            "cu-one",
+            "Man unwell in custody",
+            "A detainee was booked into the custody suite and placed in a cell. Cell checks were missed.",
+            ["Custody and detention"],
+        ),
+        "cu-two": _page(
+            "cu-two",
+            "Detention review missed",
+            "The custody sergeant did not review the detention of a man held in a cell overnight.",
+            ["Custody and detention"],
+        ),
+        "untagged": _page(
+            "untagged",
+            "Checks on a detainee",
+            "A man arrested for theft was held in a cell at the "
+            "custody suite. Detention officers did not rouse him during the checks.",
+            [],
+        ),
+    }
+    for name, text in pages.items():
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    a = make_assistant(tmp_path / "index")
+    a.ingest([str(tmp_path / f"{name}.txt") for name in pages])
+    by_title = {c.title: c for c in a.cases()}
+    untagged = next(c for t, c in by_title.items() if t.startswith("Checks on a detainee"))
+    assert untagged.themes == [] and untagged.inferred_themes == ["Custody and detention"]
+    assert all(c.inferred_themes == [] for c in by_title.values() if c.themes)  # published ones stay
+    from assistant.types import Filters
+
+    allowed = a.catalog.allowed(Filters(themes=["custody"]))
+    assert untagged.case_id in {a.catalog.meta(pid).case_id for pid in allowed}
