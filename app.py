@@ -359,7 +359,7 @@ def cases_widgets(tab: Any, view: tuple) -> CasesWidgets:
         interactive=False,
         wrap=True,
         datatype=["str", "str", "str", "number", "str", "str", "str"],
-        column_widths=["26%", "13%", "9%", "10%", "14%", "16%", "12%"],
+        column_widths=["26%", "13%", "9%", "10%", "14%", "12%", "16%"],
         elem_id="cases-table",
         max_height=420,
     )

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ingest.pipeline import IngestReport
 
-CASE_COLUMNS = ["Title", "Force", "Date", "Recommendations", "Statuses", "Themes", "Sources"]
+CASE_COLUMNS = ["Title", "Force", "Date", "Recommendations", "Statuses", "Sources", "Themes"]
 MONTHS = (
     "January",
     "February",
@@ -289,8 +289,8 @@ def case_row(c: CaseSummary) -> CaseRow:
         month_year(case_date(c)),
         len(c.recommendations),
         ", ".join(f"{s} ×{n}" if n > 1 else s for s, n in statuses.most_common()),
-        ", ".join(theme_labels(c)),
         ", ".join(Path(s).name if "://" not in s else s for s in c.sources),
+        ", ".join(theme_labels(c)),
     ]
     return CaseRow(c, cells, " ".join(map(str, cells)).lower())
 
