@@ -402,8 +402,8 @@ def cases_widgets(tab: Any, view: tuple) -> CasesWidgets:
         headers=CASE_COLUMNS,
         interactive=False,
         wrap=True,
-        datatype=["str", "str", "str", "number", "str", "str"],
-        column_widths=["31%", "15%", "10%", "13%", "18%", "13%"],
+        datatype=["str", "str", "str", "number", "str", "str", "str"],
+        column_widths=["26%", "13%", "9%", "10%", "14%", "12%", "16%"],
         elem_id="cases-table",
         max_height=420,
     )

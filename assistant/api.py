@@ -17,6 +17,7 @@ from assistant.question import Question, read_question
 from assistant.relevance import Confidence, Judgement, RelevanceJudge, SignalJudge
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.settings import DEFAULT, AnswerSettings
+from assistant.themes import inferred_note
 from assistant.types import Answer, CaseSummary, Filters, Hit, Stats
 from assistant.writing import SWITCHED_OFF, Draft
 from ingest.pipeline import Ingester, IngestReport
@@ -178,12 +179,17 @@ class Assistant:
             follow.question,
             follow.query,
             given_cases=follow.kind in ("responses", "item"),
-            new_scope=follow.kind == "scope",
+            scope_of=follow.before,
             write=write,
         )
 
     def _answer(
-        self, q: Question, query: str, given_cases: bool = False, new_scope: bool = False, write: bool = True
+        self,
+        q: Question,
+        query: str,
+        given_cases: bool = False,
+        scope_of: tuple[Question, str] | None = None,
+        write: bool = True,
     ) -> Answer:
         """The stages, once each and in order: retrieve and weigh, judge, answer, (write,) check."""
         if not self.catalog.passages:
@@ -193,18 +199,20 @@ class Assistant:
             return self._finish(TableAnswerer().answer(ctx), query, write)
         # Cases a follow-up points at were chosen by the conversation, not by relevance.
         ctx.judgement = Judgement(Confidence.HIGH, 0.0) if given_cases else self.judge.judge(q, ctx.evidence)
-        if new_scope and ctx.judgement.confidence is Confidence.HIGH and not self._holds_in_scope(q, query, ctx):
+        if scope_of and ctx.judgement.confidence is Confidence.HIGH and not self._holds_in_scope(scope_of, ctx):
             ctx.judgement = replace(ctx.judgement, confidence=Confidence.LOW)
         answerer = ListAnswerer(every_case=given_cases) if q.kind == "list" else LookupAnswerer()
         return self._finish(answerer.answer(ctx), query, write)
 
-    def _holds_in_scope(self, q: Question, query: str, ctx: Context) -> bool:
-        """Whether the topic is found in the new scope about as clearly as anywhere ("and in Kent?" after
-        a question Kent has no case on must not answer with Kent's nearest case)."""
-        anywhere = self.weigh(replace(q, filters=Filters()), query).evidence
-        if not anywhere or not ctx.evidence:
+    def _holds_in_scope(self, before: tuple[Question, str], ctx: Context) -> bool:
+        """Whether the topic is found in the new scope about as clearly as the previous answer found it in its
+        own scope (`before`: that question and query); "and in Kent?" after a question Kent has no case on
+        must not answer with Kent's nearest case, and "what about south yorks?" after a West Yorkshire
+        question is weighed against West Yorkshire, not against the best case anywhere."""
+        earlier = self.weigh(*before).evidence
+        if not earlier or not ctx.evidence:
             return bool(ctx.evidence)
-        return ctx.evidence[0].sentence >= anywhere[0].sentence - self.settings.scope_margin
+        return ctx.evidence[0].sentence >= earlier[0].sentence - self.settings.scope_margin
 
     def weigh(self, q: Question, query: str) -> Context:
         """Retrieve passages for `query` and weigh their cases (none for a filter table): the evidence."""
@@ -242,6 +250,9 @@ class Assistant:
     def _finish(self, answer: Answer, query: str, write: bool = True) -> Answer:
         """Let a plugged-in writer phrase the answer (not an abstention); markers are checked either way."""
         answer.query = query
+        if answer.filters and answer.filters.themes and not answer.abstained:
+            note = inferred_note(self.catalog.cases, [c.case_id for c in answer.citations], answer.filters.themes)
+            answer.text += f"\n\n{note}" if note else ""
         if write and self.writer is not None and not answer.abstained:
             answer = self.writer.write(answer)
         answer.text, answer.citations = check_markers(answer.text, answer.citations)

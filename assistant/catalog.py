@@ -12,6 +12,7 @@ from functools import cached_property
 from assistant.case_index import CaseIndex
 from assistant.filter_index import FilterIndex
 from assistant.keyword_index import KeywordSearch, keyword_index, passage_words, words_by_initial
+from assistant.themes import assign as assign_themes
 from assistant.types import CaseSummary, Filters
 from ingest.passages import PassageMeta
 from vectorstore import ChromaStore
@@ -27,6 +28,13 @@ class Catalog:
         self.case_index = CaseIndex(snapshot.records)
         self.cases: dict[str, CaseSummary] = self.case_index.cases
         self._meta: dict[str, PassageMeta] = {}
+        # Themes for the untagged cases, before any index reads them (see assistant.themes for why here).
+        assign_themes(
+            self.cases,
+            {i: p.text for i, p in self.passages.items()},
+            lambda i: self.meta(i).case_id,
+            store.sentence_vectors,
+        )
 
     def meta(self, pid: str) -> PassageMeta:
         """The typed metadata of a passage (read once, then remembered)."""

@@ -137,6 +137,10 @@ _REFERRING = set(
         "ideas",
     ]
 )
+# Words of its own a message with a back-reference needs to be read on its own: "their" in "Which forces
+# were told to rewrite their domestic abuse policy?" refers inside the message, "it" in "What happened to
+# the officer who fired it?" to the previous turn.
+_OWN_TOPIC = 3
 NOTHING_EARLIER = (
     "There is nothing earlier to follow up: the last question found no case that answers it. "
     "Ask about a case or a topic directly."
@@ -154,6 +158,7 @@ class FollowUp:
     question: Question
     query: str
     cases: list[str] = field(default_factory=list)
+    before: tuple[Question, str] | None = None  # for "scope": the previous question as answered, and its query
 
 
 def is_follow_up(message: str) -> bool:
@@ -172,6 +177,13 @@ def _stands_alone(message: str) -> bool:
     return any(w.lower() not in _REFERRING for w in topic_words(message))
 
 
+def _leans_back(message: str) -> bool:
+    """Whether the message refers back ("the officer who fired it", "was that recommendation accepted?")
+    with too few words of its own to be a question by itself."""
+    own = [w for w in topic_words(message) if w.lower() not in _REFERRING]
+    return bool(_BACK_REFERENCE.search(message)) and len(own) < _OWN_TOPIC
+
+
 def _cited_cases(answer: Answer) -> list[str]:
     return list(dict.fromkeys(c.case_id for c in answer.citations))
 
@@ -186,7 +198,7 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         new = new.merged(explicit.canonical())
     cases = _cited_cases(previous)
     if previous.abstained or not cases:
-        if _stands_alone(message) or new.has_scope() and _stands_alone(message):
+        if _stands_alone(message) and not _leans_back(message):
             return FollowUp("fresh", read_question(message, explicit), message)
         if new.has_scope() and previous.citations:
             return _scope(message, previous, new)
@@ -227,7 +239,10 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
 
 def _scope(message: str, previous: Answer, new: Filters) -> FollowUp:
     """The previous topic, asked again within the scope the message states."""
-    base = previous.query or previous.question
+    # The previous question with the scope the message replaces: "cases from West Yorkshire where the man was
+    # found dead" asked of South Yorkshire must not still search for, and be weighed against, West Yorkshire;
+    # "What has Kent been told?" asked of Humberside keeps a subject.
+    base = _in_new_scope(previous.query or previous.question, new)
     filters = Filters(
         forces=new.forces or [],
         since=new.since,
@@ -237,14 +252,17 @@ def _scope(message: str, previous: Answer, new: Filters) -> FollowUp:
     )
     if not (new.since or new.until):
         filters.since, filters.until = previous.filters.since, previous.filters.until
-    if not new.forces and not (new.since or new.until):
+    # A new scope replaces only what it states: "same for 2021?" after a Sussex question is Sussex in 2021.
+    if not new.forces:
         filters.forces = previous.filters.forces
     q = read_question(base)
     q.filters = filters
     q.text = message
     if q.kind == "filter" and q.topic:
         q.kind = "list"
-    return FollowUp("scope", q, base)
+    earlier = read_question(previous.query or previous.question)
+    earlier.filters = previous.filters
+    return FollowUp("scope", q, base, before=(earlier, previous.query or previous.question))
 
 
 def _item(message: str, previous: Answer, cases: list[str]) -> str | None:
@@ -265,3 +283,18 @@ def _item(message: str, previous: Answer, cases: list[str]) -> str | None:
         if len(cases) == 1:
             return cases[0]
     return None
+
+
+def _in_new_scope(text: str, new: Filters) -> str:
+    """`text` asked of the new scope: the forces (or years) it names replaced by those `new` states."""
+    if new.forces:
+        named = [written for _, written in named_forces(text)]
+        for n, written in enumerate(named):
+            instead = " and ".join(new.forces) if n == 0 else " "
+            text = re.sub(r"\b" + re.escape(written) + r"\b", instead, text, count=1, flags=re.IGNORECASE)
+    if new.since or new.until:
+        when = new.since if new.since == new.until or not new.until else f"{new.since or ''} to {new.until}"
+        years = list(re.finditer(r"\b(19|20)\d\d\b", text))
+        for n, m in reversed(list(enumerate(years))):
+            text = text[: m.start()] + (when or "" if n == 0 else " ") + text[m.end() :]
+    return " ".join(text.split())

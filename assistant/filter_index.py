@@ -101,7 +101,7 @@ def case_forces(case: CaseSummary | None, md: PassageMeta) -> list[str]:
 
 def case_themes(case: CaseSummary | None, md: PassageMeta) -> list[str]:
     """Theme tags of the case a passage belongs to (twins merged)."""
-    return (case.themes if case else []) + list(md.themes)
+    return (case.themes + case.inferred_themes if case else []) + list(md.themes)
 
 
 def case_dates(case: CaseSummary | None, md: PassageMeta) -> list[str]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from assistant.themes import theme_labels
 from assistant.types import Answer, CaseSummary, Citation, Filters, Stats
 from ingest.passages import case_date
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from assistant.writing import Draft
     from ingest.pipeline import IngestReport
 
-CASE_COLUMNS = ["Title", "Force", "Date", "Recommendations", "Statuses", "Sources"]
+CASE_COLUMNS = ["Title", "Force", "Date", "Recommendations", "Statuses", "Sources", "Themes"]
 MONTHS = (
     "January",
     "February",
@@ -342,6 +343,7 @@ def case_row(c: CaseSummary) -> CaseRow:
         len(c.recommendations),
         ", ".join(f"{s} ×{n}" if n > 1 else s for s, n in statuses.most_common()),
         ", ".join(Path(s).name if "://" not in s else s for s in c.sources),
+        ", ".join(theme_labels(c)),
     ]
     return CaseRow(c, cells, " ".join(map(str, cells)).lower())
 
@@ -381,7 +383,7 @@ def chart_data(cases: list[CaseSummary]) -> dict[str, list[tuple[str, int]]]:
             by["force"][c.force or UNKNOWN] += 1
             by["year"][year] += 1
             by["status"][r.get("status") or UNKNOWN] += 1
-            for t in c.themes or [UNKNOWN]:
+            for t in theme_labels(c) or [UNKNOWN]:
                 by["theme"][t] += 1
     return {k: (sorted(v.items()) if k == "year" else v.most_common()) for k, v in by.items()}
 

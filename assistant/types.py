@@ -151,6 +151,8 @@ class CaseSummary:
     recommendations: list[dict]  # number, text, addressed_to, linked_bodies, status, response, national
     layout: str
     narrative: str = ""
+    # Themes inferred from the text when none is published (assistant.themes); `themes` stays as published.
+    inferred_themes: list[str] = field(default_factory=list)
 
 
 @dataclass

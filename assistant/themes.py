@@ -1,0 +1,201 @@
+"""Themes inferred for the cases that carry no published theme.
+
+Most pages publish no theme tags, so a theme filter would silently drop them. A case without published
+themes gets themes of the collection's vocabulary (the published tags) from two signals:
+
+- cues: words that say what a theme is about (`CUES`) in the case's text;
+- its vector (the mean of its sentences' MiniLM vectors) against each theme's centroid (the mean of the
+  tagged cases' vectors), as a margin over the centroid of all tagged cases.
+
+A case gets the cued theme its vector leans to most, and any other theme with `CUE_WORDS` distinct cue
+words; each only when its margin is at least `FLOOR`. A case with no cue, or that leans away from every
+cued theme, gets no theme rather than a wrong one. Published themes are never changed.
+
+Where it runs: at read time, once per catalog, from sentence vectors the store already holds (embedded at
+ingest for quoting). Stored at ingest, an inference would depend on the order of ingest (a case ingested
+before any tagged case could learn nothing) and go stale when a tagged case arrives; at read time it always
+reflects the whole collection, and costs vector look-ups and a few matrix products, not embedding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.types import CaseSummary
+
+# How much farther from a theme's centroid than from the centroid of all tagged cases a case may be and
+# still get the theme (cosine; a case leaning away from a theme by more gets no theme rather than a wrong one).
+FLOOR = -0.1
+# Distinct cue words that give a theme besides the one the vector leans to most.
+CUE_WORDS = 2
+# Words that say what each IOPC theme is about, written from the themes' names and the IOPC's use of
+# them (not fitted to the tagged cases). A theme without cues is never inferred.
+CUES: dict[str, str] = {
+    "death and serious injury": r"\b(died|death|deaths|dead|fatal\w*|killed|serious(ly)? injur\w*|"
+    r"suicide|took (his|her|their) own life|overdos\w*|hospital)\b",
+    "domestic abuse": r"\b(domestic (abuse|violence|incident)s?|ex-?partner|partner|DASH|coercive|"
+    r"stalking|Clare’s Law|Clare's Law|MARAC)\b",
+    "welfare and vulnerable people": r"\b(welfare|vulnerab\w*|mental health|safe and well|self-harm\w*|"
+    r"suicid\w*|missing|at risk|learning disabilit\w*|autis\w*)\b",
+    "custody and detention": r"\b(custody|custody suite|cell|cells|detainees?|detained|detention|"
+    r"booked in|booking in|arrested)\b",
+    "use of force and armed policing": r"\b(use of force|force used|taser\w*|conducted energy|firearms?|"
+    r"armed|restrain\w*|restraint|baton|handcuff\w*|PAVA|spit (hood|guard)|shot|shooting)\b",
+}
+
+
+@dataclass(frozen=True)
+class CaseText:
+    """What inference reads of one case: its published themes, its text, and its sentences."""
+
+    case_id: str
+    themes: Sequence[str]  # published tags (may be empty)
+    text: str
+    sentences: Sequence[str]
+
+
+@dataclass(frozen=True)
+class InferredThemes:
+    """Themes inferred for one untagged case, with the margin of each over the all-cases centroid."""
+
+    case_id: str
+    themes: list[str] = field(default_factory=list)
+    margins: dict[str, float] = field(default_factory=dict)
+
+
+def case_text(case_id: str, themes: Sequence[str], passage_texts: Sequence[str]) -> CaseText:
+    """A case as inference reads it: its passages' text and their sentences (the ones whose vectors the
+    store keeps, see ingest.pipeline.sentence_texts)."""
+    from ingest.sentences import sentences
+
+    return CaseText(
+        case_id=case_id,
+        themes=list(themes),
+        text="\n".join(passage_texts),
+        sentences=[s for p in passage_texts for s in (sentences(p) or [p])],
+    )
+
+
+def case_vectors(cases: Sequence[CaseText], vectors_of: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """One unit vector per case: the normalised mean of its sentences' vectors (zero when it has none)."""
+    flat = [s for c in cases for s in c.sentences]
+    rows = np.asarray(vectors_of(flat), dtype=np.float32) if flat else np.zeros((0, 1), np.float32)
+    dim = rows.shape[1] if len(flat) else 1
+    out = np.zeros((len(cases), dim), np.float32)
+    start = 0
+    for n, c in enumerate(cases):
+        part = rows[start : start + len(c.sentences)]
+        start += len(c.sentences)
+        if len(part):
+            mean = part.mean(axis=0)
+            out[n] = mean / (np.linalg.norm(mean) or 1.0)
+    return out
+
+
+def vocabulary(cases: Sequence[CaseText]) -> list[str]:
+    """The published themes of `cases`, each once (first spelling kept), sorted case-insensitively."""
+    seen: dict[str, str] = {}
+    for c in cases:
+        for t in c.themes:
+            seen.setdefault(t.lower(), t)
+    return sorted(seen.values(), key=str.lower)
+
+
+def infer(
+    cases: Sequence[CaseText], vectors: np.ndarray, train: Sequence[int] | None = None
+) -> dict[str, InferredThemes]:
+    """Inferred themes of every case without published themes, learnt from the tagged cases in `train`
+    (positions in `cases`; default: every tagged case)."""
+    tagged = [n for n in (range(len(cases)) if train is None else train) if cases[n].themes]
+    themes = vocabulary([cases[n] for n in tagged])
+    out: dict[str, InferredThemes] = {}
+    if not tagged:
+        return {c.case_id: InferredThemes(c.case_id) for c in cases if not c.themes}
+    everyone = _unit(vectors[tagged].mean(axis=0))
+    centroids = {}
+    for t in themes:
+        members = [n for n in tagged if t.lower() in {x.lower() for x in cases[n].themes}]
+        centroids[t] = _unit(vectors[members].mean(axis=0))
+    for n, c in enumerate(cases):
+        if c.themes:
+            continue
+        v = vectors[n]
+        if not v.any():
+            out[c.case_id] = InferredThemes(c.case_id)
+            continue
+        base = float(v @ everyone)
+        margins = {t: round(float(v @ centroids[t]) - base, 4) for t in themes}
+        chosen = _chosen(margins, {t: _cue_words(t, c.text) for t in themes})
+        out[c.case_id] = InferredThemes(c.case_id, chosen, margins)
+    return out
+
+
+def _cue_words(theme: str, text: str) -> int:
+    """How many distinct cue words of `theme` occur in `text`."""
+    cue = CUES.get(theme.lower())
+    return len({m.group(0).lower() for m in re.finditer(cue, text, re.IGNORECASE)}) if cue else 0
+
+
+def _chosen(margins: dict[str, float], cues: dict[str, int]) -> list[str]:
+    """The cued theme leaned to most, and every theme with CUE_WORDS cue words; none under FLOOR."""
+    cued = [t for t in margins if cues[t] and margins[t] >= FLOOR]
+    if not cued:
+        return []
+    best = max(cued, key=lambda t: margins[t])
+    return [t for t in cued if t == best or cues[t] >= CUE_WORDS]
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / (np.linalg.norm(v) or 1.0)
+
+
+def assign(
+    cases: Mapping[str, CaseSummary], passages: Mapping[str, str], case_of: Callable[[str], str], lookup
+) -> None:
+    """Set `inferred_themes` on every case of `cases` without published themes, from the text of its
+    `passages` (id -> text; `case_of(id)` its case) and the sentence vectors `lookup(keys)` finds stored
+    (a sentence whose vector is not stored counts for nothing, so no model is needed)."""
+    from vectorstore.sentence_vectors import sentence_key
+
+    texts_by_case: dict[str, list[str]] = {cid: [] for cid in cases}
+    for pid, text in passages.items():
+        texts_by_case.setdefault(case_of(pid), []).append(text)
+    texts = [case_text(cid, c.themes, texts_by_case[cid]) for cid, c in cases.items()]
+
+    def vectors_of(sentences: list[str]) -> np.ndarray:
+        keys = [sentence_key(s) for s in sentences]
+        found = lookup(list(dict.fromkeys(keys)))
+        dim = len(next(iter(found.values()))) if found else 1
+        return np.array([found.get(k, np.zeros(dim)) for k in keys], dtype=np.float32)
+
+    for cid, inferred in infer(texts, case_vectors(texts, vectors_of)).items():
+        cases[cid].inferred_themes = inferred.themes
+
+
+def inferred_only(case: CaseSummary, wanted: Sequence[str]) -> bool:
+    """Whether `case` passes a filter on the themes `wanted` (matched by substring, as filters match)
+    through its inferred themes alone."""
+    wanted = [w.lower() for w in wanted]
+
+    def hits(themes: Sequence[str]) -> bool:
+        return any(w in t.lower() for w in wanted for t in themes)
+
+    return hits(case.inferred_themes) and not hits(case.themes)
+
+
+def inferred_note(cases: Mapping[str, CaseSummary], cited: Sequence[str], wanted: Sequence[str]) -> str:
+    """The line an answer filtered by theme ends with when some cited cases matched by an inferred theme
+    ("" when none did)."""
+    titles = [cases[c].title for c in dict.fromkeys(cited) if c in cases and inferred_only(cases[c], wanted)]
+    if not titles:
+        return ""
+    return f"Theme inferred from the text, not published, for {len(titles)} of these cases: " + "; ".join(titles) + "."
+
+
+def theme_labels(case: CaseSummary) -> list[str]:
+    """A case's themes for people: published ones as they are, inferred ones marked "(inferred)"."""
+    return list(case.themes) + [f"{t} (inferred)" for t in case.inferred_themes]

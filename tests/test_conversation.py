@@ -1,0 +1,84 @@
+"""How a message is read against the previous answer (assistant/conversation.py): by what it refers to."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.conversation import resolve
+from assistant.types import Answer, Citation, Filters
+
+
+def _answer(question: str, cases: list[tuple[str, str]] = (), abstained: bool = False, **kw) -> Answer:
+    cites = [
+        Citation(n, cid, f"Case {cid}", force, "summary", None, "q", "q", f"{cid}.txt", None, 1.0)
+        for n, (cid, force) in enumerate(cases, 1)
+    ]
+    return Answer(question=question, text="", citations=cites, abstained=abstained, query=question, **kw)
+
+
+REFUSED = _answer("Any IOPC cases where a police dog bit someone during an arrest?", abstained=True)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "What did the force change afterwards?",
+        "Was that recommendation accepted?",
+        "Which force was that?",
+        "What happened to the officer who fired it?",
+        "Did they go along with it?",
+    ],
+)
+def test_a_message_that_refers_back_after_a_refusal_has_nothing_to_follow_up(message):
+    assert resolve(message, [REFUSED]).kind == "nothing"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Which forces were told to rewrite their domestic abuse policy?",
+        "What happened when the railway police arrested a 17-year-old in Croydon?",
+        "What went wrong when a man on police bail in Essex went on to attack a woman?",
+    ],
+)
+def test_a_message_that_stands_alone_after_a_refusal_is_read_on_its_own(message):
+    follow = resolve(message, [REFUSED])
+    assert follow.kind == "fresh" and follow.query == message
+
+
+def test_a_new_force_replaces_the_force_the_previous_question_named():
+    previous = _answer(
+        "Any welfare-check cases from West Yorkshire where the man was found dead?",
+        [("wy", "West Yorkshire Police")],
+        filters=Filters(forces=["West Yorkshire Police"]),
+    )
+    follow = resolve("What about south yorks?", [previous])
+    assert follow.kind == "scope"
+    assert follow.question.filters.forces == ["South Yorkshire Police"]
+    assert follow.query == "Any welfare-check cases from South Yorkshire Police where the man was found dead?"
+
+
+def test_a_new_year_replaces_the_year_and_keeps_the_force():
+    previous = _answer(
+        "Which Sussex recommendations from 2020 were about body-worn video?",
+        [("sx", "Sussex Police")],
+        filters=Filters(forces=["Sussex Police"], since="2020", until="2020"),
+    )
+    follow = resolve("Same for 2021?", [previous])
+    assert follow.kind == "scope"
+    assert follow.question.filters.since == "2021" and follow.question.filters.forces == ["Sussex Police"]
+    assert follow.query == "Which Sussex recommendations from 2021 were about body-worn video?"
+
+
+def test_responses_and_items_point_at_the_cases_just_cited():
+    previous = _answer(
+        "Which forces were told to write guidance on abusers who threaten to kill themselves?",
+        [("kent", "Kent Police"), ("hum", "Humberside Police")],
+        kind="list",
+    )
+    responses = resolve("What did they actually do about it?", [previous])
+    assert responses.kind == "responses" and responses.cases == ["kent", "hum"]
+    assert resolve("Was that recommendation accepted?", [previous]).kind == "responses"
+    item = resolve("Tell me more about the Humberside one.", [previous])
+    assert item.kind == "item" and item.cases == ["hum"]
+    assert resolve("the second one", [previous]).cases == ["hum"]
