@@ -71,7 +71,8 @@ class KeywordIndex:
     def coverage(self, query_terms: list[str], ids: Iterable[str]) -> float:
         """Share of the query's terms, weighted by idf, that occur in the given passages."""
         present = frozenset().union(*(self._terms[self._position[i]] for i in ids if i in self._position))
-        weights = {t: self.idf(t) for t in set(query_terms)}
+        # In a fixed order: a float sum over a set's hash order differs between processes in the last digit.
+        weights = {t: self.idf(t) for t in sorted(set(query_terms))}
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
