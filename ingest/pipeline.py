@@ -16,6 +16,7 @@ from ingest.readers import DEFAULT_MAX_BYTES, expand, load
 from ingest.sentences import sentences
 from ingest.source_records import case_keys_of, cases_of, keyed_cases, source_record
 from vectorstore import ChromaStore, Embedder, Passage, Shrunk, SourceRecord, WriteLock
+from vectorstore.lease import SourceBusyError
 from vectorstore.record import source_id
 from vectorstore.sentence_vectors import sentence_key
 
@@ -238,7 +239,11 @@ class Ingester:
 
 def _reason(e: Exception) -> str:
     """A failure's one-line reason: a SourceError's own, else the unexpected error named."""
-    return _one_line(e.reason if isinstance(e, SourceError) else f"unexpected error: {type(e).__name__}: {e}")
+    if isinstance(e, SourceError):
+        return _one_line(e.reason)
+    if isinstance(e, SourceBusyError):  # another ingest holds the source: its own message says who
+        return _one_line(str(e))
+    return _one_line(f"unexpected error: {type(e).__name__}: {e}")
 
 
 def _one_line(reason: str) -> str:

@@ -181,3 +181,25 @@ def test_another_process_ingest_is_seen_at_the_next_question(chroma_url, hash_em
     after = reader.ask("kingfisher custody review")
     assert not any(c.force == "Essex Police" for c in before.citations)
     assert any(c.force == "Essex Police" and "kingfisher" in c.passage.lower() for c in after.citations)
+
+
+def test_an_ingest_of_a_source_held_elsewhere_fails_that_source_in_one_line(
+    chroma_url, hash_embedder, tmp_path, monkeypatch
+):
+    import vectorstore.lease as lease_module
+    from ingest.pipeline import Ingester
+
+    monkeypatch.setattr(lease_module, "WAIT_SECONDS", 0.5)
+    held, free = tmp_path / "held.txt", tmp_path / "free.txt"
+    held.write_text(case_text("Held case - Kent Police", "Kent Police", "2021/888888", "heron"), encoding="utf-8")
+    free.write_text(case_text("Free case - Kent Police", "Kent Police", "2021/999999", "osprey"), encoding="utf-8")
+    other = _store(chroma_url, hash_embedder)
+    assert other.leases.try_take(str(held), "host:4242:abc") is None
+    try:
+        report = Ingester(_store(chroma_url, hash_embedder), hash_embedder).ingest([str(held), str(free)])
+    finally:
+        other.leases.release(str(held), "host:4242:abc")
+    assert report.added == [str(free)]
+    [failure] = report.failed
+    assert failure.source == str(held)
+    assert failure.reason.startswith(f"source {held} is being written by another ingest (process 4242 on host, since ")

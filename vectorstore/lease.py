@@ -106,14 +106,14 @@ class Leases(_Collection):
     def hold(
         self,
         source: str,
-        wait: float = WAIT_SECONDS,
+        wait: float | None = None,
         on_wait: Callable[[str], None] | None = None,
         seconds: float = LEASE_SECONDS,
     ) -> Iterator[str]:
-        """Hold the lease on `source` for the block (yields the owner id); waits up to `wait` seconds for
-        another holder, telling `on_wait` once, then raises SourceBusyError."""
+        """Hold the lease on `source` for the block (yields the owner id); waits up to `wait` seconds
+        (WAIT_SECONDS by default) for another holder, telling `on_wait` once, then raises SourceBusyError."""
         owner = new_owner()
-        deadline = time.monotonic() + wait
+        deadline = time.monotonic() + (WAIT_SECONDS if wait is None else wait)
         told = False
         while (held := self.try_take(source, owner, seconds)) is not None:
             if time.monotonic() >= deadline:
