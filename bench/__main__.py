@@ -145,7 +145,7 @@ def main() -> None:
         qs = questions(args.seed, among=min(sizes))
         qfile = work / "questions.json"
         qfile.write_text(json.dumps(qs))
-        # Ingest throughput: a fresh index of the smallest size, with the pipeline's default (torch) encoder.
+        # Ingest throughput: a fresh index of the smallest size, with the torch encoder (the figures before it).
         files = synth.write(cases_dir, args.seed, min(sizes), per_file=min(synth.CASES_PER_FILE, min(sizes)))
         fresh = work / f"index-n{min(sizes)}-torch"
         ing = _ingest(fresh, files, "torch", work)
@@ -164,7 +164,7 @@ def main() -> None:
                 index, how = fresh, "the fresh index of the ingest measurement (torch)"
             else:
                 index, how = _cached_index(args.seed, n, build_backend, synth.write(cases_dir, args.seed, n), work)
-            # Queries with the default encoder (torch), whatever built the index (their vectors are
+            # Queries with the torch encoder, whatever built the index (their vectors are
             # interchangeable); at the largest size the fast encoder too, whose floor is much lower.
             query_backends = ["torch"] + ([build_backend] if n == max(sizes) and build_backend != "torch" else [])
             for backend in query_backends:

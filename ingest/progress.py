@@ -15,7 +15,8 @@ EVERY_FILES = 100
 
 class ProgressLines:
     """Plain lines on a stream that is not a terminal, e.g.
-    `ingest: 64/122 files read, 40 stored (120 passages), 1.3 files/s, 31 s`."""
+    `ingest: 64/122 files read, 40 done, 120 passages stored, 1.3 files/s, 31 s` (done: stored,
+    unchanged or failed)."""
 
     def __init__(self, total: int, stream: TextIO, every_seconds: float = EVERY_SECONDS, clock=time.monotonic):
         self.total = total
@@ -53,7 +54,7 @@ class ProgressLines:
             read, done, passages = self.counts
             elapsed = max(self.clock() - self.started, 1e-9)
             print(
-                f"ingest: {read}/{self.total} files read, {done} stored ({passages} passages), "
+                f"ingest: {read}/{self.total} files read, {done} done, {passages} passages stored, "
                 f"{done / elapsed:.1f} files/s, {elapsed:.0f} s",
                 file=self.stream,
                 flush=True,

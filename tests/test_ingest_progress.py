@@ -9,7 +9,7 @@ import ingest.progress as progress_module
 from ingest.progress import Progress, ProgressLines
 from tests.test_ingest import case_text
 
-LINE = re.compile(r"^ingest: (\d+)/(\d+) files read, (\d+) stored \((\d+) passages\), [\d.]+ files/s, \d+ s$")
+LINE = re.compile(r"^ingest: (\d+)/(\d+) files read, (\d+) done, (\d+) passages stored, [\d.]+ files/s, \d+ s$")
 
 
 class Clock:
@@ -31,8 +31,8 @@ def test_a_tick_prints_the_counts_and_the_rate_of_files_stored():
     lines.update(read=50, done=50, passages=150)
     lines.finish()
     assert out.getvalue().splitlines() == [
-        "ingest: 30/50 files read, 20 stored (60 passages), 2.0 files/s, 10 s",
-        "ingest: 50/50 files read, 50 stored (150 passages), 5.0 files/s, 10 s",
+        "ingest: 30/50 files read, 20 done, 60 passages stored, 2.0 files/s, 10 s",
+        "ingest: 50/50 files read, 50 done, 150 passages stored, 5.0 files/s, 10 s",
     ]
 
 
