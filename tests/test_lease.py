@@ -84,9 +84,11 @@ def test_a_second_writer_is_refused_in_one_line_until_the_first_releases(chroma_
     assert first.leases.active() == []
 
 
-def test_an_expired_lease_is_broken_by_exactly_one_writer(chroma_url, hash_embedder):
+@pytest.mark.parametrize("round_", range(3))
+def test_an_expired_lease_is_broken_by_exactly_one_writer(chroma_url, hash_embedder, round_):
+    source = f"cases/killed-{round_}.txt"
     dead = _store(chroma_url, hash_embedder)
-    assert dead.leases.try_take("cases/killed.txt", "killed-writer", seconds=0.3) is None
+    assert dead.leases.try_take(source, "killed-writer", seconds=0.3) is None
     time.sleep(0.4)
     stores = [_store(chroma_url, hash_embedder) for _ in range(6)]
     results: list = [None] * len(stores)
@@ -94,7 +96,7 @@ def test_an_expired_lease_is_broken_by_exactly_one_writer(chroma_url, hash_embed
 
     def take(i):
         start.wait()
-        results[i] = stores[i].leases.try_take("cases/killed.txt", f"writer-{i}")
+        results[i] = stores[i].leases.try_take(source, f"writer-{i}")
 
     threads = [threading.Thread(target=take, args=(i,)) for i in range(len(stores))]
     for t in threads:
@@ -102,9 +104,9 @@ def test_an_expired_lease_is_broken_by_exactly_one_writer(chroma_url, hash_embed
     for t in threads:
         t.join()
     winners = [i for i, r in enumerate(results) if r is None]
-    assert len(winners) == 1
-    assert dead.leases.current("cases/killed.txt").owner == f"writer-{winners[0]}"
-    dead.leases.release("cases/killed.txt", f"writer-{winners[0]}")
+    holder = dead.leases.current(source).owner
+    dead.leases.release(source, holder)
+    assert len(winners) == 1 and holder == f"writer-{winners[0]}"
 
 
 def test_racing_writers_each_hold_the_source_alone(chroma_url, hash_embedder):

@@ -5,8 +5,8 @@ deletions, and could leave the record vouching for passages the other deleted. A
 holds the source's lease while it writes it. Chroma has no compare-and-swap, but `add` of an id that
 exists is ignored, so adding a record under a known id and reading it back tells whoever comes second
 that it lost. A lease expires (a killed writer's is broken after LEASE_SECONDS) and breaking one is
-itself claimed the same way, so two breakers cannot both win. Expiry compares wall clocks: the
-machines sharing a server should keep theirs in sync (NTP).
+itself claimed the same way, so two breakers cannot both win (a claim record stays per broken lease).
+Expiry compares wall clocks: the machines sharing a server should keep theirs in sync (NTP).
 """
 
 from __future__ import annotations
@@ -85,8 +85,9 @@ class Leases(_Collection):
             if won and float(won[0]["expires"]) <= now:  # its breaker died mid-break: clear the way
                 self.delete([claim])
             return held
+        # The claim stays: deleting it would let a writer that read the expired lease a moment ago claim
+        # it again, and delete the lease taken next. It names a holding that is gone, so it blocks nothing.
         self.delete([_lease_id(source)])
-        self.delete([claim])
         held = self._add_and_read(source, owner, time.time(), seconds)
         return None if held.owner == owner else held
 
