@@ -17,7 +17,8 @@ $(BIN)/iopc: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(BIN)/iopc
 
-install: $(BIN)/iopc
+install: $(BIN)/iopc  ## the venv, and the default (fp32 ONNX) encoder exported once into the user cache
+	@$(BIN)/python -m vectorstore.onnx_encoder
 
 run: install  ## serve the chat UI on http://127.0.0.1:7860 (ingests the sample case into an empty index)
 	$(BIN)/iopc serve

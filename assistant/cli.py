@@ -75,8 +75,9 @@ GLOBAL_OPTIONS: tuple[tuple[str, dict], ...] = (
         dict(
             envvar="IOPC_ENCODER",
             type=click.Choice(["torch", "onnx", "onnx-int8"]),
-            help="How the model runs: torch (default), onnx, or onnx-int8 (faster start and encode; "
-            "exported once from the bundled model). Env: IOPC_ENCODER.",
+            help="How the model runs: onnx (default: torch's vectors without importing torch; exported once "
+            "from the bundled model), onnx-int8 (faster encode, slightly different vectors) or torch. "
+            "Env: IOPC_ENCODER.",
         ),
     ),
     (

@@ -24,6 +24,7 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0  # user + system: less at the mercy of other processes than wall time
 
 
 def child_env(backend: str | None = None) -> dict[str, str]:
@@ -46,7 +47,7 @@ def run(cmd: list[str], backend: str | None = None, check: bool = True) -> Run:
         out.seek(0)
         err.seek(0)
         result = Run(seconds, usage.ru_maxrss / 1024, p.returncode, out.read().decode(errors="replace"),
-                     err.read().decode(errors="replace"))
+                     err.read().decode(errors="replace"), usage.ru_utime + usage.ru_stime)
     if check and result.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])}... exited {result.returncode}:\n{result.stderr[-3000:]}")
     return result

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
 from dataclasses import dataclass, field
 
 from ingest.errors import SourceError
@@ -12,10 +11,12 @@ from ingest.formats import cases_from
 from ingest.grouping import CaseKeys
 from ingest.model import Case
 from ingest.passages import case_passages, index_text
+from ingest.progress import Progress
 from ingest.readers import DEFAULT_MAX_BYTES, expand, load
 from ingest.sentences import sentences
 from ingest.source_records import case_keys_of, cases_of, keyed_cases, source_record
 from vectorstore import ChromaStore, Embedder, Passage, Shrunk, SourceRecord, WriteLock
+from vectorstore.lease import SourceBusyError
 from vectorstore.record import source_id
 from vectorstore.sentence_vectors import sentence_key
 
@@ -87,6 +88,7 @@ class Ingester:
         # URLs leading to loopback, link-local or private addresses are refused unless this is set.
         self.allow_private_urls = allow_private_urls
         self.on_wait = on_wait  # told when another writer holds the data directory (default: stderr)
+        self._stored = 0  # passages stored by the running ingest (its progress)
 
     def _known_keys(self, records: list[SourceRecord]) -> CaseKeys:
         keys = CaseKeys()
@@ -104,22 +106,30 @@ class Ingester:
         report = IngestReport()
         paths = expand(sources)
         names = names or {}
+        self._stored = 0
         with WriteLock(self.store.location, self.on_wait):
-            self.store.sync()  # another process may have written since we opened the store
-            swept = self.store.sweep()
-            keys = self._known_keys(self.store.sources())
-            group: list[_Parsed] = []
-            for path in _progress(paths, progress):
-                src = names.get(path, path)
-                if any(g.src == src for g in group):  # the same source twice: the second sees the first
-                    group = self._write(group, report)
-                parsed = self._attempt(src, report, lambda path=path, src=src: self._parse(path, src, keys, report))
-                group += [parsed] if parsed else []
-                if len(group) >= GROUP_FILES or sum(len(g.passages) for g in group) >= GROUP_PASSAGES:
-                    group = self._write(group, report)
-            self._write(group, report)
-            if swept or report.updated:
-                self._shrink()
+            shown = Progress(len(paths), progress)
+            try:
+                self.store.sync()  # another process may have written since we opened the store
+                swept = self.store.sweep()
+                keys = self._known_keys(self.store.sources())
+                group: list[_Parsed] = []
+                for read, path in enumerate(paths):
+                    shown.update(read, _finished(report), self._stored)
+                    src = names.get(path, path)
+                    if any(g.src == src for g in group):  # the same source twice: the second sees the first
+                        group = self._write(group, report)
+                    parsed = self._attempt(src, report, lambda path=path, src=src: self._parse(path, src, keys, report))
+                    group += [parsed] if parsed else []
+                    if len(group) >= GROUP_FILES or sum(len(g.passages) for g in group) >= GROUP_PASSAGES:
+                        group = self._write(group, report)
+                shown.update(len(paths), _finished(report), self._stored)
+                self._write(group, report)
+                shown.update(len(paths), _finished(report), self._stored)
+                if swept or report.updated:
+                    self._shrink()
+            finally:
+                shown.close()  # stops the progress lines' ticker, whatever happened
         return report
 
     def _parse(self, path: str, src: str, keys: CaseKeys, report: IngestReport) -> _Parsed | None:
@@ -181,6 +191,7 @@ class Ingester:
             vectors,
         )
         (report.updated if parsed.previous else report.added).append(src)
+        self._stored += len(passages)
         if parsed.detail:
             report.notes.append(Failure(src, parsed.detail))
 
@@ -228,7 +239,11 @@ class Ingester:
 
 def _reason(e: Exception) -> str:
     """A failure's one-line reason: a SourceError's own, else the unexpected error named."""
-    return _one_line(e.reason if isinstance(e, SourceError) else f"unexpected error: {type(e).__name__}: {e}")
+    if isinstance(e, SourceError):
+        return _one_line(e.reason)
+    if isinstance(e, SourceBusyError):  # another ingest holds the source: its own message says who
+        return _one_line(str(e))
+    return _one_line(f"unexpected error: {type(e).__name__}: {e}")
 
 
 def _one_line(reason: str) -> str:
@@ -255,9 +270,6 @@ def sentence_texts(passages: list[Passage]) -> dict[str, str]:
     return {sentence_key(s): s for p in passages for s in (sentences(p.text) or [p.text])}
 
 
-def _progress(items: list[str], enabled: bool):
-    if not enabled or len(items) < 2 or not sys.stderr.isatty():
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc="ingest", unit="file", file=sys.stderr)
+def _finished(report: IngestReport) -> int:
+    """Sources done with, one way or another (what progress counts)."""
+    return len(report.added) + len(report.updated) + len(report.unchanged) + len(report.failed)

@@ -112,9 +112,9 @@ def test_quiet_turns_the_progress_bar_off(files, tmp_path, embedder, monkeypatch
 
     monkeypatch.setattr("assistant.api.Embedder", lambda *a, **kw: embedder)
     asked = []
-    real = ingest.pipeline._progress
+    real = ingest.pipeline.Progress
     monkeypatch.setattr(
-        ingest.pipeline, "_progress", lambda items, enabled: asked.append(enabled) or real(items, enabled)
+        ingest.pipeline, "Progress", lambda total, enabled: asked.append(enabled) or real(total, enabled)
     )
     data = tmp_path / "index"
     r = run(data, "ingest", files["avon"], files["essex"])

@@ -1,4 +1,4 @@
-"""The ONNX Runtime encoders against the torch one, with the real model exported once into a temp dir."""
+"""The ONNX Runtime encoders (fp32 the default) against the torch one, the real model exported once into a temp dir."""
 
 from __future__ import annotations
 
@@ -19,7 +19,12 @@ QUESTION = "Which forces changed special-scheme marker policy?"
 
 
 def _run(code: str, onnx_dir) -> subprocess.CompletedProcess:
-    env = {**os.environ, "IOPC_ONNX_DIR": str(onnx_dir), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "IOPC_ENCODER"},
+        "IOPC_ONNX_DIR": str(onnx_dir),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
 
 
@@ -30,7 +35,20 @@ def onnx_dir(tmp_path_factory):
     first = _run("from vectorstore import Embedder; Embedder(backend='onnx-int8').embed(['x'])", d)
     assert first.stdout == ""  # the CLI's --json output must stay clean on the first use
     assert "exporting the ONNX encoder once" in first.stderr and "int8" in first.stderr
+    # one line per step while it works, each ending with its time
+    lines = first.stderr.strip().splitlines()
+    assert len(lines) == 2 and all(" ... done in " in line for line in lines), first.stderr
     return d
+
+
+@pytest.fixture(scope="module")
+def torch_embedder():
+    """The torch (sentence-transformers) encoder: the reference the ONNX ones must match."""
+    from vectorstore import Embedder
+
+    e = Embedder(backend="torch")
+    e.embed(["load"])
+    return e
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +79,14 @@ def seed_passages(count_tokens) -> list[str]:
 
 def test_export_leaves_both_files_and_no_temporaries(onnx_dir):
     files = sorted(p.relative_to(onnx_dir).as_posix() for p in onnx_dir.rglob("*") if p.is_file())
-    assert len(files) == 2 and [f.split("/")[1] for f in files] == ["model-int8.onnx", "model.onnx"]
+    # the models, and the lock file that makes processes starting together wait for one export
+    assert len(files) == 3 and [f.split("/")[1] for f in files] == [".export.lock", "model-int8.onnx", "model.onnx"]
 
 
-def test_onnx_vectors_match_torch_on_the_seed_passages(embedder, onnx_embedders):
-    texts = seed_passages(embedder.count_tokens)
+def test_onnx_vectors_match_torch_on_the_seed_passages(torch_embedder, onnx_embedders):
+    texts = seed_passages(torch_embedder.count_tokens)
     assert len(texts) >= 5
-    reference = embedder.embed(texts)
+    reference = torch_embedder.embed(texts)
     for backend, bound in (("onnx", 0.999), ("onnx-int8", INT8_MIN_COSINE)):
         vectors = onnx_embedders[backend].embed(texts)
         assert vectors.dtype == np.float32 and vectors.shape == reference.shape
@@ -76,16 +95,16 @@ def test_onnx_vectors_match_torch_on_the_seed_passages(embedder, onnx_embedders)
         assert cosines.min() >= bound, (backend, cosines.min())
 
 
-def test_count_tokens_is_the_same_as_torch(embedder, onnx_embedders):
+def test_count_tokens_is_the_same_as_torch(torch_embedder, onnx_embedders):
     long_text = SEED.read_text(encoding="utf-8")
     texts = ["", "special scheme marker", "Café naïve — “quoted” 2018/104370 PAVA", long_text]
     # what the sentence-transformers model's own tokenizer counts, without special tokens or truncation
-    model_tokenizer = embedder.model.tokenizer
+    model_tokenizer = torch_embedder.model.tokenizer
     expected = [
         len(model_tokenizer(t, add_special_tokens=False, truncation=False, verbose=False)["input_ids"]) for t in texts
     ]
     assert expected[-1] > 256  # beyond the window: counted, not truncated
-    for e in [embedder, *onnx_embedders.values()]:
+    for e in [torch_embedder, *onnx_embedders.values()]:
         assert [e.count_tokens(t) for t in texts] == expected
 
 
@@ -141,15 +160,48 @@ def test_onnx_path_needs_neither_torch_nor_transformers(onnx_dir):
     assert run.stdout.strip() == "[]" and "exporting" not in run.stderr
 
 
-def test_backend_from_argument_then_environment_then_torch(monkeypatch):
+def test_backend_from_argument_then_environment_then_fp32_onnx(monkeypatch):
     from vectorstore import Embedder
 
     monkeypatch.delenv("IOPC_ENCODER", raising=False)
-    assert Embedder().backend == "torch"
+    assert Embedder().backend == "onnx"
     monkeypatch.setenv("IOPC_ENCODER", "onnx-int8")
     assert Embedder().backend == "onnx-int8"
-    assert Embedder(backend="onnx").backend == "onnx"
+    assert Embedder(backend="torch").backend == "torch"
     assert Embedder().info.name == Embedder(backend="torch").info.name  # the index cannot tell them apart
+
+
+def test_an_index_built_with_torch_answers_alike_with_the_default(tmp_path, torch_embedder, onnx_embedders):
+    from assistant import Assistant
+
+    built = Assistant(data_dir=tmp_path / "torch-index", embedder=torch_embedder)
+    assert built.ingest([str(SEED)]).ok
+    expected = built.ask(QUESTION)
+    built.store.close()
+    # the default encoder opens the torch-built index (no model mismatch) and answers the same way
+    answer = Assistant(data_dir=tmp_path / "torch-index", embedder=onnx_embedders["onnx"]).ask(QUESTION)
+    assert not answer.abstained and answer.text == expected.text
+    assert [(c.case_id, c.quote) for c in answer.citations] == [(c.case_id, c.quote) for c in expected.citations]
+    assert [round(c.score, 4) for c in answer.citations] == [round(c.score, 4) for c in expected.citations]
+
+
+def test_a_cli_answer_on_the_default_encoder_never_imports_torch(tmp_path, onnx_dir, torch_embedder):
+    from assistant import Assistant
+
+    index = tmp_path / "index"
+    built = Assistant(data_dir=index, embedder=torch_embedder)
+    assert built.ingest([str(SEED)]).ok
+    built.store.close()
+    run = _run(
+        "import sys\n"
+        "from assistant.cli import main\n"
+        f"try: main(['--data-dir', {str(index)!r}, 'ask', {QUESTION!r}], standalone_mode=False)\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))",
+        onnx_dir,
+    )
+    assert "Metropolitan Police Service" in run.stdout
+    assert run.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_unknown_backend_is_a_clear_error(monkeypatch):

@@ -152,19 +152,44 @@ def quantize_int8(source: Path, target: Path) -> Path:
 
 
 def ensure_exported(model_path: str | os.PathLike, quantized: bool) -> Path:
-    """The .onnx file for this model (fp32 or int8), exporting it once when absent."""
+    """The .onnx file for this model (fp32 or int8), exporting it once when absent.
+
+    Processes that start together wait for one export (a lock file beside it) rather than each exporting.
+    """
     folder = cache_dir(model_path)
     fp32, int8 = folder / FP32_FILE, folder / INT8_FILE
     wanted = int8 if quantized else fp32
     if wanted.exists():
         return wanted
-    if not fp32.exists():
-        print(f"exporting the ONNX encoder once to {folder}", file=sys.stderr)
-        export_fp32(model_path, fp32)
-    if quantized:
-        print(f"quantising the ONNX encoder to int8 once in {folder}", file=sys.stderr)
-        quantize_int8(fp32, int8)
+    import fcntl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".export.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the process dies
+        if not fp32.exists():
+            _step(
+                f"exporting the ONNX encoder once to {folder} (torch is needed this once)",
+                export_fp32,
+                model_path,
+                fp32,
+            )
+        if quantized and not int8.exists():
+            _step(f"quantising the ONNX encoder to int8 once in {folder}", quantize_int8, fp32, int8)
     return wanted
+
+
+def _step(message: str, work, *args) -> None:
+    """Run work(*args) under a one-line message on stderr that ends with the time it took (stdout stays clean)."""
+    import time
+
+    print(f"{message} ...", end="", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    try:
+        work(*args)
+    except BaseException:
+        print(" failed", file=sys.stderr, flush=True)
+        raise
+    print(f" done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
 
 
 class OnnxEncoder:
@@ -227,3 +252,14 @@ class OnnxEncoder:
         if self.normalize:  # as torch.nn.functional.normalize: divide by max(norm, eps)
             out /= np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-12, None)
         return out
+
+
+def main() -> None:
+    """Export the bundled model's fp32 encoder into the cache unless it is there (what `make install` runs)."""
+    from vectorstore.embedder import default_model_path
+
+    ensure_exported(default_model_path(), quantized=False)
+
+
+if __name__ == "__main__":
+    main()

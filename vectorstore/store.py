@@ -7,6 +7,8 @@ at any moment, never makes half a source visible:
 - replace: the new passages first, then the record that vouches for them, then the old ones;
 - remove: the record first (its passages are then untrusted), then the passages;
 - sweep: passages no record vouches for (what a killed write leaves) are deleted by the next writer.
+Through a Chroma server, writers of one source take turns by lease (vectorstore/lease.py), and a sweep
+leaves alone the passages of a source another writer holds.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sys
 import uuid
 from collections import Counter
 from collections.abc import Collection, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from dataclasses import replace as with_fields
 from typing import TextIO
@@ -23,6 +26,7 @@ from typing import TextIO
 from vectorstore.collection import Passages, Sentences, Sources, State, Vocabulary
 from vectorstore.connection import Connection
 from vectorstore.embedder import ModelInfo
+from vectorstore.lease import Leases, SourceBusyError  # noqa: F401  (SourceBusyError: what a busy source raises)
 from vectorstore.location import ModelMismatchError, StoreError, StoreLocation, StoreUnavailableError  # noqa: F401  (StoreError is imported from here by the CLI)
 from vectorstore.record import HASH_FIELD, SOURCE_FIELD, Passage, Snapshot, SourceRecord, source_id  # noqa: F401
 
@@ -47,6 +51,9 @@ class ChromaStore:
         self.vocabulary = Vocabulary(self._connection)
         self.sentences = Sentences(self._connection)
         self.state = State(self._connection)
+        # Through a server, writers of one source take turns by lease (an embedded directory has WriteLock).
+        self.leases = Leases(self._connection) if location.url else None
+        self.on_lease_wait = lambda message: print(message, file=sys.stderr, flush=True)
         self._seen: str | None = None  # the generation this process last loaded or wrote
 
     def _opened(self) -> None:
@@ -66,19 +73,21 @@ class ChromaStore:
         """
         owner = {SOURCE_FIELD: record.source, HASH_FIELD: record.content_hash}
         stamped = [Passage(p.id, p.text, {**p.metadata, **owner}, p.index_text) for p in passages]
-        self.passages.upsert(stamped, vectors)
-        self.records.put(with_fields(record, n_passages=len(stamped)))
-        new_ids = {p.id for p in stamped}
-        self.passages.delete(i for i in self.passages.of_source(record.source) if i not in new_ids)
+        with self._lease(record.source):
+            self.passages.upsert(stamped, vectors)
+            self.records.put(with_fields(record, n_passages=len(stamped)))
+            new_ids = {p.id for p in stamped}
+            self.passages.delete(i for i in self.passages.of_source(record.source) if i not in new_ids)
         # After each source, not once per batch: a reader then sees every finished source, even if the
         # writer is killed later.
         self.mark_changed()
 
     def remove(self, source: str) -> SourceRecord | None:
         """Forget a source: its record, then its passages; marks the change. Returns the record removed."""
-        record = self.records.get(source)
-        self.records.remove(source)
-        self.passages.delete(self.passages.of_source(source))
+        with self._lease(source):
+            record = self.records.get(source)
+            self.records.remove(source)
+            self.passages.delete(self.passages.of_source(source))
         if record is not None:
             self.mark_changed()
         return record
@@ -91,13 +100,22 @@ class ChromaStore:
         records = {r.source: r for r in self.records.all(payload=False)}
         if self.passages.count() == sum(r.n_passages for r in records.values()):
             return 0
-        stale = [
-            i
-            for i, source, digest in self.passages.owners()
-            if source not in records or records[source].content_hash != digest
-        ]
+        owners = self.passages.owners()
+        if self.leases is not None:
+            # Another writer's passages wait for their record while it holds the lease: skip those
+            # sources, and read the records again (a lease released since means its record is there).
+            leased = {lease.source for lease in self.leases.active()}
+            owners = [o for o in owners if o[1] not in leased]
+            records = {r.source: r for r in self.records.all(payload=False)}
+        stale = [i for i, source, digest in owners if source not in records or records[source].content_hash != digest]
         self.passages.delete(stale)
         return len(stale)
+
+    def _lease(self, source: str):
+        """The block holds `source`'s lease through a server (waits for another writer); a no-op embedded."""
+        if self.leases is None:
+            return nullcontext()
+        return self.leases.hold(source, on_wait=self.on_lease_wait)
 
     def shrink(self, words: Collection[str], sentence_keys: Collection[str]) -> Shrunk:
         """Delete the vocabulary words and sentence vectors outside these (the ones passages still use)."""
