@@ -27,14 +27,17 @@ from pathlib import Path
 from bench.load import ROOT, SAMPLE_CASE, SYNTHETIC_CASE, ask, client, iopc, pct, serving
 from bench.report import Row
 
-UI_CASES = [ROOT / "tests" / "fixtures" / "ui" / "kent-custody-case.txt", ROOT / "tests" / "fixtures" / "ui" / "hostile-case.txt"]
+UI_CASES = [
+    ROOT / "tests" / "fixtures" / "ui" / "kent-custody-case.txt",
+    ROOT / "tests" / "fixtures" / "ui" / "hostile-case.txt",
+]
 QUESTIONS = [
     "What changed in the special scheme marker policy?",
     "rousing checks in custody",
     "What did the force do about checks?",
     "pursuit log review",
 ]
-ROUNDS = {True: 3, False: 8}  # times C asks every question, idle and under load: quick (CI), full run
+ROUNDS = {True: 5, False: 10}  # times C asks every question, idle and under load: quick (CI), full run
 SLOWDOWN = 2.0  # C's p95 under load may be at most this times its idle p95
 IDLE_FLOOR = 0.25  # s: an idle p95 below this counts as this (timer and scheduling noise on a shared machine)
 NOTHING = "What is the rainfall on Mars in January?"
@@ -73,8 +76,9 @@ def run(quick: bool = False, seed: int = 7) -> Row:
     row = Row("availability")
     work = Path(tempfile.mkdtemp(prefix="iopc-availability-"))
     data = work / "index"
-    subprocess.run(iopc(data, "ingest", "-q", str(SAMPLE_CASE), *map(str, UI_CASES)), cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        iopc(data, "ingest", "-q", str(SAMPLE_CASE), *map(str, UI_CASES)), cwd=ROOT, check=True, capture_output=True
+    )
     upload = work / "Dorset drone footage.txt"
     upload.write_text(SYNTHETIC_CASE, encoding="utf-8")
     with serving(data, work / "serve.log") as url:
@@ -127,8 +131,10 @@ def run(quick: bool = False, seed: int = 7) -> Row:
         long_questions=results["long"],
     )
     checks = [
-        (load_p95 <= SLOWDOWN * max(idle_p95, IDLE_FLOOR),
-         f"C's p95 under load {load_p95:.2f} s is over {SLOWDOWN}x its idle p95 {idle_p95:.2f} s"),
+        (
+            load_p95 <= SLOWDOWN * max(idle_p95, IDLE_FLOOR),
+            f"C's p95 under load {load_p95:.2f} s is over {SLOWDOWN}x its idle p95 {idle_p95:.2f} s",
+        ),
         (not problems, f"answers under load were wrong: {problems[:3]}"),
         ("being built" in building, f"a question during the ingest answered: {building[:120]!r}"),
         (f"limit is {MAX_QUESTION_CHARS:,}" in refused, f"a question over the limit gave: {refused[:160]!r}"),

@@ -95,7 +95,7 @@ def test_chat_problems_name_their_field():
 # -- while the index is being written -------------------------------------------------------------
 def test_an_answer_during_an_ingest_says_the_index_is_being_built(make_assistant, seeded):
     empty = make_assistant(data_dir=seeded.location.path.parent / "empty")
-    empty.catalog  # opened before the first ingest starts, as a server is
+    assert not empty.catalog.cases  # opened before the first ingest starts, as a server is
     with write_lock(empty):
         assert "being built" in empty.ask("custody checks").text
     assert "being built" not in empty.ask("custody checks").text
