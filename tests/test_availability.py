@@ -201,3 +201,23 @@ def test_a_bad_since_value_is_shown_once_as_text_and_the_page_stays_usable(serve
             page.wait_for_function("document.querySelectorAll('#sources details.turn').length === 1")
         finally:
             browser.close()
+
+
+def test_upload_events_fill_every_output_and_show_progress(seeded, tmp_path):
+    import app
+
+    events = app.Events(seeded)
+    (empty,) = list(events.add_cases(None))
+    assert empty[0] == "No files chosen." and len(empty) == 10  # one value per output of the event
+    many = [str(tmp_path / f"{i}.txt") for i in range(21)]
+    (refused,) = list(events.add_cases(many))
+    assert "at most 20 can be added at once" in refused[0] and len(refused) == 10
+    case = tmp_path / "gradio" / "Dorset drone footage.txt"
+    case.parent.mkdir()
+    case.write_text(UPLOADED, encoding="utf-8")
+    with write_lock(seeded):
+        job = events.uploads.submit({str(case): case.name})
+        assert not job.done.wait(1.5)
+        assert any("Waiting for another ingest" in line for line in job.progress)
+    assert job.done.wait(60) and job.report.added == [case.name]
+    assert any("Dorset" in c.title for c in seeded.cases())
