@@ -9,9 +9,9 @@ Gradio is imported inside functions only, so ``import app`` (for SAMPLE_CASE) st
 
 from __future__ import annotations
 
+import html
 import re
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,14 +37,14 @@ if TYPE_CHECKING:  # pragma: no cover
     import gradio as gr
 
     from assistant.api import Assistant
-    from assistant.types import Answer, Filters
-    from assistant.writing import Draft
+    from assistant.types import Answer
     from ingest.pipeline import IngestReport
 
 SAMPLE_CASE = Path(__file__).parent / "assistant" / "data" / "sample-case.txt"
-# Chat events in flight at once (Gradio's default is 1). Answers are computed one at a time (see
-# Serialised); the others meanwhile stream their lines out, so 20 users wait less at the same CPU.
+# Chat events in flight at once (Gradio's default is 1). Each answers from an immutable View of the
+# collection (Assistant.view), so they need no lock between them, and uploads take none either.
 CHAT_CONCURRENCY = 4
+UPLOAD_POLL = 0.5  # seconds between the uploader's progress updates
 
 
 # -- uploads -------------------------------------------------------------------------------------
@@ -58,44 +58,19 @@ def ingest_uploads(assistant: Assistant, files: list) -> tuple[IngestReport, lis
 
     Type, size and content checks are the library's (the same messages as `iopc ingest`).
     """
-    from ingest.readers import safe_name
-
-    names = {}
-    for f in files or []:
-        path = str(f if isinstance(f, str) else getattr(f, "name", f))
-        # Why safe_name: the name is the source's identity and is printed one per line; an upload named
-        # "evil\n.txt", with a NUL, an escape sequence or 5,000 characters must not break either.
-        names[path] = safe_name(upload_name(path))
+    names = upload_names(files)
     report = assistant.ingest(list(names), names=names)
     return report, report_lines(report)
 
 
-# -- the Assistant, one call at a time ------------------------------------------------------------
-class Serialised:
-    """The Assistant's chat, one call at a time across the server's worker threads.
+def upload_names(files: list) -> dict[str, str]:
+    """Each upload's temporary path -> the name it is recorded under (see ingest_uploads)."""
+    from ingest.readers import safe_name
 
-    Why: the catalog reload after a change, and the store's reconnect after another process wrote,
-    are not made for two threads at once; torch and Chroma would cope.
-    """
-
-    def __init__(self, assistant: Assistant, lock: threading.Lock):
-        self.assistant, self.lock = assistant, lock
-
-    def chat(self, message: str, history: list[Answer] | None = None, filters: Filters | None = None) -> Answer:
-        """Assistant.chat under the lock."""
-        with self.lock:
-            return self.assistant.chat(message, history, filters)
-
-    def chat_stream(
-        self, message: str, history: list[Answer] | None = None, filters: Filters | None = None, written: bool = True
-    ) -> Iterator[Draft | Answer]:
-        """Assistant.chat_stream, the lock held until its first item: the collection is read before that,
-        and a model writing for one user (minutes on a CPU) does not hold up the others' retrieval."""
-        with self.lock:
-            stream = self.assistant.chat_stream(message, history, filters, written)
-            first = next(stream)
-        yield first
-        yield from stream
+    # Why safe_name: the name is the source's identity and is printed one per line; an upload named
+    # "evil\n.txt", with a NUL, an escape sequence or 5,000 characters must not break either.
+    paths = [str(f if isinstance(f, str) else getattr(f, "name", f)) for f in files or []]
+    return {path: safe_name(upload_name(path)) for path in paths}
 
 
 # -- look ----------------------------------------------------------------------------------------
@@ -168,12 +143,13 @@ INTRO = (
 
 # -- events --------------------------------------------------------------------------------------
 class Events:
-    """The app's event handlers over one Assistant; answers and uploads run one at a time."""
+    """The app's event handlers over one Assistant; uploads are ingested by a worker, off the answering path."""
 
     def __init__(self, assistant: Assistant):
+        from assistant.uploads import UploadQueue
+
         self.assistant = assistant
-        self.busy = threading.Lock()  # held while the Assistant answers or ingests an upload
-        self.chats = Serialised(assistant, self.busy)
+        self.uploads = UploadQueue(assistant)
 
     def choices(self) -> tuple[list[str], list[str]]:
         """The forces and themes the filters offer: those of the cases held now."""
@@ -204,6 +180,17 @@ class Events:
             frames["status"],
         )
 
+    def validate_chat(self, message: str, asked: list[str], answers: list[Answer], *values: Any) -> list:
+        """A chat request's limits and dates, checked before it is queued: each problem is shown once, on its
+        field (Gradio escapes it), and nothing else on the page changes. `values` as for submit."""
+        import gradio as gr
+
+        from assistant.requests import chat_problems
+
+        problems = chat_problems(message, len(asked or []), *values[:-1])
+        names = ["question", "asked", "answers", "force", "theme", "since", "until", "status", "written"]
+        return [gr.validate(name not in problems, problems.get(name, "")) for name in names]
+
     def submit(self, message: str, asked: list[str], answers: list[Answer], *values: Any) -> Iterator[tuple]:
         """A chat turn: (chat, asked, answers, box, sources, export) streamed as the answer is revealed.
 
@@ -217,9 +204,9 @@ class Events:
         filter_values, written = values[:-1], values[-1]
         try:
             filters = make_filters(*filter_values)
-        except ValueError as e:
-            raise gr.Error(str(e)) from None
-        turns = respond(self.chats, message, asked, answers, filters, written=bool(written))
+        except ValueError as e:  # validate_chat refuses these first; a toast renders HTML, hence the escape
+            raise gr.Error(html.escape(str(e))) from None
+        turns = respond(self.assistant, message, asked, answers, filters, written=bool(written))
         for msgs, asked_now, answers_now, done in turns:
             if not done:
                 yield msgs, asked_now, answers_now, "", gr.skip(), gr.skip()
@@ -238,15 +225,29 @@ class Events:
 
         return [], [], [], sources_html([], []), gr.DownloadButton(value=None, interactive=False), ""
 
-    def add_cases(self, files: list | None) -> tuple:
-        """(result, force, theme, *cases view, files) after ingesting the uploads."""
+    def add_cases(self, files: list | None) -> Iterator[tuple]:
+        """(result, force, theme, *cases view, files): the upload's progress, then what it did.
+
+        The files are ingested by the upload worker; chat answers go on meanwhile."""
         import gradio as gr
 
+        from assistant.limits import uploads_problem
+
+        unchanged = (gr.skip(),) * 9  # every output but the result
         if not files:
-            return ("No files chosen.",) + (gr.skip(),) * 8
-        with self.busy:
-            _, lines = ingest_uploads(self.assistant, files)
-        return ("\n".join(lines), *self.filter_choices(), *self.cases_view(""), None)
+            yield ("No files chosen.", *unchanged)
+            return
+        if problem := uploads_problem(len(files)):
+            yield (problem, *unchanged)
+            return
+        job = self.uploads.submit(upload_names(files))
+        shown = 0
+        while not job.done.wait(UPLOAD_POLL):
+            if len(job.progress) != shown:
+                shown = len(job.progress)
+                yield ("\n".join(job.progress[-6:]), *unchanged)
+        lines = (report_lines(job.report) if job.report else []) + ([f"error: {job.error}"] if job.error else [])
+        yield ("\n".join(lines), *self.filter_choices(), *self.cases_view(""), None)
 
 
 def writer_name(assistant: Assistant) -> str | None:
@@ -337,6 +338,8 @@ def chat_widgets(examples: list[str], writer: str | None = None) -> ChatWidgets:
                 allow_tags=False,
                 feedback_options=None,
                 buttons=["copy"],
+                # Case text is quoted, not typeset: a "$$…$$" in a case is shown as typed (SECURITY.md).
+                latex_delimiters=[],
                 placeholder="Ask about IOPC learning cases, e.g. the examples below.",
             )
             with gr.Row():
@@ -432,11 +435,13 @@ def upload_widgets(max_bytes: int) -> UploadWidgets:
     """The upload form: accepted types and the size limit are the reader's."""
     import gradio as gr
 
+    from assistant.limits import MAX_UPLOAD_FILES
     from ingest.readers import KINDS, size_text
 
     gr.Markdown(
-        f"Upload case files ({', '.join(sorted(KINDS))}), up to {size_text(max_bytes)} each. "
-        "New cases are answerable at once."
+        f"Upload case files ({', '.join(sorted(KINDS))}), up to {MAX_UPLOAD_FILES} at once and "
+        f"{size_text(max_bytes)} each. New cases are answerable as soon as the upload is done; "
+        "questions are answered meanwhile."
     )
     files = gr.File(
         file_count="multiple", file_types=sorted(KINDS), type="filepath", label="Case files", elem_id="upload"
@@ -465,6 +470,7 @@ def connect(
         [chat.chatbot, asked, answers, chat.box, chat.sources, chat.export],
         api_name="chat",
         concurrency_limit=concurrency,
+        validator=events.validate_chat,
     )
     for button, question in chat.examples:
         button.click(lambda q=question: q, None, chat.box, queue=False)  # fills the box; Enter sends it
@@ -473,8 +479,12 @@ def connect(
     chat.chatbot.clear(events.new_conversation, None, emptied)
     cases.search.change(events.cases_view, [cases.search], cases.outputs)
     cases.tab.select(events.cases_view, [cases.search], cases.outputs)
+    # Its own queue (one upload at a time, as the worker takes them), apart from the chat's.
     upload.add.click(
-        events.add_cases, [upload.files], [upload.result, filters.force, filters.theme, *cases.outputs, upload.files]
+        events.add_cases,
+        [upload.files],
+        [upload.result, filters.force, filters.theme, *cases.outputs, upload.files],
+        concurrency_id="uploads",
     )
     demo.load(events.filter_choices, None, [filters.force, filters.theme])
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -13,6 +14,8 @@ from assistant.catalog import Catalog
 from assistant.compose import Writer, abstention, check_markers
 from assistant.conversation import NOTHING_EARLIER, resolve
 from assistant.evidence import clauses, weigh_cases
+from assistant.indexing import while_building, write_lock_held
+from assistant.limits import check_question
 from assistant.question import Question, read_question
 from assistant.relevance import Confidence, Judgement, RelevanceJudge, SignalJudge
 from assistant.retrieval import HybridRetriever, RetrievalMode
@@ -24,6 +27,18 @@ from ingest.pipeline import Ingester, IngestReport
 from ingest.readers import DEFAULT_MAX_BYTES
 from vectorstore import ChromaStore, Embedder, StoreLocation
 from vectorstore.sentence_vectors import SentenceVectors
+
+
+@dataclass(frozen=True)
+class View:
+    """What answering reads: the catalog of one store generation and retrieval over it, made together.
+
+    Never changed once made: a write makes a new View and swaps the reference, so a question being
+    answered keeps reading the View it started with.
+    """
+
+    catalog: Catalog
+    retriever: HybridRetriever
 
 
 class Assistant:
@@ -54,16 +69,41 @@ class Assistant:
         self.max_bytes = max_bytes
         self.settings = settings
         self._judge = judge  # None: the default SignalJudge over the current catalog
-        self._catalog: Catalog | None = None
-        self._retriever: HybridRetriever | None = None
+        self._view: View | None = None
+        # Why a lock: one View is built at a time (it reads every passage and builds BM25). Only a reader
+        # with no View at all waits for it; the others keep answering from the View they have.
+        self._building = threading.Lock()
+        self._writes = 0  # ingests or removals running in this process (see view)
 
     # -- the collection ---------------------------------------------------------------------
     @property
+    def view(self) -> View:
+        """The current View: loaded on first use, made again after the store changed.
+
+        Readers never wait for a write, nor for a View being built while they have one: a write in
+        this process builds the next View itself when it ends (see _writing), and a change by another
+        process is built by the first reader to notice it while the others read the previous View.
+        """
+        view = self._view
+        if view is not None and (view.catalog.generation == self.store.seen or self._writes):
+            return view
+        if not self._building.acquire(blocking=view is None) and view is not None:
+            return view
+        try:
+            if self._view is None or self._view.catalog.generation != self.store.seen:
+                self._view = self._make_view()
+            return self._view
+        finally:
+            self._building.release()
+
+    def _make_view(self) -> View:
+        catalog = Catalog(self.store).prepare()
+        return View(catalog, HybridRetriever(catalog, self.store, self.embedder, self.settings.candidates))
+
+    @property
     def catalog(self) -> Catalog:
-        """The in-memory view of the collection (loaded on first use, reloaded after changes)."""
-        if self._catalog is None or self._catalog.generation != self.store.seen:
-            self._catalog = Catalog(self.store)
-        return self._catalog
+        """The in-memory view of the collection (see view)."""
+        return self.view.catalog
 
     def refresh(self) -> None:
         """Look for changes by any process (an ingest from the CLI while the app runs); the
@@ -72,12 +112,33 @@ class Assistant:
 
     @property
     def retriever(self) -> HybridRetriever:
-        """Hybrid retrieval over the current catalog (made again only when the catalog is)."""
-        if self._retriever is None or self._retriever.catalog is not self.catalog:
-            self._retriever = HybridRetriever(
-                self.catalog.prepare(), self.store, self.embedder, self.settings.candidates
-            )
-        return self._retriever
+        """Hybrid retrieval over the current catalog (see view)."""
+        return self.view.retriever
+
+    def writing(self) -> bool:
+        """Whether an ingest or removal is running now, in this process or another (its write lock)."""
+        return bool(self._writes) or write_lock_held(self.location)
+
+    def writes(self) -> _Writing:
+        """A context for writes done as one (an upload's files): the next View is built when it ends."""
+        return self._Writing(self)
+
+    class _Writing:
+        """Counts a write in this process; when the last ends, builds the next View if one was in use."""
+
+        def __init__(self, assistant: Assistant):
+            self.assistant = assistant
+
+        def __enter__(self):
+            with self.assistant._building:  # the count changes under the same lock the View is built under
+                self.assistant._writes += 1
+
+        def __exit__(self, *exc):
+            a = self.assistant
+            with a._building:
+                a._writes -= 1
+                if not a._writes and a._view is not None and a._view.catalog.generation != a.store.seen:
+                    a._view = a._make_view()
 
     @property
     def judge(self) -> RelevanceJudge:
@@ -90,20 +151,25 @@ class Assistant:
         progress: bool = False,
         names: dict[str, str] | None = None,
         allow_private_urls: bool = False,
+        on_wait=None,
     ) -> IngestReport:
         """Ingest files, directories and URLs; unchanged sources are skipped.
 
         `names` records a path under another name (an upload's file name; see Ingester.ingest);
-        `allow_private_urls` lets URLs lead to loopback or private addresses (see SECURITY.md).
+        `allow_private_urls` lets URLs lead to loopback or private addresses (see SECURITY.md);
+        `on_wait(message)` is told when another writer holds the data directory (default: stderr).
+        Answers go on meanwhile, from the collection as it was (see view).
         """
-        report = Ingester(self.store, self.embedder, self.max_bytes, allow_private_urls=allow_private_urls).ingest(
-            [str(p) for p in paths], progress, {str(k): v for k, v in (names or {}).items()}
+        ingester = Ingester(
+            self.store, self.embedder, self.max_bytes, on_wait=on_wait, allow_private_urls=allow_private_urls
         )
-        return report
+        with self._Writing(self):
+            return ingester.ingest([str(p) for p in paths], progress, {str(k): v for k, v in (names or {}).items()})
 
     def remove(self, target: str) -> list[str]:
         """Remove a source (as given when ingested) or a case by id; returns the sources removed."""
-        return Ingester(self.store, self.embedder).remove(target)
+        with self._Writing(self):
+            return Ingester(self.store, self.embedder).remove(target)
 
     def cases(self) -> list[CaseSummary]:
         """Every case, twins merged, newest first."""
@@ -137,14 +203,17 @@ class Assistant:
         self, query: str, k: int = 10, filters: Filters | None = None, mode: RetrievalMode | str = RetrievalMode.HYBRID
     ) -> list[Hit]:
         """The k best passages for `query` (hybrid dense + BM25 unless `mode` says otherwise), best first."""
+        check_question(query)
         self.refresh()
         return self.retriever.search(query, filters, k=k, mode=mode)
 
     def ask(self, question: str, filters: Filters | None = None, written: bool = True) -> Answer:
         """Answer one question, every claim a cited quote; abstains when nothing relevant is found.
-        `written` False: quotes only, even when a model writes answers."""
+        `written` False: quotes only, even when a model writes answers. A question over the length limit
+        is a LimitError (see assistant.limits)."""
+        check_question(question)
         self.refresh()
-        return self._answer(read_question(question, filters), question, write=written)
+        return self._while_building(self._answer(read_question(question, filters), question, write=written))
 
     def chat(self, message: str, history: list[Answer] | None = None, filters: Filters | None = None) -> Answer:
         """Answer `message` in a conversation: follow-ups are read against the last answer."""
@@ -171,17 +240,25 @@ class Assistant:
             yield item
 
     def _chat(self, message: str, history: list[Answer] | None, filters: Filters | None, write: bool) -> Answer:
+        check_question(message)
         self.refresh()
         follow = resolve(message, list(history or []), filters)
         if follow.kind == "nothing":
             return replace(abstention(message, len(self.catalog.cases), follow.question.filters), text=NOTHING_EARLIER)
-        return self._answer(
+        answer = self._answer(
             follow.question,
             follow.query,
             given_cases=follow.kind in ("responses", "item"),
             scope_of=follow.before,
             write=write,
         )
+        return self._while_building(answer)
+
+    def _while_building(self, answer: Answer) -> Answer:
+        """An abstention given while an ingest runs says so, with the cases in so far."""
+        if answer.abstained and self.writing():
+            answer.text = while_building(answer.text, len(self.catalog.cases))
+        return answer
 
     def _answer(
         self,
@@ -216,11 +293,12 @@ class Assistant:
 
     def weigh(self, q: Question, query: str) -> Context:
         """Retrieve passages for `query` and weigh their cases (none for a filter table): the evidence."""
+        view = self.view  # one View for the whole question, whatever a write swaps in meanwhile
         ctx = Context(
             question=q,
             query=query,
-            catalog=self.catalog,
-            retriever=self.retriever,
+            catalog=view.catalog,
+            retriever=view.retriever,
             sentence_vectors=self.sentence_vectors,
             settings=self.settings,
         )
@@ -228,19 +306,19 @@ class Assistant:
             return ctx
         ctx.query_vector, *clause_vectors = self.embedder.embed_cached([query, *clauses(query)])
         s = self.settings
-        hits = self.retriever.search(
+        hits = view.retriever.search(
             query,
             q.filters,
             k=s.list_passages if q.kind == "list" else s.lookup_passages,
             query_vector=ctx.query_vector,
         )
-        allowed = None if q.filters.is_empty() else set(self.catalog.allowed(q.filters) or [])
+        allowed = None if q.filters.is_empty() else set(view.catalog.allowed(q.filters) or [])
         ctx.evidence = weigh_cases(
             hits,
             ctx.query_vector,
             np.stack(clause_vectors),
-            self.catalog,
-            self.retriever,
+            view.catalog,
+            view.retriever,
             self.sentence_vectors,
             s.cases_weighed,
             allowed,

@@ -153,6 +153,15 @@ def _filters(a, force, theme, since, until, status) -> Filters:
     return Filters(forces=list(force), themes=list(theme), since=since, until=until, statuses=list(status))
 
 
+def _question(ctx, param, value):
+    """The question or query, refused before anything loads when over the length limit."""
+    from assistant.limits import question_problem
+
+    if problem := question_problem(value):
+        raise click.BadParameter(problem)
+    return value
+
+
 def _date(ctx, param, value):
     if value is None:
         return None
@@ -236,7 +245,7 @@ def ingest(ctx, paths, as_json, quiet, max_size, allow_private_urls):
 
 
 @main.command()
-@click.argument("question")
+@click.argument("question", callback=_question)
 @with_filters
 @click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")
 @click.pass_context
@@ -262,7 +271,7 @@ def ask(ctx, question, force, theme, since, until, status, as_json):
 
 
 @main.command()
-@click.argument("query")
+@click.argument("query", callback=_question)
 @click.option("-k", type=click.IntRange(min=1), default=10, show_default=True, help="How many passages.")
 @with_filters
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")

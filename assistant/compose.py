@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
+from assistant.limits import ECHO_CHARS
 from assistant.presentation import month_year
 from assistant.types import Answer, Citation, Filters, Hit
 from ingest.passages import section_label
@@ -23,7 +24,6 @@ class Writer(Protocol):
 
 
 _MARKER = re.compile(r"\[(\d+)\]")
-ECHO_CHARS = 200  # of the question, repeated in a "nothing found" answer
 
 
 def check_markers(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:

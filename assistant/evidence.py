@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.catalog import Catalog
+from assistant.limits import MAX_CLAUSES
 from assistant.retrieval import HybridRetriever
 from assistant.types import Hit
 from ingest.sentences import sentences
@@ -25,9 +26,10 @@ _CLAUSE_BREAK = re.compile(r"(?<=[.?!])\s+|;\s+|:\s+|,\s+(?:and|but|so|then|who|
 
 
 def clauses(text: str) -> list[str]:
-    """The question's clauses of three words or more (the whole question when it has none)."""
+    """The question's clauses of three words or more (the whole question when it has none), the first
+    MAX_CLAUSES of them: each is embedded and weighed against every candidate case."""
     parts = [p.strip() for p in _CLAUSE_BREAK.split(text) if len(p.split()) >= 3]
-    return parts or [text]
+    return (parts or [text])[:MAX_CLAUSES]
 
 
 @dataclass

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from assistant.limits import cut
 from assistant.themes import theme_labels
 from assistant.types import Answer, CaseSummary, Citation, Filters, Stats
 from ingest.passages import case_date
@@ -246,7 +247,7 @@ def export_markdown(asked: list[str], answers: list[Answer]) -> str:
 
 # -- a chat turn ---------------------------------------------------------------------------------
 class Chats(Protocol):
-    """What a chat turn needs of the Assistant (the app passes a lock-holding wrapper)."""
+    """What a chat turn needs of the Assistant (the Assistant itself)."""
 
     def chat_stream(
         self, message: str, history: list[Answer] | None = None, filters: Filters | None = None, written: bool = True
@@ -315,7 +316,8 @@ def make_filters(
     since, until = (since or "").strip() or None, (until or "").strip() or None
     for name, value in (("since", since), ("until", until)):
         if value and not DATE_RE.match(value):
-            raise ValueError(f"{name} must be YYYY, YYYY-MM or YYYY-MM-DD (got {value!r})")
+            # The value is echoed cut: it may be a megabyte, and the message is shown on the page.
+            raise ValueError(f"{name} must be YYYY, YYYY-MM or YYYY-MM-DD (got {cut(value, 40)!r})")
     return Filters(forces=listed(forces), themes=listed(themes), since=since, until=until, statuses=listed(statuses))
 
 

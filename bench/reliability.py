@@ -1,6 +1,6 @@
-"""Reliability trials in one table: kills, load, fuzzed input, hostile input.
+"""Reliability trials in one table: kills, load, availability, fuzzed input, hostile input.
 
-    python -m bench.reliability [--quick] [--seed 7] [--only crash,load,fuzz,hostile]
+    python -m bench.reliability [--quick] [--seed 7] [--only crash,load,availability,fuzz,hostile]
 
 `make reliability` runs the full trials; `.ci/run` runs `--quick` (bounded and seeded) and fails
 when any trial fails. Results go to bench/results/reliability[-quick].json.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.report import Row
 
-FAMILIES = ("crash", "load", "fuzz", "hostile")
+FAMILIES = ("crash", "load", "availability", "fuzz", "hostile")
 RESULTS = Path(__file__).parent / "results"
 
 

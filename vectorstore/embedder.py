@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # torch and sentence-transformers load only when text is first embedded
     import numpy as np
@@ -143,9 +143,14 @@ def cached_rows(cache: dict, texts: Sequence[str], compute, dimension: int) -> n
     in one call and remembered (the cache is emptied when it would outgrow CACHE_SIZE)."""
     import numpy as np
 
-    missing = list(dict.fromkeys(t for t in texts if t not in cache))
+    # Each text is looked up once and the rows are stacked from that local copy: another thread (the
+    # app answers several questions at once) may empty the cache between two look-ups.
+    found: dict[str, Any] = {t: cache.get(t) for t in texts}
+    missing = [t for t, row in found.items() if row is None]
     if missing:
+        made = dict(zip(missing, compute(missing), strict=False))
         if len(cache) + len(missing) > CACHE_SIZE:
             cache.clear()
-        cache.update(zip(missing, compute(missing), strict=False))
-    return np.stack([cache[t] for t in texts]) if texts else np.zeros((0, dimension), dtype=np.float32)
+        cache.update(made)
+        found.update(made)
+    return np.stack([found[t] for t in texts]) if texts else np.zeros((0, dimension), dtype=np.float32)
