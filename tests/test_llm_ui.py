@@ -4,8 +4,6 @@ deadline, the draft and removed-sentence markup, the lock held only for retrieva
 
 from __future__ import annotations
 
-import threading
-
 from assistant import presentation
 from assistant.presentation import answer_markdown, draft_markdown, removed_html, respond
 from assistant.types import Answer, Filters
@@ -96,17 +94,6 @@ def test_a_draft_is_escaped_and_not_linked():
     md = draft_markdown(Draft("Text [1] <img src=x onerror=alert(1)> [x](javascript:alert(1))\n\nmore", "m"))
     assert "<img" not in md and "](javascript:" not in md and "cite-link" not in md
     assert md.count("\n\n") == 1 and "<br><br>more▍" in md  # the body stays one HTML block
-
-
-def test_the_lock_is_held_only_until_retrieval_is_done(make_assistant):
-    from app import Serialised
-
-    a = seeded(make_assistant, llm=Scripted(text=WRITTEN))
-    lock = threading.Lock()
-    stream = Serialised(a, lock).chat_stream(LOOKUP, [], None)
-    first = next(stream)
-    assert isinstance(first, Draft) and not lock.locked()
-    assert isinstance(list(stream)[-1], Answer)
 
 
 def switch_of(demo):
