@@ -10,10 +10,12 @@ from __future__ import annotations
 from ingest.errors import SourceError
 
 PDF_MAX_PAGES = 300  # a published learning case is a few pages; its report at most a hundred or so
-CASE_MAX_CHARS = 200_000  # the text of one case (a page, a PDF, a record): about 50 times the largest seen
-CASE_MAX_PASSAGES = 300  # passages of one case, each embedded with its sentences and new words
-PASSAGE_MAX_CHARS = 4_000  # a passage is cut here even within its word-piece budget (a 100-character
-WORD_MAX_CHARS = 100  # word is one [UNK] to the tokenizer, so words longer than this are cut to it)
+CASE_MAX_CHARS = 100_000  # the text of one case (a page, a PDF, a record): about 40 pages of prose
+CASE_MAX_PASSAGES = 150  # passages of one case (about the text limit's worth of prose), each embedded
+PASSAGE_MAX_CHARS = 4_000  # a passage is cut here even within its word-piece budget
+# The tokenizer reads a word of over 100 characters as one [UNK], which fits any budget: such a word is
+# cut into slices of this length, which it reads in word pieces.
+WORD_MAX_CHARS = 100
 
 
 def check_pdf_pages(pages: int, source: str) -> None:

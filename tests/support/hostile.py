@@ -265,7 +265,7 @@ def _uploads(d: Path, url: str) -> list[Expect]:
 def inputs(quick: bool = True) -> list[Hostile]:
     """The hostile inputs (the slow ones only when not quick)."""
     lines = "".join(f"{i}\n" for i in range(10_000))
-    headings = "".join(f"Recommendation {i}\n\n" for i in range(1, 10_001))
+    headings = "".join(f"Recommendation {i}\n\n" for i in range(1, 4_001))
     bomb_size = 1 * GB if quick else 4 * GB
     one = lambda name, data, reason=None, **kw: (  # noqa: E731
         lambda d, url: [Expect(write_file(d / name, data), reason, **kw)]
@@ -317,7 +317,7 @@ def inputs(quick: bool = True) -> list[Hostile]:
             seconds=120,
         ),
         Hostile(
-            "10,000 recommendation headings",
+            "4,000 recommendation headings (under the text limit)",
             one(
                 "headings.txt",
                 page("Headings - Kent Police, May 2022", "A page of empty headings.") + headings,
@@ -337,7 +337,7 @@ def inputs(quick: bool = True) -> list[Hostile]:
             one(
                 "line.txt",
                 "Mr. Kent Police Ref: a - b, " * 40_000,
-                "too much text for one case: 1,120,000 characters, more than 200,000",
+                "too much text for one case: 1,120,000 characters, more than 100,000",
             ),
         ),
         Hostile(
@@ -353,13 +353,17 @@ def inputs(quick: bool = True) -> list[Hostile]:
             one("word.txt", "Title\n" + "x" * 5_000_000, "too much text for one case: 5,000,006 characters"),
         ),
         Hostile(
-            "20,000-character word",
+            "10,000-character word",
             one(
                 "word.txt",
                 "Wombat word - Kent Police, May 2022\nThe wombat " + "w" * 20_000,
                 phrase="The wombat",
                 longest=4_000,
             ),
+        ),
+        Hostile(
+            "50,000-character word",
+            one("word.txt", "Title\n" + "w" * 50_000, "too much text for one case: "),
         ),
         Hostile(
             "3,000-page PDF",
@@ -380,7 +384,7 @@ def inputs(quick: bool = True) -> list[Hostile]:
             one(
                 "limit.txt",
                 "Echidna log - Kent Police, May 2022\n"
-                + "The echidna sergeant reviewed the custody record with care. " * 3_270,
+                + "The echidna sergeant reviewed the custody record with care. " * 1_630,
                 phrase="The echidna sergeant",
             ),
             full_only=True,
