@@ -57,7 +57,7 @@ def cases_from(loaded: Loaded) -> tuple[list[Case], str]:
 
 
 def _parse(parse_text, text: str, source: str) -> Case:
-    check_case_text(len(text), source)  # before parsing: the parser's time grows with the text
+    check_case_text(len(text or ""), source)  # before parsing: the parser's time grows with the text
     try:
         return parse_text(text)
     except ValueError as e:
