@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import struct
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,16 +49,53 @@ def check_index_file(directory: Path) -> None:
         return  # a new index: Chroma creates it
     except OSError as e:
         raise StoreUnavailableError(f"cannot read the index file {path}: {e.strerror or e}") from None
-    if size == 0:
+    if size == 0 and _size_while_locked(path) == 0:  # a first writer may have just created it
         raise damaged(directory, f"{INDEX_FILE} is empty (0 bytes)")
     if not header.startswith(_SQLITE_MAGIC) or len(header) < 100:
         raise damaged(directory, f"{INDEX_FILE} is not a SQLite database")
+    if _cut_short(header, size) and (reason := _cut_short_while_locked(path)):
+        raise damaged(directory, reason)
+
+
+def _cut_short(header: bytes, size: int) -> str | None:
     page_size = struct.unpack(">H", header[16:18])[0]
     page_size = 65536 if page_size == 1 else page_size
     pages, changes, valid_for = struct.unpack(">I", header[28:32])[0], header[24:28], header[92:96]
     # The header's page count is trusted only when written by a SQLite that also set "valid for".
     if changes == valid_for and pages and size < pages * page_size:
-        raise damaged(directory, f"{INDEX_FILE} is cut short: {size:,} of {pages * page_size:,} bytes")
+        return f"{INDEX_FILE} is cut short: {size:,} of {pages * page_size:,} bytes"
+    return None
+
+
+def _cut_short_while_locked(path: Path) -> str | None:
+    """The check again under SQLite's shared lock: a writer in another process may be mid-commit, its
+    header already counting pages the file has not grown to yet."""
+    with _shared_lock(path), open(path, "rb") as f:
+        return _cut_short(f.read(100), os.fstat(f.fileno()).st_size)
+
+
+def _size_while_locked(path: Path) -> int:
+    with _shared_lock(path):
+        return path.stat().st_size
+
+
+@contextmanager
+def _shared_lock(path: Path):
+    """SQLite's shared lock on `path` while inside (none when it cannot be taken: the file is damaged)."""
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error:
+        yield
+        return
+    try:
+        con.execute("BEGIN")
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()  # takes the shared lock
+    except sqlite3.Error:
+        pass  # damaged beyond its header, or unlockable: the lock-free reading stands
+    try:
+        yield
+    finally:
+        con.close()
 
 
 def writable(directory: Path) -> bool:
