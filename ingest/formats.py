@@ -7,6 +7,7 @@ import io
 import json
 import re
 
+from ingest.bounds import check_case_text, check_pdf_pages
 from ingest.errors import SourceError
 from ingest.model import Case
 from ingest.readers import Loaded
@@ -56,6 +57,7 @@ def cases_from(loaded: Loaded) -> tuple[list[Case], str]:
 
 
 def _parse(parse_text, text: str, source: str) -> Case:
+    check_case_text(len(text or ""), source)  # before parsing: the parser's time grows with the text
     try:
         return parse_text(text)
     except ValueError as e:
@@ -168,6 +170,7 @@ def pdf_text(content: bytes, source: str) -> str:
             reader = PdfReader(io.BytesIO(content))
             if reader.is_encrypted and not reader.decrypt(""):
                 raise SourceError(source, "encrypted PDF (a password is needed)")
+            check_pdf_pages(len(reader.pages), source)
             text = "\n".join(page.extract_text() or "" for page in reader.pages)
     except SourceError:
         raise

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ingest.bounds import PASSAGE_MAX_CHARS, WORD_MAX_CHARS, check_case_passages, check_case_text
 from ingest.model import Case, Recommendation
 from ingest.sentences import sentence_spans
 from vectorstore import Passage
@@ -139,8 +140,9 @@ def case_parts(case: Case) -> list[tuple[str, int | None, str, dict]]:
 
 
 def split_to_fit(text: str, budget: int, count_tokens: TokenCounter) -> list[str]:
-    """Verbatim slices of `text`, cut at sentence ends, each within `budget` word pieces."""
-    if count_tokens(text) <= budget:
+    """Verbatim slices of `text`, cut at sentence ends, each within `budget` word pieces and
+    PASSAGE_MAX_CHARS characters (a word longer than WORD_MAX_CHARS is cut into slices of that length)."""
+    if len(text) <= PASSAGE_MAX_CHARS and count_tokens(text) <= budget:
         return [text.strip()]
     # Why sums of memoised counts: counting every growing chunk (and, in an over-long sentence, the chunk
     # up to every word) was quadratic: a 4 MB one-line page took hours. Word pieces never span whitespace,
@@ -150,7 +152,7 @@ def split_to_fit(text: str, budget: int, count_tokens: TokenCounter) -> list[str
     start = end = None
     used = 0
     for s, e, n in _fitting_spans(text, budget, count):
-        if start is not None and used + n > budget:
+        if start is not None and (used + n > budget or e - start > PASSAGE_MAX_CHARS):
             chunks.append(text[start:end])
             start = None
         if start is None:
@@ -165,22 +167,31 @@ def split_to_fit(text: str, budget: int, count_tokens: TokenCounter) -> list[str
 def _fitting_spans(text: str, budget: int, count: TokenCounter):
     """(start, end, word pieces) of each sentence, any single over-long sentence cut at word boundaries."""
     for s, e in sentence_spans(text):
-        n = count(text[s:e])
+        n = count(text[s:e]) if e - s <= PASSAGE_MAX_CHARS else budget + 1
         if n <= budget:
             yield s, e, n
             continue
         ws, prev_end, used = None, s, 0
-        for m in _WORD.finditer(text, s, e):
-            k = count(m.group(0))
-            if ws is not None and used + k > budget:
+        for ps, pe in _word_slices(text, s, e):
+            k = count(text[ps:pe])
+            if ws is not None and (used + k > budget or pe - ws > PASSAGE_MAX_CHARS):
                 yield ws, prev_end, used
                 ws = None
             if ws is None:
-                ws, used = m.start(), 0
+                ws, used = ps, 0
             used += k
-            prev_end = m.end()
+            prev_end = pe
         if ws is not None:
             yield ws, prev_end, used
+
+
+def _word_slices(text: str, start: int, end: int):
+    """(start, end) of each word in text[start:end], a word longer than WORD_MAX_CHARS cut into slices of it."""
+    # Why: the tokenizer counts a word of over 100 characters as one [UNK], so a 5 MB word fitted any budget
+    # and was stored as one 5 MB passage.
+    for m in _WORD.finditer(text, start, end):
+        for ps in range(m.start(), m.end(), WORD_MAX_CHARS):
+            yield ps, min(ps + WORD_MAX_CHARS, m.end())
 
 
 def context_header(title: str, force: str, section: str, rec_no: int | None) -> str:
@@ -215,11 +226,14 @@ def case_passages(
     """Every passage of `case`, each (with its context header) inside the model's window."""
     shared = _case_fields(case, case_key, source, source_hash)
     out: list[Passage] = []
-    for section, rec_no, text, extra in case_parts(case):
+    parts = case_parts(case)
+    check_case_text(sum(len(text) for _, _, text, _ in parts), source)  # before the tokenizer reads it
+    for section, rec_no, text, extra in parts:
         header = context_header(case.title, shared["force"], section, rec_no)
         budget = max(32, window - 2 - count_tokens(header))  # 2 for [CLS] and [SEP]
         for part, chunk in enumerate(split_to_fit(text, budget, count_tokens)):
             meta = PassageMeta(**shared, **extra, section=section, part=part)
             pid = f"{id_prefix}-{len(out):03d}"
             out.append(Passage(id=pid, text=chunk, metadata=meta.to_metadata(), index_text=header + chunk))
+    check_case_passages(len(out), source)
     return out

@@ -1,16 +1,31 @@
 """The connection to Chroma: the only place that makes a client, and that reaches into chromadb's internals.
 
 Embedded (PersistentClient on a local directory) or a Chroma server (HttpClient), chosen by StoreLocation;
-the collections are opened together, on first use, and checked against the embedding model.
+the collections are opened together, on first use, and checked against the embedding model. A data
+directory this process may not write is opened through a private copy (see vectorstore.index_file),
+taken again when the original changes; a damaged one is a one-line StoreUnavailableError.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from vectorstore.embedder import ModelInfo
-from vectorstore.location import ModelMismatchError, StoreLocation, StoreUnavailableError
+from vectorstore.index_file import (
+    INDEX_FILE,
+    Stamp,
+    check_index_file,
+    damaged,
+    private_copy,
+    remove_copy,
+    source_changed,
+    writable,
+)
+from vectorstore.location import ModelMismatchError, StoreError, StoreLocation, StoreUnavailableError
 
 
 @dataclass(frozen=True)
@@ -31,6 +46,14 @@ class Connection:
         self._specs: dict[str, CollectionSpec] = {}
         self._client = None
         self._collections: dict | None = None
+        self._copy: Path | None = None  # the private copy opened instead of location.path, if any
+        self._copied: Stamp | None = None  # what the copy was taken from
+        self._checked = 0.0  # when the original was last compared with the copy
+
+    @property
+    def read_only(self) -> bool:
+        """True when this process reads a private copy of the data directory (it may not write it)."""
+        return self._copy is not None
 
     def register(self, spec: CollectionSpec) -> None:
         """Open `spec` with the others (call before first use)."""
@@ -40,11 +63,46 @@ class Connection:
         """The chromadb collection `name`, opening every registered collection on first use."""
         if self._collections is None:
             self._open()
+        elif self._copy is not None and self._original_changed():
+            self.reconnect()
         assert self._collections is not None  # _open sets them or raises
         return self._collections[name]
 
+    def _original_changed(self) -> bool:
+        # Compared at most once a second: a stat per collection access would be cheap, but needless.
+        now = time.monotonic()
+        if now - self._checked < 1.0:
+            return False
+        self._checked = now
+        assert self.location.path is not None  # only an embedded store is copied
+        return source_changed(self.location.path, self._copied)
+
     def _open(self) -> None:
-        client = connect(self.location)
+        path = self.location.path
+        if path is not None and path.exists():
+            check_index_file(path)
+            if not writable(path) and self._copy is None:
+                self._copy, self._copied = private_copy(path)
+        try:
+            self._open_collections()
+        except _ReadOnlyDatabase:
+            # The permission bits allowed writing, but the storage did not (a read-only mount).
+            assert path is not None
+            self._copy, self._copied = private_copy(path)
+            self._open_collections()
+
+    def _open_collections(self) -> None:
+        try:
+            with _store_errors(self.location):
+                client = connect(self.location, self._copy)
+                self._open_with(client)
+        except (StoreUnavailableError, _ReadOnlyDatabase):
+            # chromadb keeps the half-started system of a path that failed; the next open must not reuse it.
+            if self.location.path is not None:
+                _stop_quietly(forget_shared_system(str(self._copy or self.location.path)))
+            raise
+
+    def _open_with(self, client) -> None:
         wanted = {"embed_model": self.model.name, "embed_dim": self.model.dimension}
         opened = {}
         # The searched collections first, so a model mismatch is reported before anything is created.
@@ -67,10 +125,13 @@ class Connection:
         self.on_open()
 
     def close(self) -> None:
-        """Release the client (an embedded store's files and memory); reopened on next use."""
+        """Release the client (an embedded store's files and memory, and any private copy); reopened on next use."""
         if self._client is not None:
             self._client.close()
         self._client = self._collections = None
+        if self._copy is not None:
+            remove_copy(self._copy)
+            self._copy = self._copied = None
 
     def reconnect(self) -> None:
         """Open a fresh client, so an embedded store sees vectors another process added since."""
@@ -78,9 +139,12 @@ class Connection:
         # process added (chromadb 1.5: get() sees the rows, query() does not). A fresh client loads the
         # index from disk. The old one is stopped a little later, so queries in flight on other threads
         # finish on it.
+        old_copy = None
         if self._client is not None and self.location.path is not None:
-            stale = forget_shared_system(str(self.location.path))
-            timer = threading.Timer(30.0, _stop_quietly, args=(stale,))
+            stale = forget_shared_system(str(self._copy or self.location.path))
+            if self._copy is not None and source_changed(self.location.path, self._copied):
+                old_copy, self._copy, self._copied = self._copy, None, None  # _open takes a fresh one
+            timer = threading.Timer(30.0, _stop_quietly, args=(stale, old_copy))
             timer.daemon = True
             timer.start()
         self._client = self._collections = None
@@ -100,8 +164,34 @@ def forget_shared_system(path: str):
     return SharedSystemClient._identifier_to_system.pop(path, None)
 
 
-def connect(location: StoreLocation):
-    """A chromadb client for `location`; StoreUnavailableError says why not."""
+class _ReadOnlyDatabase(Exception):
+    """Chroma could not write the index file although the permission bits allow it."""
+
+
+@contextmanager
+def _store_errors(location: StoreLocation):
+    """Chroma's errors on opening an embedded store, as one-line StoreErrors naming the directory."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except BaseException as e:  # a Rust panic in chromadb's bindings is a BaseException
+        if location.path is None or isinstance(e, (KeyboardInterrupt, SystemExit)):
+            raise
+        message = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
+        if "readonly database" in message:
+            raise _ReadOnlyDatabase(message) from None
+        if type(e).__name__ == "PanicException" or any(
+            sign in message for sign in ("malformed", "not a database", "corrupt", "disk I/O error")
+        ):
+            raise damaged(location.path, f"{INDEX_FILE}: {message.split(') ')[-1]}") from None
+        if isinstance(e, Exception) and type(e).__module__.startswith("chromadb"):
+            raise StoreUnavailableError(f"cannot open the index in {location.path}: {message}") from None
+        raise
+
+
+def connect(location: StoreLocation, copy: Path | None = None):
+    """A chromadb client for `location` (embedded: on `copy` instead, if given); StoreUnavailableError says why not."""
     import chromadb
     from chromadb.config import Settings
 
@@ -129,14 +219,16 @@ def connect(location: StoreLocation):
     assert location.path is not None  # a location is a path when it is not a URL
     try:
         location.path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(location.path), settings=settings)
+        return chromadb.PersistentClient(path=str(copy or location.path), settings=settings)
     except OSError as e:
         raise StoreUnavailableError(f"cannot open the data directory {location.path}: {e.strerror or e}") from None
 
 
-def _stop_quietly(system) -> None:
+def _stop_quietly(system, copy: Path | None = None) -> None:
     try:
         if system is not None:
             system.stop()
     except Exception:  # already stopped or gone: nothing to release
         pass
+    if copy is not None:
+        remove_copy(copy)

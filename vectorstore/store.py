@@ -216,8 +216,14 @@ class WriteLock:
         if self.path:
             import fcntl
 
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = self._fd = open(self.path, "a+")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = self._fd = open(self.path, "a+")
+            except OSError as e:  # another user's directory, or read-only storage: it can still be read
+                raise StoreUnavailableError(
+                    f"cannot write to the data directory {self.path.parent}: {e.strerror or e} "
+                    "(it can still be searched; ingest into a directory you may write)"
+                ) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

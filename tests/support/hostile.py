@@ -93,6 +93,28 @@ def pdf_with_stream(stream: bytes) -> bytes:
     return bytes(out)
 
 
+def pdf_with_pages(pages: int, text: str = "Page of the long report.") -> bytes:
+    """A PDF of `pages` pages sharing one small content stream (raw PDF bytes, valid xref)."""
+    stream = b"BT /F1 12 Tf 40 800 Td (" + text.encode() + b") Tj ET"
+    kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ] + [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>"
+    ] * pages
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
 # --- a local web server for the HTTP inputs -------------------------------------------------------------------
 
 
@@ -138,6 +160,7 @@ class Expect:
     phrase: str = ""  # ingested: this text is stored verbatim in a passage of the source
     absent: tuple[str, ...] = ()  # ingested: none of these is stored (scripts, control characters)
     question: str = ""  # ingested: asking this quotes the source, inert once rendered
+    longest: int = 0  # ingested: no passage of the source is longer than this many characters
 
 
 @dataclass
@@ -242,7 +265,7 @@ def _uploads(d: Path, url: str) -> list[Expect]:
 def inputs(quick: bool = True) -> list[Hostile]:
     """The hostile inputs (the slow ones only when not quick)."""
     lines = "".join(f"{i}\n" for i in range(10_000))
-    headings = "".join(f"Recommendation {i}\n\n" for i in range(1, 10_001))
+    headings = "".join(f"Recommendation {i}\n\n" for i in range(1, 4_001))
     bomb_size = 1 * GB if quick else 4 * GB
     one = lambda name, data, reason=None, **kw: (  # noqa: E731
         lambda d, url: [Expect(write_file(d / name, data), reason, **kw)]
@@ -294,7 +317,7 @@ def inputs(quick: bool = True) -> list[Hostile]:
             seconds=120,
         ),
         Hostile(
-            "10,000 recommendation headings",
+            "4,000 recommendation headings (under the text limit)",
             one(
                 "headings.txt",
                 page("Headings - Kent Police, May 2022", "A page of empty headings.") + headings,
@@ -311,8 +334,59 @@ def inputs(quick: bool = True) -> list[Hostile]:
         ),
         Hostile(
             "1 MB on one line",
-            one("line.txt", "Mr. Kent Police Ref: a - b, " * 40_000, phrase="Mr. Kent"),
-            seconds=1800,
+            one(
+                "line.txt",
+                "Mr. Kent Police Ref: a - b, " * 40_000,
+                "too much text for one case: 1,120,000 characters, more than 100,000",
+            ),
+        ),
+        Hostile(
+            "2.26 MB on one line",
+            one(
+                "line.txt",
+                "Title\n" + "The officer wrote. " * 119_000,
+                "too much text for one case: 2,261,006 characters",
+            ),
+        ),
+        Hostile(
+            "5 MB single word",
+            one("word.txt", "Title\n" + "x" * 5_000_000, "too much text for one case: 5,000,006 characters"),
+        ),
+        Hostile(
+            "5,000-character word",
+            one(
+                "word.txt",
+                "Wombat word - Kent Police, May 2022\nThe wombat " + "w" * 5_000,
+                phrase="The wombat",
+                longest=4_000,
+            ),
+        ),
+        Hostile(
+            "50,000-character word",
+            one("word.txt", "Title\n" + "w" * 50_000, "too much text for one case: "),
+        ),
+        Hostile(
+            "3,000-page PDF",
+            lambda d, url: [
+                Expect(
+                    write_file(d / "pages.pdf", pdf_with_pages(3_000)),
+                    "the PDF has 3,000 pages, more than 300 (split it into cases)",
+                )
+            ],
+        ),
+        Hostile(
+            "300-page PDF",
+            lambda d, url: [Expect(write_file(d / "pages.pdf", pdf_with_pages(300)), None, "Page of the long report.")],
+            full_only=True,
+        ),
+        Hostile(
+            "a case at the text limit",
+            one(
+                "limit.txt",
+                "Echidna log - Kent Police, May 2022\n"
+                + "The echidna sergeant reviewed the custody record with care. " * 1_630,
+                phrase="The echidna sergeant",
+            ),
             full_only=True,
         ),
         Hostile(
@@ -479,6 +553,8 @@ def _check_one(assistant, source, e: Expect, failed, added, out: Outcome, answer
     texts = [p.text for p in assistant.store.all_passages() if p.metadata.get("source") == source]
     if e.phrase and not any(e.phrase in t for t in texts):
         out.problems.append(f"{source!r}: {e.phrase!r} not stored verbatim")
+    if e.longest and max(map(len, texts), default=0) > e.longest:
+        out.problems.append(f"{source!r}: a passage of {max(map(len, texts)):,} characters")
     for bad in e.absent:
         if any(bad in t for t in texts):
             out.problems.append(f"{source!r}: {bad!r} was stored")

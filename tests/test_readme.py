@@ -1,0 +1,78 @@
+"""The README's shell blocks marked runnable (a fence of ```sh runnable) run as written from a fresh clone,
+each command exiting 0, into a fresh data directory. Blocks marked `corpus` also need ../shared/corpus/cases.
+
+`.venv/bin/X` is this test's own interpreter running this checkout's code (in CI, the clone's .venv itself).
+Long-running commands (`make run`, `iopc serve`, `chroma run`) are not marked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.model  # the commands load the real model
+
+_FENCE = re.compile(r"^```sh runnable(?P<tags>[^\n]*)\n(?P<body>.*?)^```$", re.S | re.M)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A runnable block of the README: its first line's number, its tags and its commands."""
+
+    line: int
+    tags: frozenset[str]
+    body: str
+
+
+def runnable_blocks(readme: str) -> list[Block]:
+    """The README's blocks fenced as ```sh runnable [tags], in order."""
+    return [
+        Block(readme.count("\n", 0, m.start()) + 1, frozenset(m.group("tags").split()), m.group("body"))
+        for m in _FENCE.finditer(readme)
+    ]
+
+
+BLOCKS = runnable_blocks((ROOT / "README.md").read_text())
+
+
+def test_the_readme_marks_its_shell_blocks():
+    assert len(BLOCKS) >= 3
+    assert any("corpus" in b.tags for b in BLOCKS)
+    for b in BLOCKS:
+        assert "serve" not in b.body and "make run" not in b.body, f"block at line {b.line} would not end"
+
+
+@pytest.fixture(scope="module")
+def clone_env(tmp_path_factory):
+    """The environment of a fresh clone: a `.venv/bin` of this interpreter and a data directory no one used."""
+    root = tmp_path_factory.mktemp("readme")
+    bin_dir = root / "bin"
+    bin_dir.mkdir()
+    for name, module in (("iopc", "assistant.cli"), ("python", None)):
+        script = bin_dir / name
+        run = f'-m {module} "$@"' if module else '"$@"'
+        script.write_text(f"#!/bin/sh\nexec {sys.executable} {run}\n")
+        script.chmod(0o755)
+    env = {**os.environ, "IOPC_DATA_DIR": str(root / "data"), "HOME": str(root), "PYTHONPATH": str(ROOT)}
+    env.pop("IOPC_CHROMA_URL", None)
+    return bin_dir, env
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=lambda b: f"line {b.line}")
+def test_a_runnable_readme_block_runs_as_written(block, clone_env):
+    if "corpus" in block.tags and not (ROOT.parent / "shared" / "corpus" / "cases").is_dir():
+        pytest.skip("../shared/corpus/cases is not beside this checkout")
+    bin_dir, env = clone_env
+    for command in [c for c in block.body.splitlines() if c.strip()]:
+        shell = command.replace(".venv/bin/", f"{bin_dir}/")
+        out = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", shell], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800
+        )
+        assert out.returncode == 0, f"README line {block.line}: {command}\n{out.stderr[-2000:]}"
