@@ -81,9 +81,13 @@ class Server:
             )
 
     def wait_ready(self) -> Server:
-        """Return once the server answers (fail with its log if it exits or takes over 240 s)."""
+        """Return once the server prints its address (fail with its log if it exits or takes over 240 s).
+
+        Not when "/" first answers: Gradio's launch then still checks the address itself, with a 3 s
+        timeout, and exits when that check fails on a busy machine; requests of ours would only slow it.
+        """
         deadline = time.monotonic() + 240
-        while status(self.port, "/") is None:
+        while f"Open {self.url} in a browser" not in self.log.read_text(errors="replace"):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 pytest.fail(f"iopc serve did not start: {self.log.read_text()[-2000:]}")
@@ -140,12 +144,14 @@ def client(url: str, **kw):
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory, model_embedder):
-    """The open server and the one behind a login, started together (each start is mostly one core's
-    imports, so two overlap on two cores)."""
-    started = [Server(tmp_path_factory.mktemp("open"), model_embedder)]
+    """The open server and the one behind a login, one after the other (two starting at once on a busy
+    machine made Gradio's own start-up check time out)."""
+    started = [Server(tmp_path_factory.mktemp("open"), model_embedder).wait_ready()]
     try:
-        started.append(Server(tmp_path_factory.mktemp("auth"), model_embedder, "--auth", f"{USER}:{PASSWORD}"))
-        yield {"open": started[0].wait_ready(), "auth": started[1].wait_ready()}
+        started.append(
+            Server(tmp_path_factory.mktemp("auth"), model_embedder, "--auth", f"{USER}:{PASSWORD}").wait_ready()
+        )
+        yield {"open": started[0], "auth": started[1]}
     finally:
         for server in started:
             server.stop()
