@@ -32,6 +32,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# Torch's OpenMP threads spin while they wait for work. On a machine whose cores are busy (CI, shared
+# hosts) the spinning cost five times the CPU of the encoding itself, and most of the suite's encodes are
+# small batches (questions, vocabulary words, sentences). Passive waiting keeps both threads' speed on
+# an idle machine. Set before torch is imported; `iopc` processes started by tests inherit it.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "assistant" / "data" / "sample-case.txt"

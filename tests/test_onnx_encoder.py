@@ -119,6 +119,11 @@ def test_counting_tokens_does_not_disturb_an_encode_on_another_thread(embedder):
         while not stop.is_set():
             embedder.count_tokens(long_text)
 
+    # The counting thread never blocks, so at the default 5 ms switch interval the encoder waits up to
+    # an interval at each of its many GIL hand-overs per forward pass (seconds per encode, not
+    # milliseconds). A short interval interleaves the two threads more often, not less.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-4)
     counter = threading.Thread(target=count)
     counter.start()
     try:
@@ -130,6 +135,7 @@ def test_counting_tokens_does_not_disturb_an_encode_on_another_thread(embedder):
     finally:
         stop.set()
         counter.join()
+        sys.setswitchinterval(interval)
     assert errors == []
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED, close
 
 HOSTILE = ROOT / "tests" / "fixtures" / "ui" / "hostile-case.txt"
 USER, PASSWORD = "reviewer", "correct horse battery staple"
@@ -55,18 +55,18 @@ def iopc(data_dir: Path, *args: str) -> list[str]:
 class Server:
     """A running `iopc serve` on 127.0.0.1, its data dir and the source file it ingested."""
 
-    def __init__(self, tmp: Path, *extra: str):
+    def __init__(self, tmp: Path, embedder, *extra: str):
         self.data, self.source = tmp / "index", tmp / "cases" / "ingested-case.txt"
         self.source.parent.mkdir(parents=True)
         shutil.copyfile(SEED, self.source)
         shutil.copyfile(HOSTILE, self.source.parent / "hostile-case.txt")
-        subprocess.run(
-            iopc(self.data, "ingest", "-q", str(self.source.parent)),
-            cwd=ROOT,
-            env=env(),
-            check=True,
-            capture_output=True,
-        )
+        # The index is made in this process, on the session's model (what `iopc ingest` runs): a process
+        # of its own would load the model again only to write two cases. The server is a process.
+        from assistant import Assistant
+
+        writer = Assistant(data_dir=self.data, embedder=embedder)
+        assert writer.ingest([str(self.source.parent)]).ok
+        close(writer)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = tmp / "serve.log"
@@ -79,12 +79,20 @@ class Server:
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
+
+    def wait_ready(self) -> Server:
+        """Return once the server prints its address (fail with its log if it exits or takes over 240 s).
+
+        Not when "/" first answers: Gradio's launch then still checks the address itself, with a 3 s
+        timeout, and exits when that check fails on a busy machine; requests of ours would only slow it.
+        """
         deadline = time.monotonic() + 240
-        while status(self.port, "/") is None:
+        while f"Open {self.url} in a browser" not in self.log.read_text(errors="replace"):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 pytest.fail(f"iopc serve did not start: {self.log.read_text()[-2000:]}")
-            time.sleep(0.5)
+            time.sleep(0.1)
+        return self
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -135,21 +143,28 @@ def client(url: str, **kw):
 
 
 @pytest.fixture(scope="module")
-def open_server(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("open"))
+def servers(tmp_path_factory, model_embedder):
+    """The open server and the one behind a login, one after the other (two starting at once on a busy
+    machine made Gradio's own start-up check time out)."""
+    started = [Server(tmp_path_factory.mktemp("open"), model_embedder).wait_ready()]
     try:
-        yield server
+        started.append(
+            Server(tmp_path_factory.mktemp("auth"), model_embedder, "--auth", f"{USER}:{PASSWORD}").wait_ready()
+        )
+        yield {"open": started[0], "auth": started[1]}
     finally:
-        server.stop()
+        for server in started:
+            server.stop()
 
 
 @pytest.fixture(scope="module")
-def auth_server(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("auth"), "--auth", f"{USER}:{PASSWORD}")
-    try:
-        yield server
-    finally:
-        server.stop()
+def open_server(servers):
+    return servers["open"]
+
+
+@pytest.fixture(scope="module")
+def auth_server(servers):
+    return servers["auth"]
 
 
 @pytest.fixture(scope="module")

@@ -87,36 +87,37 @@ def test_keyword_index_remove_and_changes_are_shared_between_clients(chroma_url,
     assert not any("kingfisher" in h.text for h in writer.search("kingfisher", mode="bm25", k=3))
 
 
-def test_every_command_takes_the_server_url(chroma_url, tmp_path):
+def test_every_command_takes_the_server_url(chroma_url, embedder, tmp_path, monkeypatch):
     import json
-    import os
 
+    from click.testing import CliRunner
     from test_ingest import case_text
+
+    from assistant.cli import main
 
     kent = tmp_path / "kent.txt"
     kent.write_text(
         case_text("Heron custody review - Kent Police, May 2022", "Kent Police", "2022/121212", "heron"),
         encoding="utf-8",
     )
-    iopc = Path(sys.executable).parent / "iopc"
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    env.pop("IOPC_DATA_DIR", None)  # nothing may fall back to a local directory
+    monkeypatch.delenv("IOPC_DATA_DIR", raising=False)  # nothing may fall back to a local directory
+    # The commands run in this process on the session's model (as tests/test_cli.py runs them): each
+    # `iopc` process would spend seconds loading torch and the model for a command of milliseconds.
+    monkeypatch.setattr("vectorstore.Embedder", lambda *a, **kw: embedder)
 
     def run(*args, url=chroma_url):
-        return subprocess.run(
-            [str(iopc), "--chroma-url", url, *args], capture_output=True, text=True, env=env, timeout=300
-        )
+        return CliRunner().invoke(main, ["--chroma-url", url, *args])
 
-    assert run("ingest", "--quiet", str(kent)).returncode == 0
+    assert run("ingest", "--quiet", str(kent)).exit_code == 0
     answer = json.loads(run("ask", "--json", "What was recommended after the heron custody review?").stdout)
     assert any(c["force"] == "Kent Police" for c in answer["citations"])
     assert "heron" in run("search", "heron custody").stdout.lower()
     assert "Heron custody review" in run("cases").stdout
     assert json.loads(run("stats", "--json").stdout)["location"] == chroma_url
-    assert run("remove", str(kent)).returncode == 0
+    assert run("remove", str(kent)).exit_code == 0
     assert "Heron custody review" not in run("cases").stdout
 
     down = run("stats", url="http://127.0.0.1:9")
-    assert down.returncode == 1
+    assert down.exit_code == 1
     assert "cannot reach the Chroma server at http://127.0.0.1:9" in down.stderr
     assert "Traceback" not in down.stderr
