@@ -27,7 +27,7 @@ test: install  ## the whole suite, both tiers (what CI runs)
 	$(BIN)/pytest -q --durations=15
 
 test-fast: install  ## the unit tier only: the hash embedder instead of the model; no browser, server or subprocess
-	$(BIN)/pytest -q -m "not integration"
+	$(BIN)/pytest -q -m "not integration and not llm"
 
 lint: install  ## ruff (lint and format) and mypy, configured in pyproject.toml
 	$(BIN)/ruff check
