@@ -187,7 +187,7 @@ class Events:
 
         from assistant.requests import chat_problems
 
-        problems = chat_problems(message, len(asked or []), *values[:-1])
+        problems = chat_problems(message, len(asked or []), *values[:-1], known=self.choices())
         names = ["question", "asked", "answers", "force", "theme", "since", "until", "status", "written"]
         return [gr.validate(name not in problems, problems.get(name, "")) for name in names]
 

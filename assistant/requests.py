@@ -5,8 +5,10 @@ The app shows each message next to its field (a Gradio validator), before any wo
 
 from __future__ import annotations
 
+from assistant.filter_values import nearest, unknown_force, unknown_theme
 from assistant.limits import filter_problem, question_problem, turns_problem
 from assistant.presentation import make_filters
+from ingest.model import STATUSES
 
 
 def chat_problems(
@@ -17,13 +19,23 @@ def chat_problems(
     since: str | None = None,
     until: str | None = None,
     statuses=None,
+    known: tuple[list[str], list[str]] | None = None,
 ) -> dict[str, str]:
-    """Problems by input name ("question", "force", "theme", "since", "until", "status"); empty when fine."""
+    """Problems by input name ("question", "force", "theme", "since", "until", "status"); empty when fine.
+
+    `known`: the index's (forces, themes); a value outside them (an API client is not held to the
+    dropdowns' choices) is named with the nearest known ones."""
     out: dict[str, str] = {}
     if problem := question_problem(message) or (turns_problem(turns) if (message or "").strip() else None):
         out["question"] = problem
-    for name, values in (("force", forces), ("theme", themes), ("status", statuses)):
-        if problem := filter_problem(name, values):
+    forces_known, themes_known = known or ([], [])
+    checks = (
+        ("force", forces, lambda v: unknown_force(v, forces_known) if known else None),
+        ("theme", themes, lambda v: unknown_theme(v, themes_known) if known else None),
+        ("status", statuses, _unknown_status),
+    )
+    for name, values, unknown in checks:
+        if problem := filter_problem(name, values) or next(filter(None, map(unknown, _listed(values))), None):
             out[name] = problem
     for name, value in (("since", since), ("until", until)):
         try:
@@ -31,3 +43,11 @@ def chat_problems(
         except ValueError as e:
             out[name] = str(e)
     return out
+
+
+def _listed(values) -> list[str]:
+    return [values] if isinstance(values, str) and values else [v for v in values or [] if isinstance(v, str) and v]
+
+
+def _unknown_status(value: str) -> str | None:
+    return None if value in STATUSES else f"no status {value!r}; nearest: {', '.join(nearest(value, list(STATUSES)))}"

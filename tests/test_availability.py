@@ -92,6 +92,19 @@ def test_chat_problems_name_their_field():
     assert "Start a new conversation" in chat_problems("and then?", 50)["question"]
 
 
+def test_chat_problems_name_filter_values_the_index_lacks():
+    """An API client is not held to the dropdowns: an unknown force, theme or status is named with the
+    nearest known ones."""
+    from assistant.requests import chat_problems
+
+    known = (["Kent Police", "Sussex Police"], ["Custody"])
+    assert chat_problems("custody checks", 0, ["Kent Police"], ["custody"], None, None, ["accepted"], known=known) == {}
+    problems = chat_problems("custody checks", 0, ["Kemt Police"], ["Drones"], None, None, ["acepted"], known=known)
+    assert problems["force"] == "no force or body 'Kemt Police' in the index; nearest: Kent Police, Sussex Police"
+    assert problems["theme"].startswith("no theme 'Drones' in the index; nearest: Custody")
+    assert problems["status"].startswith("no status 'acepted'; nearest: accepted")
+
+
 # -- while the index is being written -------------------------------------------------------------
 def test_an_answer_during_an_ingest_says_the_index_is_being_built(make_assistant, seeded):
     empty = make_assistant(data_dir=seeded.location.path.parent / "empty")
