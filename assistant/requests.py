@@ -19,6 +19,7 @@ def chat_problems(
     since: str | None = None,
     until: str | None = None,
     statuses=None,
+    *,
     known: tuple[list[str], list[str]] | None = None,
 ) -> dict[str, str]:
     """Problems by input name ("question", "force", "theme", "since", "until", "status"); empty when fine.
