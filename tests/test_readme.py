@@ -2,6 +2,9 @@
 each command exiting 0, into a fresh data directory. Blocks marked `corpus` also need ../shared/corpus/cases.
 
 `.venv/bin/X` is this test's own interpreter running this checkout's code (in CI, the clone's .venv itself).
+A plain `.venv/bin/iopc ARGS` command (or several joined by `;`) runs through the CLI's `main` in this
+process, on the session's model, as tests/test_cli.py does: a process per command would load the model
+each time. A command with other shell syntax (pipes, redirections, variables) runs in bash.
 Long-running commands (`make run`, `iopc serve`, `chroma run`) are not marked.
 """
 
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -67,7 +71,11 @@ def clone_env(tmp_path_factory):
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=lambda b: " ".join([f"line {b.line}", *sorted(b.tags)]))
-def test_a_runnable_readme_block_runs_as_written(block, clone_env):
+def test_a_runnable_readme_block_runs_as_written(block, clone_env, model_embedder, monkeypatch):
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+
     bin_dir, env = clone_env
     if "corpus" in block.tags:
         # The corpus block ingests 122 cases; .ci/run runs it once, into the index its eval gate then reads.
@@ -76,9 +84,46 @@ def test_a_runnable_readme_block_runs_as_written(block, clone_env):
         if not (data_dir := os.environ.get(CORPUS_DATA_DIR)):
             pytest.skip(f"run by .ci/run's eval gate, which gives it a data directory in {CORPUS_DATA_DIR}")
         env = {**env, "IOPC_DATA_DIR": data_dir}
+    monkeypatch.setattr("vectorstore.Embedder", lambda *a, **kw: model_embedder)
+    monkeypatch.chdir(ROOT)
+    for name in ("IOPC_DATA_DIR", "HOME"):
+        monkeypatch.setenv(name, env[name])
+    monkeypatch.delenv("IOPC_CHROMA_URL", raising=False)
     for command in [c for c in block.body.splitlines() if c.strip()]:
+        if (calls := iopc_calls(command)) is not None:
+            for args in calls:
+                result = CliRunner().invoke(main, args)
+                assert result.exit_code == 0, f"README line {block.line}: {command}\n{result.output[-2000:]}"
+            continue
         shell = command.replace(".venv/bin/", f"{bin_dir}/")
         out = subprocess.run(
             ["bash", "-euo", "pipefail", "-c", shell], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800
         )
         assert out.returncode == 0, f"README line {block.line}: {command}\n{out.stderr[-2000:]}"
+
+
+def iopc_calls(command: str) -> list[list[str]] | None:
+    """The argument lists of a line of plain `.venv/bin/iopc …` commands joined by `;` (comments dropped);
+    None when the line uses any other shell syntax."""
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=";|&<>()")
+    lexer.whitespace_split, lexer.commenters = True, "#"
+    tokens = list(lexer)
+    if "$" in command or "`" in command or any(set(t) <= set("|&<>()") for t in tokens):
+        return None
+    calls: list[list[str]] = [[]]
+    for t in tokens:
+        if t == ";":
+            calls.append([])
+        else:
+            calls[-1].append(t)
+    calls = [c for c in calls if c]
+    return [c[1:] for c in calls] if calls and all(c[0] == ".venv/bin/iopc" for c in calls) else None
+
+
+def test_plain_iopc_lines_run_in_process_and_the_rest_in_bash():
+    assert iopc_calls('.venv/bin/iopc ask "a b" --json   # why') == [["ask", "a b", "--json"]]
+    assert iopc_calls(".venv/bin/iopc cases --json; .venv/bin/iopc stats") == [["cases", "--json"], ["stats"]]
+    assert iopc_calls(".venv/bin/iopc cases --json | head") is None
+    assert iopc_calls(".venv/bin/iopc stats > out.txt") is None
+    assert iopc_calls('.venv/bin/iopc ask "$Q"') is None
+    assert iopc_calls("make run") is None
