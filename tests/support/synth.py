@@ -22,6 +22,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from assistant.presentation import month_year
 from ingest.bodies import OTHER_FORCES, TERRITORIAL_FORCES
 from tests.support.synth_themes import (
     GENERIC_EVENTS,
@@ -39,20 +40,6 @@ FORCES = TERRITORIAL_FORCES + OTHER_FORCES
 NATIONAL = ("College of Policing", "National Police Chiefs' Council", "Home Office")
 STATUS_WEIGHTS = {"accepted": 50, "partially accepted": 15, "not accepted": 10, "awaiting response": 25}
 CASES_PER_FILE = 500
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 DETAILS = (  # numeric slots make every narrative differ, as real timelines do
     "At {hh:02d}:{mm:02d} officer {letter} radioed for assistance.",
     "The log shows {n} minutes between the first call and the arrival of officers.",
@@ -113,7 +100,7 @@ def _recommendation(i: int, n: int, action: str, addressee: str, rng: random.Ran
 
 def _response(status: str, addressee: str, theme: dict, rng: random.Random, when: date) -> str | None:
     done = rng.choice(theme["done"])
-    month = f"{MONTHS[when.month - 1]} {when.year}"
+    month = month_year(when.isoformat())
     if status == "accepted":
         return (
             f"Accepted action: (synthetic response) {addressee} {done} in {month}. "
@@ -151,10 +138,7 @@ def case(seed: int, i: int) -> dict:
                 "response": _response(status, addressee, theme, rng, published + timedelta(days=60)),
             }
         )
-    title = (
-        f"[SYNTHETIC] {rng.choice(theme['titles'])} ({case_id(i)}) - {force}, "
-        f"{MONTHS[incident.month - 1]} {incident.year}"
-    )
+    title = f"[SYNTHETIC] {rng.choice(theme['titles'])} ({case_id(i)}) - {force}, {month_year(incident.isoformat())}"
     return {
         "title": title,
         "force": force,
