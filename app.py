@@ -187,7 +187,10 @@ class Events:
 
         from assistant.requests import chat_problems
 
-        problems = chat_problems(message, len(asked or []), *values[:-1], known=self.choices())
+        filter_values = values[:-1]
+        # The index's forces and themes are gathered only when a force or theme is chosen (most questions).
+        known = self.choices() if any(filter_values[:2]) else None
+        problems = chat_problems(message, len(asked or []), *filter_values, known=known)
         names = ["question", "asked", "answers", "force", "theme", "since", "until", "status", "written"]
         return [gr.validate(name not in problems, problems.get(name, "")) for name in names]
 

@@ -301,6 +301,11 @@ def respond(
     yield chat_messages(asked, answers), asked, answers, True
 
 
+def listed(v: list[str] | str | None) -> list[str]:
+    """A widget's value as a list of its non-empty values (a dropdown gives a string or a list)."""
+    return [v] if isinstance(v, str) and v else [x for x in (v or []) if x]
+
+
 def make_filters(
     forces: list[str] | str | None = None,
     themes: list[str] | str | None = None,
@@ -309,9 +314,6 @@ def make_filters(
     statuses: list[str] | str | None = None,
 ) -> Filters:
     """Filters from the widgets; ValueError naming the field when a date is not YYYY[-MM[-DD]]."""
-
-    def listed(v: list[str] | str | None) -> list[str]:
-        return [v] if isinstance(v, str) and v else [x for x in (v or []) if x]
 
     since, until = (since or "").strip() or None, (until or "").strip() or None
     for name, value in (("since", since), ("until", until)):

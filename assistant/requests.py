@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from assistant.filter_values import nearest, unknown_force, unknown_theme
 from assistant.limits import filter_problem, question_problem, turns_problem
-from assistant.presentation import make_filters
+from assistant.presentation import listed, make_filters
 from ingest.model import STATUSES
 
 
@@ -36,7 +36,7 @@ def chat_problems(
         ("status", statuses, _unknown_status),
     )
     for name, values, unknown in checks:
-        if problem := filter_problem(name, values) or next(filter(None, map(unknown, _listed(values))), None):
+        if problem := filter_problem(name, values) or next(filter(None, map(unknown, map(str, listed(values)))), None):
             out[name] = problem
     for name, value in (("since", since), ("until", until)):
         try:
@@ -44,10 +44,6 @@ def chat_problems(
         except ValueError as e:
             out[name] = str(e)
     return out
-
-
-def _listed(values) -> list[str]:
-    return [values] if isinstance(values, str) and values else [v for v in values or [] if isinstance(v, str) and v]
 
 
 def _unknown_status(value: str) -> str | None:
