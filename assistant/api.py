@@ -70,7 +70,7 @@ class Assistant:
         self.settings = settings
         self._judge = judge  # None: the default SignalJudge over the current catalog
         self._view: View | None = None
-        # Why a lock: one View is built at a time (it reads every passage and builds BM25). Only a reader
+        # Why a lock: one View is built at a time (the first reads every passage and builds BM25). Only a reader
         # with no View at all waits for it; the others keep answering from the View they have.
         self._building = threading.Lock()
         self._writes = 0  # ingests or removals running in this process (see view)
@@ -97,7 +97,8 @@ class Assistant:
             self._building.release()
 
     def _make_view(self) -> View:
-        catalog = Catalog(self.store).prepare()
+        # From the previous catalog when there is one: only what changed is read and indexed again.
+        catalog = Catalog(self.store, self._view.catalog if self._view else None).prepare()
         return View(catalog, HybridRetriever(catalog, self.store, self.embedder, self.settings.candidates))
 
     @property

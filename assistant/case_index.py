@@ -8,16 +8,28 @@ from dataclasses import asdict
 from assistant.types import CaseSummary
 from ingest.grouping import merge_twins, twins
 from ingest.model import Case
+from ingest.source_records import keyed_cases
 from vectorstore import SourceRecord
 
 
 class CaseIndex:
     """Every case of some source records, by case id, in order of first appearance."""
 
-    def __init__(self, records: Iterable[SourceRecord]):
+    def __init__(self, records: Iterable[SourceRecord], previous: CaseIndex | None = None):
+        # Each record's cases, parsed from its payload: kept for the next index while the record is the
+        # same object (a snapshot made from an earlier one reuses the records that did not change).
+        self._parsed: dict[str, tuple[SourceRecord, list[tuple[Case, str]]]] = {}
+        known = previous._parsed if previous else {}
+
+        def cases_of(record: SourceRecord) -> list[tuple[Case, str]]:
+            seen = known.get(record.source)
+            parsed = seen[1] if seen and seen[0] is record else keyed_cases(record)
+            self._parsed[record.source] = (record, parsed)
+            return parsed
+
         self.cases: dict[str, CaseSummary] = {
             key: case_summary(key, merge_twins([case for case, _ in group]), [source for _, source in group])
-            for key, group in twins(records).items()
+            for key, group in twins(records, cases_of).items()
         }
 
     def forces(self) -> list[str]:

@@ -1,12 +1,13 @@
 """Keyword search over passages: BM25 over their index text, and their words for spelling hints.
 
-Built from passages alone (no cases, no filters), so an index could be kept per source and updated
-when one source changes; readers depend only on `KeywordSearch`.
+Built from passages alone (no cases, no filters), so it is updated with the passages of the sources
+that changed; readers depend only on `KeywordSearch`.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -38,9 +39,16 @@ def keyword_index(passages: Iterable[Passage]) -> KeywordSearch:
     return KeywordIndex([p.id for p in passages], [index_text(p.text, p.metadata) for p in passages])
 
 
-def passage_words(passages: Iterable[Passage]) -> frozenset[str]:
-    """Every lower-case word of four letters or more in the passages' text."""
-    return frozenset(w for p in passages for w in _WORDS.findall(p.text.lower()))
+def keyword_changes(before: KeywordSearch, added: Iterable[Passage], removed: Iterable[str]) -> KeywordSearch:
+    """`before` without the `removed` passages and with the `added` ones (a new index; `before` is unchanged)."""
+    if not isinstance(before, KeywordIndex):
+        raise TypeError(f"cannot update a {type(before).__name__} in place of rebuilding it")
+    return before.with_changes([(p.id, index_text(p.text, p.metadata)) for p in added], removed)
+
+
+def passage_words(passages: Iterable[Passage]) -> Counter[str]:
+    """Every lower-case word of four letters or more in the passages' text, with how many passages use it."""
+    return Counter(w for p in passages for w in set(_WORDS.findall(p.text.lower())))
 
 
 def words_by_initial(words: Iterable[str]) -> dict[str, list[str]]:

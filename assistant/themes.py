@@ -20,7 +20,7 @@ reflects the whole collection, and costs vector look-ups and a few matrix produc
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -98,11 +98,28 @@ def case_vectors(cases: Sequence[CaseText], vectors_of: Callable[[list[str]], np
 
 def vocabulary(cases: Sequence[CaseText]) -> list[str]:
     """The published themes of `cases`, each once (first spelling kept), sorted case-insensitively."""
+    return _vocabulary(c.themes for c in cases)
+
+
+def _vocabulary(published: Iterable[Sequence[str]]) -> list[str]:
     seen: dict[str, str] = {}
-    for c in cases:
-        for t in c.themes:
+    for themes in published:
+        for t in themes:
             seen.setdefault(t.lower(), t)
     return sorted(seen.values(), key=str.lower)
+
+
+@dataclass(frozen=True)
+class CaseSignals:
+    """What inference reads of one case's text: its unit vector and its distinct cue words per theme."""
+
+    vector: np.ndarray
+    cues: dict[str, int]  # by theme name in lower case (the keys of CUES)
+
+
+def signals(case: CaseText, vector: np.ndarray) -> CaseSignals:
+    """The signals of one case, given its vector (see case_vectors)."""
+    return CaseSignals(vector, {t: _cue_words(t, case.text) for t in CUES})
 
 
 def infer(
@@ -110,27 +127,43 @@ def infer(
 ) -> dict[str, InferredThemes]:
     """Inferred themes of every case without published themes, learnt from the tagged cases in `train`
     (positions in `cases`; default: every tagged case)."""
-    tagged = [n for n in (range(len(cases)) if train is None else train) if cases[n].themes]
-    themes = vocabulary([cases[n] for n in tagged])
+    return infer_from(
+        [c.case_id for c in cases],
+        [c.themes for c in cases],
+        [signals(c, v) for c, v in zip(cases, vectors, strict=True)],
+        train,
+    )
+
+
+def infer_from(
+    case_ids: Sequence[str],
+    published: Sequence[Sequence[str]],
+    case_signals: Sequence[CaseSignals],
+    train: Sequence[int] | None = None,
+) -> dict[str, InferredThemes]:
+    """`infer` from each case's id, published themes and signals."""
+    tagged = [n for n in (range(len(case_ids)) if train is None else train) if published[n]]
+    themes = _vocabulary(published[n] for n in tagged)
     out: dict[str, InferredThemes] = {}
     if not tagged:
-        return {c.case_id: InferredThemes(c.case_id) for c in cases if not c.themes}
+        return {cid: InferredThemes(cid) for cid, p in zip(case_ids, published, strict=True) if not p}
+    vectors = np.stack([s.vector for s in case_signals])
     everyone = _unit(vectors[tagged].mean(axis=0))
     centroids = {}
     for t in themes:
-        members = [n for n in tagged if t.lower() in {x.lower() for x in cases[n].themes}]
+        members = [n for n in tagged if t.lower() in {x.lower() for x in published[n]}]
         centroids[t] = _unit(vectors[members].mean(axis=0))
-    for n, c in enumerate(cases):
-        if c.themes:
+    for n, cid in enumerate(case_ids):
+        if published[n]:
             continue
         v = vectors[n]
         if not v.any():
-            out[c.case_id] = InferredThemes(c.case_id)
+            out[cid] = InferredThemes(cid)
             continue
         base = float(v @ everyone)
         margins = {t: round(float(v @ centroids[t]) - base, 4) for t in themes}
-        chosen = _chosen(margins, {t: _cue_words(t, c.text) for t in themes})
-        out[c.case_id] = InferredThemes(c.case_id, chosen, margins)
+        chosen = _chosen(margins, {t: case_signals[n].cues.get(t.lower(), 0) for t in themes})
+        out[cid] = InferredThemes(cid, chosen, margins)
     return out
 
 
@@ -153,18 +186,23 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / (np.linalg.norm(v) or 1.0)
 
 
+# What assign remembers of each case between catalogs: the texts its signals were read from, and them.
+Memo = dict[str, tuple[tuple[str, ...], CaseSignals]]
+
+
 def assign(
-    cases: Mapping[str, CaseSummary], passages: Mapping[str, str], case_of: Callable[[str], str], lookup
-) -> None:
-    """Set `inferred_themes` on every case of `cases` without published themes, from the text of its
-    `passages` (id -> text; `case_of(id)` its case) and the sentence vectors `lookup(keys)` finds stored
-    (a sentence whose vector is not stored counts for nothing, so no model is needed)."""
+    cases: Mapping[str, CaseSummary], texts_by_case: Mapping[str, Sequence[str]], lookup, memo: Memo | None = None
+) -> Memo:
+    """Set `inferred_themes` on every case of `cases` without published themes, from the passage texts
+    of each case and the sentence vectors `lookup(keys)` finds stored (a sentence whose vector is not
+    stored counts for nothing, so no model is needed). Returns what to pass as `memo` next time: a case
+    whose texts are unchanged is not read again (at 10,000 cases reading them all takes seconds)."""
     from vectorstore.sentence_vectors import sentence_key
 
-    texts_by_case: dict[str, list[str]] = {cid: [] for cid in cases}
-    for pid, text in passages.items():
-        texts_by_case.setdefault(case_of(pid), []).append(text)
-    texts = [case_text(cid, c.themes, texts_by_case[cid]) for cid, c in cases.items()]
+    memo = memo or {}
+    out: Memo = {}
+    new = [cid for cid in cases if cid not in memo or memo[cid][0] != tuple(texts_by_case.get(cid, ()))]
+    texts = [case_text(cid, cases[cid].themes, texts_by_case.get(cid, ())) for cid in new]
 
     def vectors_of(sentences: list[str]) -> np.ndarray:
         keys = [sentence_key(s) for s in sentences]
@@ -172,8 +210,16 @@ def assign(
         dim = len(next(iter(found.values()))) if found else 1
         return np.array([found.get(k, np.zeros(dim)) for k in keys], dtype=np.float32)
 
-    for cid, inferred in infer(texts, case_vectors(texts, vectors_of)).items():
-        cases[cid].inferred_themes = inferred.themes
+    fresh = dict(
+        zip(new, (signals(t, v) for t, v in zip(texts, case_vectors(texts, vectors_of), strict=True)), strict=True)
+    )
+    for cid in cases:
+        out[cid] = (tuple(texts_by_case.get(cid, ())), fresh[cid]) if cid in fresh else memo[cid]
+    ids = list(cases)
+    inferred = infer_from(ids, [cases[c].themes for c in ids], [out[c][1] for c in ids])
+    for cid, found in inferred.items():
+        cases[cid].inferred_themes = found.themes
+    return out
 
 
 def inferred_only(case: CaseSummary, wanted: Sequence[str]) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from ingest.bodies import find_bodies
@@ -94,12 +94,15 @@ class CaseKeys:
         return key
 
 
-def twins(records: Iterable[SourceRecord]) -> dict[str, list[tuple[Case, str]]]:
+def twins(
+    records: Iterable[SourceRecord], cases_of: Callable[[SourceRecord], list[tuple[Case, str]]] = keyed_cases
+) -> dict[str, list[tuple[Case, str]]]:
     """Each case key's twins as (case, source), in record order; keys in order of first appearance.
-    Ingest filed twins under one key (CaseKeys), so the stored key is what groups them."""
+    Ingest filed twins under one key (CaseKeys), so the stored key is what groups them. `cases_of`
+    reads a record's (case, key) pairs (a caller may remember them)."""
     out: dict[str, list[tuple[Case, str]]] = {}
     for record in records:
-        for case, key in keyed_cases(record):
+        for case, key in cases_of(record):
             out.setdefault(key, []).append((case, record.source))
     return out
 

@@ -86,11 +86,14 @@ class Passages(_Collection):
             for i, m in zip(ids, metas, strict=False)
         ]
 
-    def all(self) -> list[Passage]:
-        """Every passage with text and metadata, in collection order."""
+    def all(self, sources: Sequence[str] | None = None) -> list[Passage]:
+        """Every passage with text and metadata (of these sources only, when given), in collection order."""
+        if sources is not None and not sources:
+            return []
+        where = None if sources is None else {SOURCE_FIELD: {"$in": list(sources)}}
         return [
             Passage(id=i, text=d or "", metadata=dict(m or {}))
-            for ids, docs, metas in self._pages(None, include=["documents", "metadatas"])
+            for ids, docs, metas in self._pages(where, include=["documents", "metadatas"])
             for i, d, m in zip(ids, docs, metas, strict=False)
         ]
 
@@ -134,6 +137,15 @@ class Sources(_Collection):
         """The record of `source` exactly as given, if stored."""
         res = self.chroma.get(ids=[source_id(source)], include=["documents", "metadatas"])
         return _record(res["metadatas"][0], res["documents"][0]) if res["ids"] else None
+
+    def many(self, sources: Sequence[str]) -> list[SourceRecord]:
+        """The records of these sources that are stored, with payloads."""
+        ids = [source_id(s) for s in sources]
+        out: list[SourceRecord] = []
+        for start in range(0, len(ids), _PAGE):
+            res = self.chroma.get(ids=ids[start : start + _PAGE], include=["documents", "metadatas"])
+            out.extend(_record(m, d) for m, d in zip(res["metadatas"], res["documents"], strict=True))
+        return out
 
     def all(self, payload: bool = True) -> list[SourceRecord]:
         """Every record; without payloads (a smaller read) when `payload` is False."""

@@ -103,7 +103,7 @@ class KeywordIndex:
         self._alive = np.ones(len(self.ids), dtype=bool)
         return self
 
-    def _merged(self, keep: Sequence[int]) -> _Segment:
+    def _merged(self, keep: Sequence[int] | np.ndarray) -> _Segment:
         """One segment of the postings of the documents at positions `keep`, renumbered 0.. in order."""
         renumber = np.full(len(self.ids), -1, dtype=np.int64)
         renumber[np.asarray(keep, dtype=np.int64)] = np.arange(len(keep))

@@ -30,6 +30,18 @@ from vectorstore.lease import Leases, SourceBusyError  # noqa: F401  (SourceBusy
 from vectorstore.location import ModelMismatchError, StoreError, StoreLocation, StoreUnavailableError  # noqa: F401  (StoreError is imported from here by the CLI)
 from vectorstore.record import HASH_FIELD, SOURCE_FIELD, Passage, Snapshot, SourceRecord, source_id  # noqa: F401
 
+# Above this many changed sources, reading every passage is cheaper than asking for theirs by source.
+_FEW_SOURCES = 500
+
+
+def _same_version(known: SourceRecord | None, stored: SourceRecord) -> bool:
+    """Whether a record read earlier still describes the stored source (same content, same write)."""
+    return known is not None and (known.content_hash, known.n_passages, known.ingested_at) == (
+        stored.content_hash,
+        stored.n_passages,
+        stored.ingested_at,
+    )
+
 
 @dataclass(frozen=True)
 class Shrunk:
@@ -128,18 +140,17 @@ class ChromaStore:
         self._seen = token
 
     # -- reads ----------------------------------------------------------------------------------
-    def snapshot(self, attempts: int = 3) -> Snapshot:
+    def snapshot(self, previous: Snapshot | None = None, attempts: int = 3) -> Snapshot:
         """Source records and the passages they vouch for, every record whole.
 
-        Records and passages are two reads, and a writer in another process may land between them (a
-        replaced source, a removal), so a mismatch is read again; a source still not whole is left out,
-        so no source is ever half-present.
+        With `previous`, only the sources whose record changed since are read again (the rest of its
+        passages are kept, in its order, and new ones follow). Records and passages are two reads, and a
+        writer in another process may land between them (a replaced source, a removal), so a mismatch is
+        read again; a source still not whole is left out, so no source is ever half-present.
         """
         generation = self.seen
         for _ in range(attempts):
-            records = self.records.all()
-            current = {r.source: r.content_hash for r in records}
-            passages = {p.id: p for p in self.passages.all() if current.get(p.owner[0]) == p.owner[1]}
+            records, passages = self._read(previous)
             found = Counter(p.owner[0] for p in passages.values())
             broken = {r.source for r in records if found[r.source] != r.n_passages}
             if not broken:
@@ -149,6 +160,31 @@ class ChromaStore:
             {i: p for i, p in passages.items() if p.owner[0] not in broken},
             generation,
         )
+
+    def _read(self, previous: Snapshot | None) -> tuple[list[SourceRecord], dict[str, Passage]]:
+        """Every record, and the passages whose source and hash a record names; from `previous` what
+        its records say is unchanged."""
+        kept = {r.source: r for r in previous.records} if previous else {}
+        if kept:
+            current = self.records.all(payload=False)
+            unchanged = {r.source for r in current if _same_version(kept.get(r.source), r)}
+            fresh = {r.source: r for r in self.records.many([r.source for r in current if r.source not in unchanged])}
+            # A source changed after the light read is missing here: the wholeness check reads again.
+            records = [
+                kept[r.source] if r.source in unchanged else fresh[r.source]
+                for r in current
+                if r.source in unchanged or r.source in fresh
+            ]
+            read = self.passages.all(sources=list(fresh)) if len(fresh) <= _FEW_SOURCES else self.passages.all()
+        else:
+            records, read = self.records.all(), self.passages.all()
+            unchanged = set()
+        versions = {r.source: r.content_hash for r in records}
+        passages = {i: p for i, p in previous.passages.items() if p.owner[0] in unchanged} if previous else {}
+        passages.update(
+            (p.id, p) for p in read if p.owner[0] not in unchanged and versions.get(p.owner[0]) == p.owner[1]
+        )
+        return records, passages
 
     def sources(self) -> list[SourceRecord]:
         """Every source record (trusted or not: see snapshot)."""
