@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from assistant import catalog_file
 from assistant.answerers import Context, ListAnswerer, LookupAnswerer, TableAnswerer
 from assistant.catalog import Catalog
 from assistant.compose import Writer, abstention, check_markers
@@ -97,8 +98,13 @@ class Assistant:
             self._building.release()
 
     def _make_view(self) -> View:
-        # From the previous catalog when there is one: only what changed is read and indexed again.
-        catalog = Catalog(self.store, self._view.catalog if self._view else None).prepare()
+        # From the previous catalog, or at start the one kept on disk: only what changed is read and
+        # indexed again; a catalog that changed is kept for the next start, in the background.
+        path = catalog_file.catalog_path(self.location, self.embedder.info)
+        previous = self._view.catalog if self._view else catalog_file.load(path, self.embedder.info)
+        catalog = Catalog(self.store, previous).prepare()
+        if catalog.changed:
+            catalog_file.save_later(catalog, path, self.embedder.info)
         return View(catalog, HybridRetriever(catalog, self.store, self.embedder, self.settings.candidates))
 
     @property

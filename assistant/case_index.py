@@ -32,6 +32,10 @@ class CaseIndex:
             for key, group in twins(records, cases_of).items()
         }
 
+    def __getstate__(self) -> dict:
+        """Only the parsed records: the merged cases are made again by the next index (with new themes)."""
+        return {"_parsed": self._parsed, "cases": {}}
+
     def forces(self) -> list[str]:
         """Every force or body named by some case, sorted."""
         return sorted({b for c in self.cases.values() for b in c.bodies})

@@ -31,6 +31,7 @@ class Catalog:
         old = previous.passages if previous else {}
         self._removed = [pid for pid, p in old.items() if self.passages.get(pid) is not p]
         self._added = [p for pid, p in self.passages.items() if old.get(pid) is not p]
+        self.changed = previous is None or bool(self._removed or self._added)  # than the previous catalog
         self._previous = previous  # until prepare() has carried over what it can
         self.case_index: CaseIndex = CaseIndex(self.snapshot.records, previous.case_index if previous else None)
         self.cases: dict[str, CaseSummary] = self.case_index.cases
@@ -95,6 +96,16 @@ class Catalog:
         self._previous = None
         self._removed, self._added = [], []
         return self
+
+    def __getstate__(self) -> dict:
+        """What a later catalog is made from (see assistant.catalog_file): the snapshot and what was read
+        and indexed from it, not the indexes rebuilt for each catalog anyway."""
+        kept = ("generation", "snapshot", "passages", "case_index", "_themes", "keyword", "_word_counts")
+        return {**{k: self.__dict__[k] for k in kept}, "_meta": dict(self._meta)}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _previous=None, _removed=[], _added=[], changed=False)
+        self.cases = self.case_index.cases
 
     def allowed(self, filters: Filters) -> list[str] | None:
         """Ids of the passages that pass `filters`; None when nothing is restricted."""
