@@ -188,13 +188,13 @@ def reference_answers(url: str, questions: list[tuple[str, str]]) -> tuple[dict[
 
 
 def swarm(url: str, questions: list[tuple[str, str]], per_client: int, seed: int,
-          keep_going=lambda: False) -> list[dict]:
-    """CLIENTS threads, each with its own client, asking per_client questions (more while keep_going())."""
+          keep_going=lambda: False, clients: int = CLIENTS) -> list[dict]:
+    """`clients` threads, each with its own client, asking per_client questions (more while keep_going())."""
     rng = random.Random(seed)
-    offsets = [rng.randrange(len(questions)) for _ in range(CLIENTS)]
+    offsets = [rng.randrange(len(questions)) for _ in range(clients)]
     records: list[dict] = []
     lock = threading.Lock()
-    start = threading.Barrier(CLIENTS)
+    start = threading.Barrier(clients)
 
     def one(i: int) -> None:
         try:
@@ -218,7 +218,7 @@ def swarm(url: str, questions: list[tuple[str, str]], per_client: int, seed: int
                                 "question": q, "answer": answer})
             n += 1
 
-    threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(CLIENTS)]
+    threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
