@@ -22,7 +22,6 @@ from pathlib import Path
 from vectorstore.location import StoreUnavailableError
 
 INDEX_FILE = "chroma.sqlite3"
-_NOT_COPIED = {INDEX_FILE, INDEX_FILE + "-journal", ".write.lock"}
 _SQLITE_MAGIC = b"SQLite format 3\0"
 
 
@@ -136,13 +135,11 @@ def private_copy(directory: Path) -> tuple[Path, Stamp | None]:
     copy = Path(tempfile.mkdtemp(prefix="iopc-readonly-"))  # mode 0700: only this user reads it
     atexit.register(remove_copy, copy)
     try:
+        # Chroma's files are its SQLite file (copied last, below) and a directory per segment; other
+        # files there (the ingest lock, an app's kept catalog) are not the index and are left behind.
         for entry in directory.iterdir():
-            if entry.name in _NOT_COPIED:
-                continue
             if entry.is_dir():
                 shutil.copytree(entry, copy / entry.name)
-            else:
-                shutil.copy2(entry, copy / entry.name)
         _own(copy)  # the originals' modes were copied too: a read-only index gives read-only files
         taken = stamp(directory)
         _snapshot_sqlite(directory / INDEX_FILE, copy / INDEX_FILE)
