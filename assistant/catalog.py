@@ -17,8 +17,9 @@ from assistant.keyword_index import KeywordSearch, keyword_changes, keyword_inde
 from assistant.themes import Memo
 from assistant.themes import assign as assign_themes
 from assistant.types import CaseSummary, Filters
-from ingest.passages import PassageMeta
-from vectorstore import ChromaStore, Snapshot
+from ingest.passages import INDEX_TEXT_FIELDS, PassageMeta
+from vectorstore import ChromaStore, Passage, Snapshot
+from vectorstore.record import HASH_FIELD, SOURCE_FIELD
 
 
 class Catalog:
@@ -30,21 +31,38 @@ class Catalog:
         self.passages = self.snapshot.passages
         old = previous.passages if previous else {}
         self._removed = [pid for pid, p in old.items() if self.passages.get(pid) is not p]
-        self._added = [p for pid, p in self.passages.items() if old.get(pid) is not p]
+        self._meta: dict[str, PassageMeta] = {}
+        if previous:
+            kept = (
+                previous._meta.items()
+                if not self._removed
+                else ((pid, m) for pid, m in previous._meta.items() if self.passages.get(pid) is old.get(pid))
+            )
+            self._meta = dict(kept)
+        self._added = [self._slim(p) for pid, p in list(self.passages.items()) if old.get(pid) is not p]
         self.changed = previous is None or bool(self._removed or self._added)  # than the previous catalog
         self._previous = previous  # until prepare() has carried over what it can
         self.case_index: CaseIndex = CaseIndex(self.snapshot.records, previous.case_index if previous else None)
         self.cases: dict[str, CaseSummary] = self.case_index.cases
-        self._meta: dict[str, PassageMeta] = {}
-        if previous:
-            self._meta = {pid: m for pid, m in previous._meta.items() if self.passages.get(pid) is old.get(pid)}
+        if previous is not None and not self.changed and _same(self.cases, previous.cases):
+            self._themes: Memo = previous._themes  # the same texts and cases: the same themes
+            return
         # Themes for the untagged cases, before any index reads them (see assistant.themes for why here).
         texts_by_case: dict[str, list[str]] = {cid: [] for cid in self.cases}
         for pid, p in self.passages.items():
             texts_by_case.setdefault(self.meta(pid).case_id, []).append(p.text)
-        self._themes: Memo = assign_themes(
+        self._themes = assign_themes(
             self.cases, texts_by_case, store.sentence_vectors, previous._themes if previous else None
         )
+
+    def _slim(self, passage: Passage) -> Passage:
+        """The passage as the catalog keeps it: its metadata read into meta(), and only what the keyword
+        index and the store's next snapshot read kept in the Passage (a tenth of the memory at 10,000 cases)."""
+        md = passage.metadata
+        self._meta[passage.id] = PassageMeta.from_metadata(md)
+        kept = {k: md[k] for k in (*INDEX_TEXT_FIELDS, SOURCE_FIELD, HASH_FIELD) if k in md}
+        slim = self.passages[passage.id] = Passage(passage.id, passage.text, kept)
+        return slim
 
     def meta(self, pid: str) -> PassageMeta:
         """The typed metadata of a passage (read once, then remembered)."""
@@ -59,18 +77,24 @@ class Catalog:
         before = self._previous.keyword if self._previous else None
         if before is None:
             return keyword_index(self.passages.values())
-        return keyword_changes(before, self._added, self._removed)
+        return keyword_changes(before, self._added, self._removed) if self.changed else before
 
     @cached_property
     def filter_index(self) -> FilterIndex:
         """The passages' filter facets and indexes."""
-        return FilterIndex({pid: self.meta(pid) for pid in self.passages}, self.cases)
+        previous = self._previous
+        if previous is not None and not self.changed and _same(self.cases, previous.cases):
+            return previous.filter_index  # the same passages and (identical) cases
+        before = previous.filter_index if previous else None
+        return FilterIndex({pid: self.meta(pid) for pid in self.passages}, self.cases, before)
 
     @cached_property
     def _word_counts(self) -> Counter[str]:
         """How many passages use each word of four letters or more."""
         if self._previous is None:
             return passage_words(self.passages.values())
+        if not self.changed:
+            return self._previous._word_counts
         counts = Counter(self._previous._word_counts)
         counts.subtract(passage_words(self._previous.passages[pid] for pid in self._removed))
         counts.update(passage_words(self._added))
@@ -98,10 +122,18 @@ class Catalog:
         return self
 
     def __getstate__(self) -> dict:
-        """What a later catalog is made from (see assistant.catalog_file): the snapshot and what was read
-        and indexed from it, not the indexes rebuilt for each catalog anyway."""
-        kept = ("generation", "snapshot", "passages", "case_index", "_themes", "keyword", "_word_counts")
-        return {**{k: self.__dict__[k] for k in kept}, "_meta": dict(self._meta)}
+        """What is kept on disk (see assistant.catalog_file): the snapshot and every index made of it."""
+        kept = (
+            "generation",
+            "snapshot",
+            "passages",
+            "case_index",
+            "_themes",
+            "keyword",
+            "_word_counts",
+            "filter_index",
+        )
+        return {**{k: self.__dict__[k] for k in kept}, "_meta": {pid: self.meta(pid) for pid in self.passages}}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, _previous=None, _removed=[], _added=[], changed=False)
@@ -122,3 +154,8 @@ class Catalog:
     def themes(self) -> list[str]:
         """Every theme tag, sorted."""
         return self.case_index.themes()
+
+
+def _same(cases: dict[str, CaseSummary], other: dict[str, CaseSummary]) -> bool:
+    """Whether two catalogs' cases are the very same objects (none was made again or replaced)."""
+    return len(cases) == len(other) and all(c is other.get(k) for k, c in cases.items())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from assistant.types import CaseSummary, Filters
@@ -27,22 +27,42 @@ class Facets:
 class FilterIndex:
     """Filters over passages (in collection order) and their merged cases; built once, then only read."""
 
-    def __init__(self, metas: Mapping[str, PassageMeta], cases: Mapping[str, CaseSummary]):
-        self._facets = _facets(metas, cases)
+    _by_force: dict[str, list[int]]
+    _by_year: dict[str, list[int]]
+    _by_theme: dict[str, list[int]]
+    _by_case_id: dict[str, list[int]]
+
+    def __init__(
+        self, metas: Mapping[str, PassageMeta], cases: Mapping[str, CaseSummary], previous: FilterIndex | None = None
+    ):
+        # Kept so that a later index can tell which facets it may take from this one: a passage's facets
+        # stay while its metadata and its case are the same objects (neither is changed once made).
+        self._metas, self._cases = metas, cases
+        self._facets = _facets(metas, cases, previous)
         self._ids = list(self._facets)
         # Positions, not ids: a union of several keys is then sorted back into collection order cheaply,
         # and collection order is what a full scan gives (tables break ties by it).
-        self._by_force = self._positions_by(lambda f: f.forces)
-        self._by_year = self._positions_by(lambda f: {d[:4] for d in f.dates})
-        self._by_theme = self._positions_by(lambda f: set(f.themes))
-        self._by_case_id = self._positions_by(lambda f: (f.case_id,))
+        self._by_force, self._by_year, self._by_theme, self._by_case_id = {}, {}, {}, {}
+        start = 0
+        if previous is not None and _extends(self._ids, self._facets, previous):
+            start = len(previous._ids)  # passages were only added: earlier positions stand
+            if start == len(self._ids):
+                self._by_force, self._by_year = previous._by_force, previous._by_year
+                self._by_theme, self._by_case_id = previous._by_theme, previous._by_case_id
+                return
+            for mine, theirs in zip(self._indexes(), previous._indexes(), strict=True):
+                mine.update((k, list(v)) for k, v in theirs.items())
+        facets = list(self._facets.values())
+        for n in range(start, len(facets)):
+            f = facets[n]
+            keys: tuple[Iterable[str], ...] = (f.forces, {d[:4] for d in f.dates}, set(f.themes), (f.case_id,))
+            for index, of_passage in zip(self._indexes(), keys, strict=True):
+                for key in of_passage:
+                    index.setdefault(key, []).append(n)
 
-    def _positions_by(self, keys: Callable[[Facets], Iterable[str]]) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        for n, f in enumerate(self._facets.values()):
-            for key in keys(f):
-                out.setdefault(key, []).append(n)
-        return out
+    def _indexes(self) -> tuple[dict[str, list[int]], ...]:
+        """The position indexes: by force, year, theme and case."""
+        return self._by_force, self._by_year, self._by_theme, self._by_case_id
 
     def allowed(self, filters: Filters) -> list[str] | None:
         """Ids of the passages that pass `filters`, in collection order; None when nothing is restricted."""
@@ -110,14 +130,20 @@ def case_dates(case: CaseSummary | None, md: PassageMeta) -> list[str]:
     return [date] if date else []
 
 
-def _facets(metas: Mapping[str, PassageMeta], cases: Mapping[str, CaseSummary]) -> dict[str, Facets]:
+def _facets(
+    metas: Mapping[str, PassageMeta], cases: Mapping[str, CaseSummary], previous: FilterIndex | None
+) -> dict[str, Facets]:
     # Worked out once: filtering then costs a few comparisons per passage, not case lookups and list
     # building on every filtered question.
     out = {}
+    old, old_metas, old_cases = (previous._facets, previous._metas, previous._cases) if previous else ({}, {}, {})
     # The passages of a case mostly share what forces, themes and dates depend on: work those out
     # once per distinct combination, which is most of the cost of building the index.
     shared: dict[tuple, tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]] = {}
     for pid, md in metas.items():
+        if pid in old and old_metas.get(pid) is md and old_cases.get(md.case_id) is cases.get(md.case_id):
+            out[pid] = old[pid]
+            continue
         key = (md.case_id, md.forces, md.addressed_to, md.themes, md.date)
         if key not in shared:
             case = cases.get(md.case_id)
@@ -137,6 +163,12 @@ def _facets(metas: Mapping[str, PassageMeta], cases: Mapping[str, CaseSummary]) 
             national=md.national,
         )
     return out
+
+
+def _extends(ids: list[str], facets: dict[str, Facets], previous: FilterIndex) -> bool:
+    """Whether `ids` are the previous index's passages, with the same facets, followed by new ones."""
+    n = len(previous._ids)
+    return ids[:n] == previous._ids and all(facets[pid] is previous._facets[pid] for pid in previous._ids)
 
 
 def _union(index: dict[str, list[int]], keys: list[str]) -> list[int]:

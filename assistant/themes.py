@@ -20,8 +20,8 @@ reflects the whole collection, and costs vector look-ups and a few matrix produc
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -150,8 +150,9 @@ def infer_from(
     vectors = np.stack([s.vector for s in case_signals])
     everyone = _unit(vectors[tagged].mean(axis=0))
     centroids = {}
+    lowered = {n: {x.lower() for x in published[n]} for n in tagged}
     for t in themes:
-        members = [n for n in tagged if t.lower() in {x.lower() for x in published[n]}]
+        members = [n for n in tagged if t.lower() in lowered[n]]
         centroids[t] = _unit(vectors[members].mean(axis=0))
     for n, cid in enumerate(case_ids):
         if published[n]:
@@ -191,9 +192,12 @@ Memo = dict[str, tuple[tuple[str, ...], CaseSignals]]
 
 
 def assign(
-    cases: Mapping[str, CaseSummary], texts_by_case: Mapping[str, Sequence[str]], lookup, memo: Memo | None = None
+    cases: MutableMapping[str, CaseSummary],
+    texts_by_case: Mapping[str, Sequence[str]],
+    lookup,
+    memo: Memo | None = None,
 ) -> Memo:
-    """Set `inferred_themes` on every case of `cases` without published themes, from the passage texts
+    """Give every case of `cases` without published themes its `inferred_themes`, from the passage texts
     of each case and the sentence vectors `lookup(keys)` finds stored (a sentence whose vector is not
     stored counts for nothing, so no model is needed). Returns what to pass as `memo` next time: a case
     whose texts are unchanged is not read again (at 10,000 cases reading them all takes seconds)."""
@@ -218,7 +222,8 @@ def assign(
     ids = list(cases)
     inferred = infer_from(ids, [cases[c].themes for c in ids], [out[c][1] for c in ids])
     for cid, found in inferred.items():
-        cases[cid].inferred_themes = found.themes
+        if cases[cid].inferred_themes != found.themes:  # replaced, not changed: an older catalog may share it
+            cases[cid] = replace(cases[cid], inferred_themes=found.themes)
     return out
 
 

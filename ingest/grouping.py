@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 
 from ingest.bodies import find_bodies
 from ingest.model import Case, Recommendation
-from ingest.source_records import keyed_cases
+from ingest.source_records import case_keys_of, cases_of
 from vectorstore import SourceRecord
 
 _TITLE_TAIL = re.compile(r"\s*[-–—]\s*[^-–—]*,\s*[A-Za-z]+\.?\s+\d{4}.*$")
@@ -94,17 +94,33 @@ class CaseKeys:
         return key
 
 
-def twins(
-    records: Iterable[SourceRecord], cases_of: Callable[[SourceRecord], list[tuple[Case, str]]] = keyed_cases
-) -> dict[str, list[tuple[Case, str]]]:
-    """Each case key's twins as (case, source), in record order; keys in order of first appearance.
-    Ingest filed twins under one key (CaseKeys), so the stored key is what groups them. `cases_of`
-    reads a record's (case, key) pairs (a caller may remember them)."""
-    out: dict[str, list[tuple[Case, str]]] = {}
+def twin_slots(records: Iterable[SourceRecord]) -> dict[str, list[tuple[SourceRecord, int]]]:
+    """Each case key's twins as (record, position of the case among the record's cases), in record
+    order; keys in order of first appearance. Ingest filed twins under one key (CaseKeys), so the stored
+    key is what groups them, and no payload is read to group them."""
+    out: dict[str, list[tuple[SourceRecord, int]]] = {}
     for record in records:
-        for case, key in cases_of(record):
-            out.setdefault(key, []).append((case, record.source))
+        for n, key in enumerate(case_keys_of(record)):
+            out.setdefault(key, []).append((record, n))
     return out
+
+
+def twin_cases(slots: Iterable[tuple[SourceRecord, int]], parsed: dict[str, list[Case]]) -> list[tuple[Case, str]]:
+    """The (case, source) of twin slots, each record parsed once (`parsed` remembers them by source)."""
+    out = []
+    for record, n in slots:
+        cases = parsed.get(record.source)
+        if cases is None:
+            cases = parsed[record.source] = cases_of(record)
+        if n < len(cases):
+            out.append((cases[n], record.source))
+    return out
+
+
+def twins(records: Iterable[SourceRecord]) -> dict[str, list[tuple[Case, str]]]:
+    """Each case key's twins as (case, source), in record order; keys in order of first appearance."""
+    parsed: dict[str, list[Case]] = {}
+    return {key: twin_cases(slots, parsed) for key, slots in twin_slots(records).items()}
 
 
 def merge_twins(cases: list[Case]) -> Case:

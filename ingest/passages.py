@@ -200,8 +200,12 @@ def context_header(title: str, force: str, section: str, rec_no: int | None) -> 
     return f"{title}{who} — {section_label(section, rec_no)}\n"
 
 
+# The metadata index_text reads (a reader that keeps less of a passage's metadata keeps these).
+INDEX_TEXT_FIELDS = ("title", "force", "section", "rec_no")
+
+
 def index_text(text: str, metadata: dict) -> str:
-    """The text that is embedded and keyword-indexed for a stored passage."""
+    """The text that is embedded and keyword-indexed for a stored passage (reads INDEX_TEXT_FIELDS)."""
     rec_no = metadata.get("rec_no") or None
     return (
         context_header(

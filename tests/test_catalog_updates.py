@@ -33,6 +33,7 @@ def test_an_updated_catalog_equals_one_read_afresh(tmp_path, make_assistant):
     assert a.ingest([str(f) for f in files[:4]]).ok
     first = a.catalog
     assert len(first.cases) == 32 and any(c.inferred_themes for c in first.cases.values())
+    first_themes = {c: list(s.inferred_themes) for c, s in first.cases.items()}
 
     changed = files[1].read_text().splitlines()[:5]  # a source that now holds fewer cases
     files[1].write_text("\n".join(changed) + "\n")
@@ -44,6 +45,7 @@ def test_an_updated_catalog_equals_one_read_afresh(tmp_path, make_assistant):
     _same(updated, Catalog(a.store).prepare())
     # the first catalog is as it was: a reader still holding it sees no change
     assert len(first.cases) == 32 and len(first.keyword.search("SYNTHETIC", 10_000)) == len(first.passages)
+    assert {c: s.inferred_themes for c, s in first.cases.items()} == first_themes
 
 
 def test_a_catalog_follows_another_process_writes(tmp_path, make_assistant):

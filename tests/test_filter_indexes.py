@@ -21,8 +21,10 @@ def full_scan(a, filters: Filters) -> list[str]:
     themes = [t.lower() for t in filters.themes]
     since, until = _bounds(filters.since, filters.until)
     out = []
-    for pid, p in a.catalog.passages.items():
-        md, case = p.metadata, cases[p.metadata["case_id"]]
+    stored = {p.id: p.metadata for p in a.store.all_passages()}  # as Chroma holds it, not as the catalog reads it
+    for pid in a.catalog.passages:
+        md = stored[pid]
+        case = cases[md["case_id"]]
         its_forces = {*case.bodies, case.force, *md["forces"].split("|"), md["addressed_to"]} - {None, ""}
         its_themes = [t.lower() for t in case.themes + md["themes"].split("|") if t]
         # A date filter checks the case's one date: incident month, else recommended, else published.

@@ -34,6 +34,19 @@ from vectorstore.record import HASH_FIELD, SOURCE_FIELD, Passage, Snapshot, Sour
 _FEW_SOURCES = 500
 
 
+def _vouched(
+    records: list[SourceRecord], read: list[Passage], into: dict[str, Passage], found: Counter[str]
+) -> dict[str, Passage]:
+    """`into` with the passages of `read` whose source and hash one of `records` names, counted in `found`."""
+    versions = {r.source: r.content_hash for r in records}
+    for p in read:
+        source, digest = p.owner
+        if versions.get(source) == digest:
+            into[p.id] = p
+            found[source] += 1
+    return into
+
+
 def _same_version(known: SourceRecord | None, stored: SourceRecord) -> bool:
     """Whether a record read earlier still describes the stored source (same content, same write)."""
     return known is not None and (known.content_hash, known.n_passages, known.ingested_at) == (
@@ -150,9 +163,9 @@ class ChromaStore:
         """
         generation = self.seen
         for _ in range(attempts):
-            records, passages = self._read(previous)
-            found = Counter(p.owner[0] for p in passages.values())
-            broken = {r.source for r in records if found[r.source] != r.n_passages}
+            records, passages, found = self._read(previous)
+            # Sources taken from `previous` were whole there: only the ones read now are counted.
+            broken = {r.source for r in records if r.source in found and found[r.source] != r.n_passages}
             if not broken:
                 return Snapshot(records, passages, generation)
         return Snapshot(
@@ -161,30 +174,30 @@ class ChromaStore:
             generation,
         )
 
-    def _read(self, previous: Snapshot | None) -> tuple[list[SourceRecord], dict[str, Passage]]:
-        """Every record, and the passages whose source and hash a record names; from `previous` what
-        its records say is unchanged."""
+    def _read(self, previous: Snapshot | None) -> tuple[list[SourceRecord], dict[str, Passage], Counter[str]]:
+        """Every record; the passages whose source and hash a record names, from `previous` what its
+        records say is unchanged; and how many passages of each source read now were found."""
         kept = {r.source: r for r in previous.records} if previous else {}
-        if kept:
-            current = self.records.all(payload=False)
-            unchanged = {r.source for r in current if _same_version(kept.get(r.source), r)}
-            fresh = {r.source: r for r in self.records.many([r.source for r in current if r.source not in unchanged])}
-            # A source changed after the light read is missing here: the wholeness check reads again.
-            records = [
-                kept[r.source] if r.source in unchanged else fresh[r.source]
-                for r in current
-                if r.source in unchanged or r.source in fresh
-            ]
-            read = self.passages.all(sources=list(fresh)) if len(fresh) <= _FEW_SOURCES else self.passages.all()
+        if previous is None or not kept:
+            records = self.records.all()
+            found: Counter[str] = Counter({r.source: 0 for r in records})
+            return records, _vouched(records, self.passages.all(), {}, found), found
+        current = self.records.all(payload=False)
+        unchanged = {r.source for r in current if _same_version(kept.get(r.source), r)}
+        fresh = {r.source: r for r in self.records.many([r.source for r in current if r.source not in unchanged])}
+        # A source changed after the light read is missing here: the wholeness check reads again.
+        records = [
+            kept[r.source] if r.source in unchanged else fresh[r.source]
+            for r in current
+            if r.source in unchanged or r.source in fresh
+        ]
+        read = self.passages.all(sources=list(fresh)) if len(fresh) <= _FEW_SOURCES else self.passages.all()
+        if unchanged == set(kept):  # nothing of `previous` went: all its passages stay, in its order
+            passages = dict(previous.passages)
         else:
-            records, read = self.records.all(), self.passages.all()
-            unchanged = set()
-        versions = {r.source: r.content_hash for r in records}
-        passages = {i: p for i, p in previous.passages.items() if p.owner[0] in unchanged} if previous else {}
-        passages.update(
-            (p.id, p) for p in read if p.owner[0] not in unchanged and versions.get(p.owner[0]) == p.owner[1]
-        )
-        return records, passages
+            passages = {i: p for i, p in previous.passages.items() if p.owner[0] in unchanged}
+        found = Counter({source: 0 for source in fresh})
+        return records, _vouched([fresh[s] for s in fresh], read, passages, found), found
 
     def sources(self) -> list[SourceRecord]:
         """Every source record (trusted or not: see snapshot)."""
