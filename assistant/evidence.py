@@ -42,6 +42,7 @@ class CaseEvidence:
     sentence: float = 0.0  # best cosine between the whole question and one sentence of the case
     alignment: float = 0.0  # mean over the question's clauses of their best sentence cosine in the case
     fused: float = 0.0
+    vectors: np.ndarray | None = None  # the unit vectors of the case's sentences (read by the relevance judge)
 
     def best(self, sections: tuple[str, ...] | None = None) -> Hit | None:
         """The passage with the best sentence, among `sections` when given."""
@@ -101,4 +102,6 @@ def _weigh(
         scores[pid] = float(to_question[start : start + len(ss)].max())
         start += len(ss)
     passages = sorted((retriever.hit(pid) for pid in ids), key=lambda h: -scores[h.id])
-    return CaseEvidence(case_id, passages, scores, sentence=float(np.max(to_question)), alignment=alignment)
+    return CaseEvidence(
+        case_id, passages, scores, sentence=float(np.max(to_question)), alignment=alignment, vectors=vectors
+    )

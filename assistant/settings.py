@@ -18,9 +18,10 @@ class AnswerSettings:
     # Relevance: a weighted sum of the signals (assistant/relevance.py) against two bars. At or above `high_bar`
     # the answer stands; between the bars the nearest cases are shown as nearest and the answer abstains;
     # below `low_bar` nothing is shown. Weights from a logistic fit on the tune sets (bench/calibrate.py).
-    weights: tuple[float, ...] = (0.48, -0.74, 0.81, 2.52)  # sentence, alignment, distinctness, keyword coverage
-    high_bar: float = 0.234
-    low_bar: float = 0.0
+    # sentence, alignment, distinctness, keyword coverage, unsupported concept
+    weights: tuple[float, ...] = (15.3, -14.92, 9.4, 3.92, -72.35)
+    high_bar: float = 0.921
+    low_bar: float = 0.184
     # Sentences of the top passages weighed for the best-sentence signal.
     top_passages: int = 6
     # A lookup shows the best case and the next ones whose score is within `lookup_margin` of it.
