@@ -25,6 +25,8 @@ _LIST_START = re.compile(
     r"(told|asked|given|recommended))\b",
     re.IGNORECASE,
 )
+# What forces as a whole were told or did ("What have forces been told about X?") is a list too.
+_LIST_OF_FORCES = re.compile(r"^\s*what (have|has|did) (the )?(forces|bodies|organisations)\b", re.IGNORECASE)
 _RESPONSE = re.compile(
     r"\b(what did (they|the force|[A-Z][\w ]+?) do|how did .{0,40}\brespond|respon(se|ded|d)|changed?|"
     r"changes? (did|have|has|were|was)|amend(ed)?|updated?|introduc(ed|e)|put in place|implement(ed)?|"
@@ -453,7 +455,7 @@ def read_question(text: str, explicit: Filters | None = None) -> Question:
     topic = topic_words(_without_filter_phrases(text), stated)
     if filters.has_scope() and not topic:
         kind = "filter"
-    elif _LIST_START.search(text):
+    elif _LIST_START.search(text) or _LIST_OF_FORCES.search(text):
         kind = "list"
     else:
         kind = "lookup"

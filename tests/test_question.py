@@ -93,3 +93,8 @@ def test_a_status_word_in_the_story_is_no_filter(text):
 def test_a_status_in_the_asking_sentence_after_a_story_is_a_filter():
     q = read_question("We had a custody death last year. Which custody recommendations are still awaiting a response?")
     assert q.filters.statuses == ["awaiting response"]
+
+
+def test_what_forces_as_a_whole_were_told_is_a_list():
+    assert read_question("What have forces been told about spit guards?").kind == "list"
+    assert read_question("What has the force been told about spit guards?").kind == "lookup"
