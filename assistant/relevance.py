@@ -32,7 +32,7 @@ from assistant.settings import AnswerSettings
 
 TOP_CASES = 5  # cases whose scores the signals read
 SUPPORT_CASES = 5  # near cases the unsupported signal looks for the question's concepts in
-MAX_LEFT_OUT = 16  # topic words absent from the top case that the unsupported signal tries leaving out
+MAX_LEFT_OUT = 8  # topic words the near cases lack that the unsupported signal tries leaving out
 
 Embed = Callable[[Sequence[str]], np.ndarray]  # texts -> unit vectors, one row each
 
@@ -131,25 +131,27 @@ def case_coverage(q: Question, catalog: Catalog, case_id: str) -> float:
 def unsupported(q: Question, evidence: list[CaseEvidence], catalog: Catalog, embed: Embed) -> float:
     """How far the nearest cases stand from the question's key concept: for each of the first SUPPORT_CASES
     cases, the most its best cosine with the question rises when one topic word it does not contain is left
-    out of the question; the least of those (a concept found in any near case is found)."""
+    out of the question; the least of those (a concept found in any near case is found). Only the
+    MAX_LEFT_OUT words most of those cases lack are tried: each costs an embedding of the question."""
     cases = [(w, w.vectors) for w in evidence[:SUPPORT_CASES] if w.vectors is not None and len(w.vectors)]
     absent = {
-        w.case_id: [
+        w.case_id: {
             word
             for word in dict.fromkeys(q.topic)
             if (terms := catalog.keyword.terms(word))
             and not catalog.keyword.coverage(terms, catalog.case_passages(w.case_id))
-        ][:MAX_LEFT_OUT]
+        }
         for w, _ in cases
     }
-    words = list(dict.fromkeys(word for ws in absent.values() for word in ws))
+    order = list(dict.fromkeys(word for word in q.topic if any(word in ws for ws in absent.values())))
+    words = sorted(order, key=lambda word: -sum(word in ws for ws in absent.values()))[:MAX_LEFT_OUT]
     if not cases or not words:
         return 0.0
     without = [re.sub(r"(?<![\w'’-])" + re.escape(w) + r"(?![\w'’-])", " ", q.text) for w in words]
     vectors = embed([q.text, *without])
-    row = {word: i for i, word in enumerate(words, 1)}
     gains = []
     for w, sentence_vectors in cases:
         best = (vectors @ sentence_vectors.T).max(axis=1)
-        gains.append(max([float(best[row[word]] - best[0]) for word in absent[w.case_id]] + [0.0]))
+        lacks = [i for i, word in enumerate(words, 1) if word in absent[w.case_id]]
+        gains.append(max([float(best[i] - best[0]) for i in lacks] + [0.0]))
     return min(gains)
