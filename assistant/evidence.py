@@ -5,7 +5,7 @@ later; when they forced the door he was dead"). One vector for the whole questio
 passage-level score blurs the one sentence that matches among many that do not. So each candidate case is
 scored on its own sentences (vectors stored at ingest): the best sentence against the whole question, and
 each clause of the question against its best sentence in the case (alignment). The fused passage ranking,
-the alignment and the best sentence are then fused again by rank.
+the alignment, the best sentence and the case's best BM25 score are then fused again by rank.
 """
 
 from __future__ import annotations
@@ -69,9 +69,20 @@ def weigh_cases(
     weighed = [w for w in weighed if w.passages]
     by_sentence = sorted(weighed, key=lambda w: -w.sentence)
     by_alignment = sorted(weighed, key=lambda w: -w.alignment)
+    # The best BM25 score among each case's retrieved passages: a ranking of its own, so a case naming the
+    # question's rare words exactly ("ligature", "probation") is not outvoted by cases that only read alike.
+    keyword: dict[str, float] = {}
+    for h in hits:
+        keyword[h.case_id] = max(keyword.get(h.case_id, 0.0), h.keyword)
+    by_keyword = sorted(weighed, key=lambda w: -keyword.get(w.case_id, 0.0))
     fused = dict(
         reciprocal_rank_fusion(
-            [[w.case_id for w in weighed], [w.case_id for w in by_alignment], [w.case_id for w in by_sentence]]
+            [
+                [w.case_id for w in weighed],
+                [w.case_id for w in by_alignment],
+                [w.case_id for w in by_sentence],
+                [w.case_id for w in by_keyword],
+            ]
         )
     )
     for w in weighed:

@@ -19,9 +19,9 @@ class AnswerSettings:
     # the answer stands; between the bars the nearest cases are shown as nearest and the answer abstains;
     # below `low_bar` nothing is shown. Weights from a logistic fit on the tune sets (bench/calibrate.py).
     # sentence, alignment, distinctness, keyword coverage, unsupported concept
-    weights: tuple[float, ...] = (14.8, -14.25, 9.34, 3.88, -79.23)
-    high_bar: float = 1.104
-    low_bar: float = 0.187
+    weights: tuple[float, ...] = (15.75, -14.68, 9.33, 4.78, -62.49)
+    high_bar: float = 1.264
+    low_bar: float = 0.919
     # Sentences of the top passages weighed for the best-sentence signal.
     top_passages: int = 6
     # A lookup shows the best case and the next ones whose score is within `lookup_margin` of it.

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
-MAX_FALSE = 0.05
+MAX_FALSE = 0.03
 LOW_MARGIN = 0.05
 
 
