@@ -20,6 +20,7 @@ from assistant.retrieval import HybridRetriever
 from assistant.settings import AnswerSettings
 from assistant.spelling import did_you_mean
 from assistant.types import Answer, Hit
+from ingest.sentences import sentences
 
 NEAREST = (
     "No case clearly matches this question: I found nothing in the {n} cases that answers it directly. The nearest are:"
@@ -211,7 +212,7 @@ def _on_topic(ctx: Context, rows: list[tuple[CaseEvidence, Hit]]) -> list[Hit]:
     """The rows close to the best on every measure, in the order the cases were weighed (keyword evidence
     counts there: "ligature" named exactly); the best row alone when none is."""
     s, q = ctx.settings, ctx.question
-    score = {h.id: w.passage_score[h.id] for w, h in rows}
+    score = _topic_scores(ctx, [h for _, h in rows])
     coverage = {h.id: case_coverage(q, ctx.catalog, h.case_id) for _, h in rows}
     best_score, best_alignment = max(score.values()), max(w.alignment for w, _ in rows)
     best_coverage = max(coverage.values()) or 1.0
@@ -223,6 +224,19 @@ def _on_topic(ctx: Context, rows: list[tuple[CaseEvidence, Hit]]) -> list[Hit]:
         and coverage[h.id] >= s.list_min_coverage * best_coverage
     ]
     return kept or [max((h for _, h in rows), key=lambda h: score[h.id])]
+
+
+def _topic_scores(ctx: Context, hits: list[Hit]) -> dict[str, float]:
+    """Each passage's best sentence cosine with the question's topic words alone: the frame of a list
+    question ("which forces were told to…") matches every recommendation alike, and would blur the topic."""
+    if not ctx.question.topic:
+        return {h.id: 0.0 for h in hits}
+    topic = ctx.sentence_vectors.embed_cached([" ".join(ctx.question.topic)])[0]  # type: ignore[attr-defined]
+    out = {}
+    for h in hits:
+        vectors = ctx.sentence_vectors.embed_cached(sentences(h.text) or [h.text])  # type: ignore[attr-defined]
+        out[h.id] = float((vectors @ topic).max())
+    return out
 
 
 def _not_done(hit: Hit) -> bool:

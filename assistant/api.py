@@ -151,7 +151,7 @@ class Assistant:
     @property
     def judge(self) -> RelevanceJudge:
         """The relevance judge: the one given, else the default over the current catalog."""
-        return self._judge or SignalJudge(self.catalog, self.settings)
+        return self._judge or SignalJudge(self.catalog, self.settings, self.embedder.embed_cached)
 
     def ingest(
         self,

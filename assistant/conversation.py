@@ -25,7 +25,8 @@ _BACK_REFERENCE = re.compile(
 )
 _RESPONSES = re.compile(
     r"\b(do about|did (they|the force|it|he|she) do|respon[ds]|response|reply|replied|"
-    r"accepted|accept|agree|agreed|status|action|acted|change[sd]?|happen(ed)? next|outcome)\b",
+    r"accepted|accept|agree|agreed|status|action|acted|act on|change[sd]?|happen(ed)? next|outcome|"
+    r"react(ed|ion)?|t(ake|ook) (it|that|this)|go(ne)? along|went along|compl(y|ied))\b",
     re.IGNORECASE,
 )
 _ORDINALS = {
@@ -135,6 +136,15 @@ _REFERRING = set(
         "back",
         "idea",
         "ideas",
+        "take",
+        "took",
+        "taken",
+        "react",
+        "reacted",
+        "reaction",
+        "act",
+        "comply",
+        "complied",
     ]
 )
 # Words of its own a message with a back-reference needs to be read on its own: "their" in "Which forces

@@ -5,7 +5,7 @@ later; when they forced the door he was dead"). One vector for the whole questio
 passage-level score blurs the one sentence that matches among many that do not. So each candidate case is
 scored on its own sentences (vectors stored at ingest): the best sentence against the whole question, and
 each clause of the question against its best sentence in the case (alignment). The fused passage ranking,
-the alignment and the best sentence are then fused again by rank.
+the alignment, the best sentence and the case's best BM25 score are then fused again by rank.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class CaseEvidence:
     sentence: float = 0.0  # best cosine between the whole question and one sentence of the case
     alignment: float = 0.0  # mean over the question's clauses of their best sentence cosine in the case
     fused: float = 0.0
+    vectors: np.ndarray | None = None  # the unit vectors of the case's sentences (read by the relevance judge)
 
     def best(self, sections: tuple[str, ...] | None = None) -> Hit | None:
         """The passage with the best sentence, among `sections` when given."""
@@ -68,9 +69,20 @@ def weigh_cases(
     weighed = [w for w in weighed if w.passages]
     by_sentence = sorted(weighed, key=lambda w: -w.sentence)
     by_alignment = sorted(weighed, key=lambda w: -w.alignment)
+    # The best BM25 score among each case's retrieved passages: a ranking of its own, so a case naming the
+    # question's rare words exactly ("ligature", "probation") is not outvoted by cases that only read alike.
+    keyword: dict[str, float] = {}
+    for h in hits:
+        keyword[h.case_id] = max(keyword.get(h.case_id, 0.0), h.keyword)
+    by_keyword = sorted(weighed, key=lambda w: -keyword.get(w.case_id, 0.0))
     fused = dict(
         reciprocal_rank_fusion(
-            [[w.case_id for w in weighed], [w.case_id for w in by_alignment], [w.case_id for w in by_sentence]]
+            [
+                [w.case_id for w in weighed],
+                [w.case_id for w in by_alignment],
+                [w.case_id for w in by_sentence],
+                [w.case_id for w in by_keyword],
+            ]
         )
     )
     for w in weighed:
@@ -101,4 +113,6 @@ def _weigh(
         scores[pid] = float(to_question[start : start + len(ss)].max())
         start += len(ss)
     passages = sorted((retriever.hit(pid) for pid in ids), key=lambda h: -scores[h.id])
-    return CaseEvidence(case_id, passages, scores, sentence=float(np.max(to_question)), alignment=alignment)
+    return CaseEvidence(
+        case_id, passages, scores, sentence=float(np.max(to_question)), alignment=alignment, vectors=vectors
+    )

@@ -25,6 +25,8 @@ _LIST_START = re.compile(
     r"(told|asked|given|recommended))\b",
     re.IGNORECASE,
 )
+# What forces as a whole were told or did ("What have forces been told about X?") is a list too.
+_LIST_OF_FORCES = re.compile(r"^\s*what (have|has|did) (the )?(forces|bodies|organisations)\b", re.IGNORECASE)
 _RESPONSE = re.compile(
     r"\b(what did (they|the force|[A-Z][\w ]+?) do|how did .{0,40}\brespond|respon(se|ded|d)|changed?|"
     r"changes? (did|have|has|were|was)|amend(ed)?|updated?|introduc(ed|e)|put in place|implement(ed)?|"
@@ -57,9 +59,13 @@ _YEAR_RANGE = re.compile(
 _STATUS = [
     (
         re.compile(
-            r"\b(awaiting|await|waiting|pending|outstanding|no (response|reply|answer) yet|not (yet )?(been )?"
+            # "waiting" and "no answer" alone are too often the story ("got no answer at the door", "a job
+            # waiting to be handed out"): they state a status only about a reply.
+            r"\b(await(ing)? (a |an |the |their |its |any )?(force(['’]s)? )?(response|reply|answer)|"
+            r"(still )?waiting (for|on) (a |an |the |their |its |any )?(force(['’]s)? )?(response|reply|answer)|"
+            r"pending|outstanding|no (response|reply|answer) (yet|from)|not (yet )?(been )?"
             r"(respon|answer|repl)|yet to (respond|reply|answer)|still (awaiting|waiting|open)|unanswered|"
-            r"haven'?t (replied|responded|answered)|no (reply|response|answer))",
+            r"haven'?t (replied|responded|answered))",
             re.IGNORECASE,
         ),
         "awaiting response",
@@ -330,6 +336,7 @@ _GENERIC = set(
     ]
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass
@@ -362,6 +369,13 @@ def _title_case_words(text: str) -> str:
     return re.sub(r"\b[a-z][a-z-]+\b", lambda m: m.group(0).capitalize(), text)
 
 
+def asking_part(text: str) -> str:
+    """The sentences that ask (end in "?"), else the whole text: a status said in the story told before the
+    question ("her job sat in a tray waiting to be handed out. What was the force told to fix?") is no filter."""
+    asked = [s for s in _SENTENCE_BREAK.split(text) if s.rstrip().endswith("?")]
+    return " ".join(asked) or text
+
+
 def stated_filters(text: str) -> Filters:
     """Force, year and status filters stated plainly in the question."""
     f = Filters(forces=[name for name, _ in named_forces(text)])
@@ -376,9 +390,10 @@ def stated_filters(text: str) -> Filters:
         f.until = str(int(m.group(1)) - 1) if m.group(0).lower().startswith("before") else m.group(1)
     if _NATIONAL.search(text) and not _FORCES_OR_NATIONAL.search(text):
         f.national = True
+    asking = asking_part(text)
     for pattern, status in _STATUS:
         # "…and whether each was accepted" asks for the status of each, not for the accepted ones only.
-        if pattern.search(text) and not re.search(r"\bwhether\b[^.?]*" + pattern.pattern, text, re.IGNORECASE):
+        if pattern.search(asking) and not re.search(r"\bwhether\b[^.?]*" + pattern.pattern, asking, re.IGNORECASE):
             f.statuses = [status]
             break
     return f
@@ -403,10 +418,17 @@ def topic_words(text: str, filters: Filters | None = None) -> list[str]:
 
 def _without_filter_phrases(text: str) -> str:
     """The question without the phrases that state a status or national scope: "which recommendations did
-    forces turn down?" has a filter, not the topic "turn down"."""
-    for pattern in [p for p, _ in _STATUS] + [_NATIONAL]:
-        text = pattern.sub(" ", text)
-    return text
+    forces turn down?" has a filter, not the topic "turn down". Only where stated_filters reads them: in the
+    story told before the question they are topic."""
+    parts = _SENTENCE_BREAK.split(text)
+    asks = any(p.rstrip().endswith("?") for p in parts)
+    out = []
+    for part in parts:
+        if part.rstrip().endswith("?") or not asks:
+            for pattern in [p for p, _ in _STATUS] + [_NATIONAL]:
+                part = pattern.sub(" ", part)
+        out.append(part)
+    return " ".join(out)
 
 
 def intent_of(text: str) -> Intent:
@@ -433,7 +455,7 @@ def read_question(text: str, explicit: Filters | None = None) -> Question:
     topic = topic_words(_without_filter_phrases(text), stated)
     if filters.has_scope() and not topic:
         kind = "filter"
-    elif _LIST_START.search(text):
+    elif _LIST_START.search(text) or _LIST_OF_FORCES.search(text):
         kind = "list"
     else:
         kind = "lookup"

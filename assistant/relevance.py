@@ -1,20 +1,29 @@
 """Does the collection answer the question? A graded judgement: high, low or none.
 
-The default judge weighs four signals of the best weighed cases (assistant/evidence.py):
+The default judge weighs five signals of the best weighed cases (assistant/evidence.py):
 - sentence: the best cosine between the question and one sentence of a top case;
 - alignment: how well the question's clauses each find a sentence in one case (a retold scenario
   matches clause by clause even when no single sentence matches the whole);
 - distinct: how far that case stands above the next ones (a near-miss sits equally close to several);
-- coverage: the share of the question's rarer topic terms, weighted by rarity, that the top case contains.
+- coverage: the share of the question's rarer topic terms, weighted by rarity, that the top case contains;
+- unsupported: how much closer the question comes to a near case's best sentence without one of its topic
+  words that the case does not contain, the least over the first five cases. A near-miss made of familiar
+  words ("Tasered while pregnant") matches a case on its frame ("Tasered"), and leaving out its key concept
+  ("pregnant") brings it closer; an everyday word in a retold scenario ("fits", "bloke") moves a long
+  question's vector little either way, so it vetoes nothing.
 Their weighted sum is compared with two bars (AnswerSettings; fitted by bench/calibrate.py). A stronger judge
 (a cross-encoder on disk, an LLM) can replace it through the RelevanceJudge protocol.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
+
+import numpy as np
 
 from assistant.catalog import Catalog
 from assistant.evidence import CaseEvidence
@@ -22,6 +31,10 @@ from assistant.question import Question
 from assistant.settings import AnswerSettings
 
 TOP_CASES = 5  # cases whose scores the signals read
+SUPPORT_CASES = 5  # near cases the unsupported signal looks for the question's concepts in
+MAX_LEFT_OUT = 8  # topic words the near cases lack that the unsupported signal tries leaving out
+
+Embed = Callable[[Sequence[str]], np.ndarray]  # texts -> unit vectors, one row each
 
 
 class Confidence(StrEnum):
@@ -40,10 +53,11 @@ class Signals:
     alignment: float
     distinct: float
     coverage: float
+    unsupported: float = 0.0
 
-    def vector(self) -> tuple[float, float, float, float]:
+    def vector(self) -> tuple[float, float, float, float, float]:
         """The signals in the order of AnswerSettings.weights."""
-        return (self.sentence, self.alignment, self.distinct, self.coverage)
+        return (self.sentence, self.alignment, self.distinct, self.coverage, self.unsupported)
 
 
 @dataclass(frozen=True)
@@ -63,8 +77,8 @@ class RelevanceJudge(Protocol):
         ...
 
 
-def signals(question: Question, evidence: list[CaseEvidence], catalog: Catalog) -> Signals:
-    """The four signals of the default judge (zero when there is no evidence)."""
+def signals(question: Question, evidence: list[CaseEvidence], catalog: Catalog, embed: Embed | None = None) -> Signals:
+    """The signals of the default judge (zero when there is no evidence; `unsupported` zero without `embed`)."""
     top = evidence[:TOP_CASES]
     if not top:
         return Signals(0.0, 0.0, 0.0, 0.0)
@@ -77,6 +91,7 @@ def signals(question: Question, evidence: list[CaseEvidence], catalog: Catalog) 
         alignment=alignments[0],
         distinct=distinct,
         coverage=case_coverage(question, catalog, top[0].case_id),
+        unsupported=unsupported(question, top, catalog, embed) if embed else 0.0,
     )
 
 
@@ -95,13 +110,14 @@ def confidence_for(score: float, settings: AnswerSettings) -> Confidence:
 class SignalJudge:
     """The default judge: MiniLM signals against calibrated bars; downloads nothing."""
 
-    def __init__(self, catalog: Catalog, settings: AnswerSettings):
+    def __init__(self, catalog: Catalog, settings: AnswerSettings, embed: Embed | None = None):
         self.catalog = catalog
         self.settings = settings
+        self.embed = embed  # for the unsupported signal (the assistant's embedder)
 
     def judge(self, question: Question, evidence: list[CaseEvidence]) -> Judgement:
         """The verdict for `question` given its weighed cases, best first."""
-        s = signals(question, evidence, self.catalog)
+        s = signals(question, evidence, self.catalog, self.embed)
         score = weighted(s, self.settings)
         return Judgement(confidence_for(score, self.settings) if evidence else Confidence.NONE, score, s)
 
@@ -110,3 +126,32 @@ def case_coverage(q: Question, catalog: Catalog, case_id: str) -> float:
     """Share of the question's topic terms, weighted by rarity, that the case's passages contain."""
     terms = catalog.keyword.terms(" ".join(q.topic))
     return catalog.keyword.coverage(terms, catalog.case_passages(case_id)) if terms else 1.0
+
+
+def unsupported(q: Question, evidence: list[CaseEvidence], catalog: Catalog, embed: Embed) -> float:
+    """How far the nearest cases stand from the question's key concept: for each of the first SUPPORT_CASES
+    cases, the most its best cosine with the question rises when one topic word it does not contain is left
+    out of the question; the least of those (a concept found in any near case is found). Only the
+    MAX_LEFT_OUT words most of those cases lack are tried: each costs an embedding of the question."""
+    cases = [(w, w.vectors) for w in evidence[:SUPPORT_CASES] if w.vectors is not None and len(w.vectors)]
+    absent = {
+        w.case_id: {
+            word
+            for word in dict.fromkeys(q.topic)
+            if (terms := catalog.keyword.terms(word))
+            and not catalog.keyword.coverage(terms, catalog.case_passages(w.case_id))
+        }
+        for w, _ in cases
+    }
+    order = list(dict.fromkeys(word for word in q.topic if any(word in ws for ws in absent.values())))
+    words = sorted(order, key=lambda word: -sum(word in ws for ws in absent.values()))[:MAX_LEFT_OUT]
+    if not cases or not words:
+        return 0.0
+    without = [re.sub(r"(?<![\w'’-])" + re.escape(w) + r"(?![\w'’-])", " ", q.text) for w in words]
+    vectors = embed([q.text, *without])
+    gains = []
+    for w, sentence_vectors in cases:
+        best = (vectors @ sentence_vectors.T).max(axis=1)
+        lacks = [i for i, word in enumerate(words, 1) if word in absent[w.case_id]]
+        gains.append(max([float(best[i] - best[0]) for i in lacks] + [0.0]))
+    return min(gains)

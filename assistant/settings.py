@@ -18,9 +18,10 @@ class AnswerSettings:
     # Relevance: a weighted sum of the signals (assistant/relevance.py) against two bars. At or above `high_bar`
     # the answer stands; between the bars the nearest cases are shown as nearest and the answer abstains;
     # below `low_bar` nothing is shown. Weights from a logistic fit on the tune sets (bench/calibrate.py).
-    weights: tuple[float, ...] = (0.48, -0.74, 0.81, 2.52)  # sentence, alignment, distinctness, keyword coverage
-    high_bar: float = 0.234
-    low_bar: float = 0.0
+    # sentence, alignment, distinctness, keyword coverage, unsupported concept
+    weights: tuple[float, ...] = (15.75, -14.68, 9.33, 4.78, -62.49)
+    high_bar: float = 1.264
+    low_bar: float = 0.919
     # Sentences of the top passages weighed for the best-sentence signal.
     top_passages: int = 6
     # A lookup shows the best case and the next ones whose score is within `lookup_margin` of it.
@@ -28,10 +29,11 @@ class AnswerSettings:
     lookup_margin: float = 0.4
     passages_per_case: int = 2
     # A list shows the cases whose best recommendation or response is within `list_margin` of the best one
-    # (cosine of its best sentence), whose clause alignment is within `list_alignment_margin` of the best,
-    # and which cover `list_min_coverage` of what the best-covering case covers of the question's rarer
-    # terms. Relative, because everyday wording leaves every case's absolute coverage low.
-    list_margin: float = 0.2
+    # (cosine of its best sentence with the question's topic words alone), whose clause alignment is within
+    # `list_alignment_margin` of the best, and which cover `list_min_coverage` of what the best-covering case
+    # covers of the question's rarer terms. Relative, because everyday wording leaves every case's absolute
+    # coverage low.
+    list_margin: float = 0.22
     list_alignment_margin: float = 0.15
     list_min_coverage: float = 0.3
     list_max_cases: int = 15

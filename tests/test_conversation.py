@@ -82,3 +82,19 @@ def test_responses_and_items_point_at_the_cases_just_cited():
     item = resolve("Tell me more about the Humberside one.", [previous])
     assert item.kind == "item" and item.cases == ["hum"]
     assert resolve("the second one", [previous]).cases == ["hum"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Did they go along with it?", "How did Sussex take that?", "How did they react?", "Did the force act on it?"],
+)
+def test_asking_how_the_force_took_a_recommendation_asks_for_its_responses(message):
+    """Asking how a force took it ("go along with it", "react"): the force's response, not a new scope nor another look at the
+    same cases, even when the message names the force already asked about."""
+    previous = _answer(
+        "What did the IOPC say to Sussex about officers filming arrest enquiries?",
+        [("sx1", "Sussex Police"), ("sx2", "Sussex Police")],
+        filters=Filters(forces=["Sussex Police"]),
+    )
+    follow = resolve(message, [previous])
+    assert follow.kind == "responses" and follow.cases == ["sx1", "sx2"]

@@ -75,3 +75,26 @@ def test_intent_picks_the_part_of_a_case_asked_about(text, intent):
 def test_since_a_year_is_a_date_filter():
     f = read_question("custody deaths since 2019").filters
     assert (f.since, f.until) == ("2019", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An officer knocked, got no answer and left. When they went back he was dead. What was the force told?",
+        "Her report sat in a tray waiting to be handed out, and he killed her. What was the force told to fix?",
+        "Was a man awaiting trial ever left alone in a cell?",
+    ],
+)
+def test_a_status_word_in_the_story_is_no_filter(text):
+    """Only the sentence that asks states a status, and only about a reply."""
+    assert read_question(text).filters.statuses == []
+
+
+def test_a_status_in_the_asking_sentence_after_a_story_is_a_filter():
+    q = read_question("We had a custody death last year. Which custody recommendations are still awaiting a response?")
+    assert q.filters.statuses == ["awaiting response"]
+
+
+def test_what_forces_as_a_whole_were_told_is_a_list():
+    assert read_question("What have forces been told about spit guards?").kind == "list"
+    assert read_question("What has the force been told about spit guards?").kind == "lookup"

@@ -1,0 +1,50 @@
+"""The relevance judge over the development corpus: a key concept the nearest cases lack (runs when
+../shared/corpus exists)."""
+
+import pytest
+
+from assistant.question import read_question
+from assistant.relevance import signals
+
+pytestmark = pytest.mark.corpus
+
+
+def _unsupported(assistant, text: str) -> float:
+    q = read_question(text)
+    evidence = assistant.weigh(q, text).evidence
+    return signals(q, evidence, assistant.catalog, assistant.embedder.embed_cached).unsupported
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What did the IOPC say about officers using drones at a football match?",
+        "Has the IOPC said anything about police horses injuring people at a protest?",
+    ],
+)
+def test_a_near_miss_made_of_familiar_words_lacks_its_concept_and_is_not_answered(corpus_assistant, text):
+    """No case speaks of drones or horses: leaving the word out brings the question closer to the nearest
+    cases, and the answer does not claim to answer."""
+    assert _unsupported(corpus_assistant, text) > 0.03
+    assert corpus_assistant.ask(text).abstained
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What did the IOPC say about metal detectors in custody?",
+        "A man in the cells hanged himself with his shoelaces. What was the force told?",
+    ],
+)
+def test_a_question_whose_concepts_a_case_holds_is_answered(corpus_assistant, text):
+    """Every key word is in a near case, or the question is a retold scenario whose everyday words move it
+    little: nothing is unsupported, and the answer stands."""
+    assert _unsupported(corpus_assistant, text) < 0.02
+    answer = corpus_assistant.ask(text)
+    assert not answer.abstained and answer.confidence == "high"
+
+
+def test_without_an_embedder_the_signal_is_zero(corpus_assistant):
+    q = read_question("What did the IOPC say about officers using drones at a football match?")
+    evidence = corpus_assistant.weigh(q, q.text).evidence
+    assert signals(q, evidence, corpus_assistant.catalog).unsupported == 0.0
