@@ -47,7 +47,9 @@ def test_a_start_reads_the_kept_catalog_and_only_the_sources_changed_since(tmp_p
     assert reads == [[str(files[2])]]  # not every passage: only the source the kept catalog lacked
     fresh = Catalog(later.store).prepare()
     assert {p: x.text for p, x in later.catalog.passages.items()} == {p: x.text for p, x in fresh.passages.items()}
-    assert dict(later.catalog.keyword.search("SYNTHETIC custody", 50)) == dict(fresh.keyword.search("SYNTHETIC custody", 50))
+    assert dict(later.catalog.keyword.search("SYNTHETIC custody", 50)) == dict(
+        fresh.keyword.search("SYNTHETIC custody", 50)
+    )
     assert later.ask("what happened in custody?").citations
 
 

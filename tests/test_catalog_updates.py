@@ -28,7 +28,9 @@ def _same(updated: Catalog, fresh: Catalog) -> None:
 def test_an_updated_catalog_equals_one_read_afresh(tmp_path, make_assistant):
     files = synth.write(tmp_path / "synth", 5, 48, per_file=8)
     for f in files[2:4]:  # untagged cases, whose themes are inferred from the tagged ones
-        f.write_text("".join(json.dumps({**json.loads(line), "themes": []}) + "\n" for line in f.read_text().splitlines()))
+        f.write_text(
+            "".join(json.dumps({**json.loads(line), "themes": []}) + "\n" for line in f.read_text().splitlines())
+        )
     a = make_assistant()
     assert a.ingest([str(f) for f in files[:4]]).ok
     first = a.catalog
