@@ -75,6 +75,7 @@ class Assistant:
         # with no View at all waits for it; the others keep answering from the View they have.
         self._building = threading.Lock()
         self._writes = 0  # ingests or removals running in this process (see view)
+        self._unsaved = 0  # passages changed since the kept catalog was written (see catalog_file)
 
     # -- the collection ---------------------------------------------------------------------
     @property
@@ -99,13 +100,16 @@ class Assistant:
 
     def _make_view(self) -> View:
         # From the previous catalog, or at start the one kept on disk: only what changed is read and
-        # indexed again; a catalog that changed is kept for the next start, in the background.
+        # indexed again; a catalog that changed enough is kept for the next start, in the background.
         path = catalog_file.catalog_path(self.location, self.embedder.info)
         with collector_paused():
             previous = self._view.catalog if self._view else catalog_file.load(path, self.embedder.info)
             catalog = Catalog(self.store, previous).prepare()
-        if catalog.changed:
-            catalog_file.save_later(catalog, path, self.embedder.info)
+        self._unsaved += catalog.changes
+        if catalog_file.worth_saving(self._unsaved, catalog) and catalog_file.save_later(
+            catalog, path, self.embedder.info
+        ):
+            self._unsaved = 0
         return View(catalog, HybridRetriever(catalog, self.store, self.embedder, self.settings.candidates))
 
     @property

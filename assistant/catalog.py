@@ -43,7 +43,8 @@ class Catalog:
             )
             self._meta = dict(kept)
         self._added = [self._slim(p) for pid, p in list(self.passages.items()) if old.get(pid) is not p]
-        self.changed = previous is None or bool(self._removed or self._added)  # than the previous catalog
+        self.changes = len(self._removed) + len(self._added) if previous else len(self.passages)
+        self.changed = previous is None or bool(self.changes)  # than the previous catalog
         self._previous = previous  # until prepare() has carried over what it can
         self.case_index: CaseIndex = CaseIndex(self.snapshot.records, previous.case_index if previous else None)
         self.cases: dict[str, CaseSummary] = self.case_index.cases
@@ -139,7 +140,7 @@ class Catalog:
         return {**{k: self.__dict__[k] for k in kept}, "_meta": {pid: self.meta(pid) for pid in self.passages}}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, _previous=None, _removed=[], _added=[], changed=False)
+        self.__dict__.update(state, _previous=None, _removed=[], _added=[], changed=False, changes=0)
         self.cases = self.case_index.cases
 
     def allowed(self, filters: Filters) -> list[str] | None:

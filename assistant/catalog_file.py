@@ -26,6 +26,10 @@ from vectorstore import StoreLocation
 from vectorstore.embedder import ModelInfo
 
 _NAME = "catalog.cache"
+# The file is written again only once this share of the passages changed since it was: a start reads it
+# and then the changes since, cheap while they are few, and writing 10,000 cases costs seconds of CPU
+# beside the answers (and, while it runs, hundreds of MB).
+RESAVE_SHARE = 0.05
 _PACKAGES = ("assistant", "ingest", "vectorstore")
 _saving = threading.Lock()
 _at_exit: list[bool] = []
@@ -56,11 +60,16 @@ def load(path: Path, model: ModelInfo) -> Catalog | None:
     return catalog if isinstance(catalog, Catalog) else None
 
 
-def save_later(catalog: Catalog, path: Path, model: ModelInfo) -> None:
-    """Write `catalog` to `path` in a background thread, unless a save is already running (the next
-    change saves again); a process that exits meanwhile finishes it first (see settle)."""
+def worth_saving(unsaved: int, catalog: Catalog) -> bool:
+    """Whether a catalog with `unsaved` passages changed since the file was written should be written."""
+    return unsaved > RESAVE_SHARE * len(catalog.passages) or (unsaved > 0 and not catalog.passages)
+
+
+def save_later(catalog: Catalog, path: Path, model: ModelInfo) -> bool:
+    """Write `catalog` to `path` in a background thread, unless a save is already running (False: the
+    next change saves again); a process that exits meanwhile finishes it first (see settle)."""
     if not _saving.acquire(blocking=False):
-        return
+        return False
 
     def run() -> None:
         try:
@@ -72,6 +81,7 @@ def save_later(catalog: Catalog, path: Path, model: ModelInfo) -> None:
         atexit.register(settle)
         _at_exit.append(True)
     threading.Thread(target=run, name="catalog-save", daemon=True).start()
+    return True
 
 
 def settle() -> None:

@@ -86,3 +86,20 @@ def test_a_directory_that_cannot_be_written_loses_nothing(tmp_path):
     blocked.write_text("not a directory")
     assert catalog_file.save(catalog, blocked / "catalog.cache", ModelInfo("m", 3)) is False
     assert blocked.read_text() == "not a directory"
+
+
+def test_the_file_is_written_again_only_after_enough_changes(tmp_path, make_assistant):
+    files = synth.write(tmp_path / "synth", 12, 41, per_file=20)  # 20 + 20 + 1 cases
+    a, path = _kept(make_assistant, tmp_path, files[:2])
+    written = path.stat().st_mtime_ns
+    assert a.ingest([str(files[2])]).ok  # one case more: a few passages in hundreds
+    a.catalog  # noqa: B018
+    catalog_file.settle()
+    assert path.stat().st_mtime_ns == written
+    later = make_assistant()
+    reads = _counting_passage_reads(later)
+    assert len(later.catalog.cases) == 41 and reads == [[str(files[2])]]  # the file, then what it lacks
+    assert a.remove(str(files[0]))  # half the passages
+    a.catalog  # noqa: B018
+    catalog_file.settle()
+    assert path.stat().st_mtime_ns != written
