@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -155,7 +156,10 @@ def test_answers_look_up_sentence_vectors_stored_at_ingest(seeded):
     question = "Which forces changed special-scheme marker policy?"
     answer = fresh.ask(question)
     assert not answer.abstained and answer.citations
-    assert recording.encoded == [question]  # the question only: every sentence came from the store
+    # The question and parts of it (its topic words, the judge's variants), never a stored sentence again.
+    words = set(re.findall(r"[\w-]+", question.lower()))
+    assert recording.encoded[0] == question
+    assert all(set(re.findall(r"[\w-]+", text.lower())) <= words for text in recording.encoded), recording.encoded
 
 
 def test_remove_and_replace_shrink_the_vocabulary_and_sentence_vectors(seeded, tmp_path):
