@@ -56,7 +56,11 @@ class Catalog:
         for pid, p in self.passages.items():
             texts_by_case.setdefault(self.meta(pid).case_id, []).append(p.text)
         self._themes = assign_themes(
-            self.cases, texts_by_case, store.sentence_vectors, previous._themes if previous else None
+            self.cases,
+            texts_by_case,
+            store.sentence_vectors,
+            store.model.dimension,
+            previous._themes if previous else None,
         )
 
     def _slim(self, passage: Passage) -> Passage:

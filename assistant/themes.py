@@ -80,12 +80,14 @@ def case_text(case_id: str, themes: Sequence[str], passage_texts: Sequence[str])
     )
 
 
-def case_vectors(cases: Sequence[CaseText], vectors_of: Callable[[list[str]], np.ndarray]) -> np.ndarray:
-    """One unit vector per case: the normalised mean of its sentences' vectors (zero when it has none)."""
+def case_vectors(
+    cases: Sequence[CaseText], vectors_of: Callable[[list[str]], np.ndarray], dimension: int | None = None
+) -> np.ndarray:
+    """One unit vector per case: the normalised mean of its sentences' vectors (zero when it has none);
+    `dimension` is the vectors' length, needed when no case has a sentence."""
     flat = [s for c in cases for s in c.sentences]
-    rows = np.asarray(vectors_of(flat), dtype=np.float32) if flat else np.zeros((0, 1), np.float32)
-    dim = rows.shape[1] if len(flat) else 1
-    out = np.zeros((len(cases), dim), np.float32)
+    rows = np.asarray(vectors_of(flat), dtype=np.float32) if flat else np.zeros((0, dimension or 1), np.float32)
+    out = np.zeros((len(cases), rows.shape[1]), np.float32)
     start = 0
     for n, c in enumerate(cases):
         part = rows[start : start + len(c.sentences)]
@@ -203,6 +205,7 @@ def assign(
     cases: MutableMapping[str, CaseSummary],
     texts_by_case: Mapping[str, Sequence[str]],
     lookup,
+    dimension: int,
     memo: Memo | None = None,
 ) -> Memo:
     """Give every case of `cases` without published themes its `inferred_themes`, from the passage texts
@@ -219,11 +222,16 @@ def assign(
     def vectors_of(sentences: list[str]) -> np.ndarray:
         keys = [sentence_key(s) for s in sentences]
         found = lookup(list(dict.fromkeys(keys)))
-        dim = len(next(iter(found.values()))) if found else 1
-        return np.array([found.get(k, np.zeros(dim)) for k in keys], dtype=np.float32)
+        # The store's dimension, not the first vector's: a batch whose sentences are all missing must
+        # still give vectors as long as the remembered ones.
+        return np.array([found.get(k, np.zeros(dimension)) for k in keys], dtype=np.float32).reshape(-1, dimension)
 
     fresh = dict(
-        zip(new, (signals(t, v) for t, v in zip(texts, case_vectors(texts, vectors_of), strict=True)), strict=True)
+        zip(
+            new,
+            (signals(t, v) for t, v in zip(texts, case_vectors(texts, vectors_of, dimension), strict=True)),
+            strict=True,
+        )
     )
     for cid in cases:
         out[cid] = (tuple(texts_by_case.get(cid, ())), fresh[cid]) if cid in fresh else memo[cid]

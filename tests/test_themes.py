@@ -249,3 +249,18 @@ def test_the_catalog_gives_untagged_cases_inferred_themes_that_the_theme_filter_
 
     allowed = a.catalog.allowed(Filters(themes=["custody"]))
     assert untagged.case_id in {a.catalog.meta(pid).case_id for pid in allowed}
+
+
+def test_a_case_whose_sentence_vectors_are_not_found_joins_the_remembered_ones():
+    from assistant.themes import assign
+    from vectorstore.sentence_vectors import sentence_key
+
+    texts = {"t": ["The detainee was found in the cell."], "u": ["Officers attended a domestic abuse call."]}
+    vectors = {sentence_key(s): np.eye(4, dtype=np.float32)[n] for n, s in enumerate(texts["t"] + texts["u"])}
+    cases = {"t": _summary("t", "Tagged", themes=["Custody and detention"]), "u": _summary("u", "Untagged")}
+    memo = assign(cases, texts, lambda keys: {k: vectors[k] for k in keys if k in vectors}, 4)
+    cases["n"] = _summary("n", "New, its vectors not stored yet")
+    texts["n"] = ["A detainee in the cell was not roused."]
+    again = assign(cases, texts, lambda keys: {k: vectors[k] for k in keys if k in vectors}, 4, memo)
+    assert again["t"] is memo["t"] and len(again["n"][1].vector) == 4 and not again["n"][1].vector.any()
+    assert cases["n"].inferred_themes == []
