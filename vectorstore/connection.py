@@ -49,6 +49,10 @@ class Connection:
         self._copy: Path | None = None  # the private copy opened instead of location.path, if any
         self._copied: Stamp | None = None  # what the copy was taken from
         self._checked = 0.0  # when the original was last compared with the copy
+        # One thread opens or reopens a store at a time, across every Connection to it in this process
+        # (chromadb shares one system per path): two reopening at once took each other's half-made
+        # system out of chromadb's table, and answers failed while another process ingested.
+        self._lock = _lock_for(str(location))
 
     @property
     def read_only(self) -> bool:
@@ -61,12 +65,16 @@ class Connection:
 
     def collection(self, name: str):
         """The chromadb collection `name`, opening every registered collection on first use."""
-        if self._collections is None:
-            self._open()
-        elif self._copy is not None and self._original_changed():
-            self.reconnect()
-        assert self._collections is not None  # _open sets them or raises
-        return self._collections[name]
+        collections = self._collections
+        if collections is None or (self._copy is not None and self._original_changed()):
+            with self._lock:
+                if self._collections is None:
+                    self._open()
+                elif self._collections is collections and self._copy is not None:
+                    self.reconnect()  # nobody else reopened it meanwhile
+                collections = self._collections
+        assert collections is not None  # _open sets them or raises
+        return collections[name]
 
     def _original_changed(self) -> bool:
         # Compared at most once a second: a stat per collection access would be cheap, but needless.
@@ -139,6 +147,10 @@ class Connection:
         # process added (chromadb 1.5: get() sees the rows, query() does not). A fresh client loads the
         # index from disk. The old one is stopped a little later, so queries in flight on other threads
         # finish on it.
+        with self._lock:
+            self._reconnect()
+
+    def _reconnect(self) -> None:
         old_copy = None
         if self._client is not None and self.location.path is not None:
             stale = forget_shared_system(str(self._copy or self.location.path))
@@ -149,6 +161,16 @@ class Connection:
             timer.start()
         self._client = self._collections = None
         self._open()
+
+
+_LOCKS: dict[str, threading.RLock] = {}
+_LOCKS_LOCK = threading.Lock()
+
+
+def _lock_for(store: str) -> threading.RLock:
+    """The one lock of this process for opening the store at `store` (a path or URL)."""
+    with _LOCKS_LOCK:
+        return _LOCKS.setdefault(store, threading.RLock())
 
 
 def forget_shared_system(path: str):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Collection, Sequence
@@ -80,6 +81,7 @@ class ChromaStore:
         self.leases = Leases(self._connection) if location.url else None
         self.on_lease_wait = lambda message: print(message, file=sys.stderr, flush=True)
         self._seen: str | None = None  # the generation this process last loaded or wrote
+        self._syncing = threading.Lock()
 
     def _opened(self) -> None:
         if self._seen is None:
@@ -241,11 +243,12 @@ class ChromaStore:
         """True if the store changed since this process last looked; reconnects when another
         process wrote to the embedded store, whose vectors this process would not see otherwise."""
         token = self.generation()
-        if token == self._seen:
-            return False
-        self._seen = token
-        if self.location.path and not token.startswith(f"{os.getpid()}:"):
-            self._connection.reconnect()
+        with self._syncing:  # one thread reopens for a change; the others find it seen
+            if token == self._seen:
+                return False
+            self._seen = token
+            if self.location.path and not token.startswith(f"{os.getpid()}:"):
+                self._connection.reconnect()
         return True
 
 
