@@ -65,7 +65,8 @@ class Catalog:
 
     def _slim(self, passage: Passage) -> Passage:
         """The passage as the catalog keeps it: its metadata read into meta(), and only what the keyword
-        index and the store's next snapshot read kept in the Passage (a tenth of the memory at 10,000 cases)."""
+        index and the store's next snapshot read kept in the Passage (at 10,000 cases the kept passages
+        pickled to 69 MB instead of 110 MB)."""
         md = passage.metadata
         self._meta[passage.id] = PassageMeta.from_metadata(md)
         kept = {k: md[k] for k in (*INDEX_TEXT_FIELDS, SOURCE_FIELD, HASH_FIELD) if k in md}

@@ -135,11 +135,6 @@ class KeywordIndex:
     def __len__(self) -> int:
         return len(self._position)
 
-    @property
-    def vocabulary(self) -> set[str]:
-        """Every term some live document contains."""
-        return {t for t, n in self._vocab.items() if self.document_frequency(t)}
-
     def terms(self, text: str) -> list[str]:
         """The stemmed, stop-word-free terms of `text`, as the index sees them."""
         cached = self._query_terms.get(text)
