@@ -131,7 +131,7 @@ class Answer:
     note: str = ""  # one line on how the answer was made, when not as usual (e.g. why quotes are shown)
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseSummary:
     """One case in the collection, for `iopc cases` and the cases table."""
 

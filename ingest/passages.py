@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from ingest.bounds import PASSAGE_MAX_CHARS, WORD_MAX_CHARS, check_case_passages, check_case_text
 from ingest.model import Case, Recommendation
@@ -39,7 +39,7 @@ def case_date(case) -> str:
     return case.recommended or case.published or ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PassageMeta:
     """What a stored passage says about itself and its case: written by case_passages, read by everyone."""
 
@@ -66,26 +66,38 @@ class PassageMeta:
     national: bool = False
     source_hash: str = ""
 
+    def __reduce__(self):
+        # By field values in order: a slotted frozen dataclass otherwise unpickles through a generic
+        # __setstate__ that looks its fields up for every object (82,000 of them at 10,000 cases).
+        return type(self), tuple(getattr(self, f.name) for f in fields(self))
+
     def to_metadata(self) -> dict[str, str | int | float | bool]:
         """Flat metadata for Chroma, which takes only scalars: lists are '|'-joined."""
-        return {name: "|".join(value) if isinstance(value, tuple) else value for name, value in vars(self).items()}
+        values = ((f.name, getattr(self, f.name)) for f in fields(self))
+        return {name: "|".join(value) if isinstance(value, tuple) else value for name, value in values}
 
     @classmethod
-    def from_metadata(cls, md: dict) -> PassageMeta:
-        """Read back what to_metadata stored; missing keys take their defaults."""
+    def from_metadata(cls, md: dict, shared: dict | None = None) -> PassageMeta:
+        """Read back what to_metadata stored; missing keys take their defaults. Equal strings and
+        tuples are taken from `shared` when given (the passages of a case repeat its title, forces and
+        source: one object each then, for memory and for the kept catalog's size and reading time)."""
         values: dict[str, str | int | bool | tuple[str, ...]] = {}
-        for name, default in vars(cls()).items():
+        for f in fields(cls):
+            name, default = f.name, f.default
             value = md.get(name)
             if value is None:
                 continue
             if isinstance(default, tuple):
-                values[name] = tuple(v for v in str(value).split("|") if v)
+                value = tuple(v for v in str(value).split("|") if v)
             elif isinstance(default, bool):
-                values[name] = bool(value)
+                value = bool(value)
             elif isinstance(default, int):
-                values[name] = int(value or 0)
+                value = int(value or 0)
             else:
-                values[name] = str(value)
+                value = str(value)
+            if shared is not None and isinstance(value, str | tuple):
+                value = shared.setdefault(value, value)
+            values[name] = value
         return cls(**values)  # type: ignore[arg-type]  # each value was made to its field's type above
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 
 from assistant.catalog import Catalog
 from assistant.types import Filters
@@ -61,3 +63,22 @@ def test_a_catalog_follows_another_process_writes(tmp_path, make_assistant):
     _same(reader.catalog, Catalog(reader.store).prepare())
     titles = {json.loads(line)["title"] for line in files[2].read_text().splitlines()}
     assert titles <= {c.title for c in reader.catalog.cases.values()}
+
+
+def test_a_replaced_catalog_is_freed_without_the_cycle_collector(tmp_path, make_assistant):
+    # Catalogs are frozen out of the collector's sight (assistant.catalog.collector_paused): one that is
+    # replaced must then be freed by reference counting alone, so nothing in it may form a cycle.
+    files = synth.write(tmp_path / "synth", 7, 8, per_file=4)
+    a = make_assistant()
+    assert a.ingest([str(files[0])]).ok
+    a.ask("custody officer welfare check in Kent")
+    first = a.catalog
+    held = [weakref.ref(o) for o in (first, first.keyword, first.filter_index, first.case_index, a.view, a.retriever)]
+    del first
+    gc.disable()
+    try:
+        assert a.ingest([str(files[1])]).ok
+        a.ask("Taser discharged")
+        assert [ref() is None for ref in held] == [True] * len(held)
+    finally:
+        gc.enable()

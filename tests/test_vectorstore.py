@@ -102,6 +102,20 @@ def test_replace_remove_sweep_and_snapshot_keep_every_source_whole(tmp_path, emb
     assert store.get_source("a") is None and store.passages.of_source("a") == []
 
 
+def test_a_snapshot_is_read_again_only_after_a_write_even_a_failed_one(tmp_path, embedder):
+    store = ChromaStore(StoreLocation(path=tmp_path), embedder.info)
+    _write(store, embedder, "a", "h1", ["custody record"])
+    first = store.snapshot()
+    assert store.snapshot(first) is first  # nothing written since: nothing read again
+    with pytest.raises(Exception):  # noqa: B017, PT011  # whatever Chroma raises for a vector of the wrong size
+        store.replace(SourceRecord("b", "h2", 0, "2024-01-01"), [Passage("h2-0", "spit guard")], [[0.5, 0.5]])
+    # the failed write changed the store's generation: whatever it left is looked at, not assumed away
+    again = store.snapshot(first)
+    assert again is not first and [r.source for r in again.records] == ["a"]
+    _write(store, embedder, "b", "h2", ["spit guard"])
+    assert [r.source for r in store.snapshot(again).records] == ["a", "b"]
+
+
 def test_a_reconnect_sees_vectors_another_process_added(tmp_path, embedder):
     """The embedded reconnect reaches into chromadb's private client table: this fails if an upgrade breaks it."""
     import json

@@ -13,7 +13,7 @@ SOURCE_FIELD = "source"
 HASH_FIELD = "source_hash"
 
 
-@dataclass
+@dataclass(slots=True)
 class Passage:
     """A stored passage: its text (what is shown and quoted), the text that is indexed, flat metadata."""
 

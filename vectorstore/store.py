@@ -101,6 +101,7 @@ class ChromaStore:
         owner = {SOURCE_FIELD: record.source, HASH_FIELD: record.content_hash}
         stamped = [Passage(p.id, p.text, {**p.metadata, **owner}, p.index_text) for p in passages]
         with self._lease(record.source):
+            self.mark_changed()  # before as well as after: a write killed half-way has changed the store too
             self.passages.upsert(stamped, vectors)
             self.records.put(with_fields(record, n_passages=len(stamped)))
             new_ids = {p.id for p in stamped}
@@ -113,10 +114,12 @@ class ChromaStore:
         """Forget a source: its record, then its passages; marks the change. Returns the record removed."""
         with self._lease(source):
             record = self.records.get(source)
+            if record is None:
+                return None
+            self.mark_changed()  # before as well as after (see replace)
             self.records.remove(source)
             self.passages.delete(self.passages.of_source(source))
-        if record is not None:
-            self.mark_changed()
+        self.mark_changed()
         return record
 
     def sweep(self) -> int:
@@ -164,6 +167,8 @@ class ChromaStore:
         read again; a source still not whole is left out, so no source is ever half-present.
         """
         generation = self.seen
+        if previous is not None and previous.generation is not None and previous.generation == generation:
+            return previous  # nothing written since: every write changes the generation before and after
         for _ in range(attempts):
             records, passages, found = self._read(previous)
             # Sources taken from `previous` were whole there: only the ones read now are counted.
