@@ -75,6 +75,12 @@ def identities(case: Case) -> list[str]:
     return keys
 
 
+def identity_digests(case: Case) -> list[str]:
+    """The identities of `case`, each as a short digest: only their equality matters, and a source record
+    keeps them (ingest.source_records) so that a writer learns the stored cases without parsing them."""
+    return [hashlib.sha1(i.encode("utf-8", "surrogatepass")).hexdigest()[:16] for i in identities(case)]
+
+
 class CaseKeys:
     """Assigns case keys, reusing the key of an already known twin."""
 
@@ -83,14 +89,19 @@ class CaseKeys:
 
     def remember(self, case: Case, key: str) -> None:
         """Record that `case` is filed under `key`."""
-        for identity in identities(case):
-            self._known.setdefault(identity, key)
+        self.remember_digests(identity_digests(case), key)
+
+    def remember_digests(self, digests: Iterable[str], key: str) -> None:
+        """Record that the case with these identity digests is filed under `key`."""
+        for digest in digests:
+            self._known.setdefault(digest, key)
 
     def key_for(self, case: Case, source: str) -> str:
         """The key of a known twin of `case`, else a new key; remembered either way."""
-        key = next((self._known[i] for i in identities(case) if i in self._known), None)
+        digests = identity_digests(case)
+        key = next((self._known[d] for d in digests if d in self._known), None)
         key = key or new_case_key(case, source)
-        self.remember(case, key)
+        self.remember_digests(digests, key)
         return key
 
 

@@ -1,4 +1,5 @@
-"""A source's cases as kept in its store record: the key holds their case keys, the payload their JSON."""
+"""A source's cases as kept in its store record: the key holds their case keys, the payload their JSON,
+and the lookup their identity digests (ingest.grouping), read without the payload."""
 
 from __future__ import annotations
 
@@ -10,9 +11,15 @@ from vectorstore import SourceRecord
 
 
 def source_record(
-    source: str, content_hash: str, cases: list[Case], case_keys: list[str], n_passages: int, detail: str = ""
+    source: str,
+    content_hash: str,
+    cases: list[Case],
+    case_keys: list[str],
+    n_passages: int,
+    detail: str = "",
+    digests: list[list[str]] | None = None,
 ) -> SourceRecord:
-    """The record of a source just parsed into `cases`, stamped with the time now."""
+    """The record of a source just parsed into `cases` (with their identity digests), stamped with the time now."""
     return SourceRecord(
         source=source,
         content_hash=content_hash,
@@ -21,6 +28,7 @@ def source_record(
         detail=detail,
         key="|".join(case_keys),
         payload=json.dumps([c.to_dict() for c in cases], ensure_ascii=False),
+        lookup=digests_lookup(digests) if digests is not None else "",
     )
 
 
@@ -34,6 +42,11 @@ def case_keys_of(record: SourceRecord) -> list[str]:
     return record.key.split("|")
 
 
-def keyed_cases(record: SourceRecord) -> list[tuple[Case, str]]:
-    """(case, case key) of each case stored with a source record."""
-    return list(zip(cases_of(record), case_keys_of(record), strict=False))
+def digests_lookup(digests: list[list[str]]) -> str:
+    """The lookup string a record keeps its cases' identity digests in."""
+    return json.dumps(digests, separators=(",", ":"))
+
+
+def digests_of(record: SourceRecord) -> list[list[str]] | None:
+    """The identity digests of each of a record's cases, in order; None when the record keeps none."""
+    return json.loads(record.lookup) if record.lookup else None

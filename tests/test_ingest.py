@@ -11,10 +11,14 @@ from __future__ import annotations
 import io
 import shutil
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from ingest.grouping import identity_digests
+from ingest.source_records import cases_of, digests_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "assistant" / "data" / "sample-case.txt"
@@ -332,6 +336,28 @@ def test_changed_file_replaces_its_passages(make_assistant, tmp_path):
     # and the search side sees the new text only
     assert not [h for h in a.search("alpha pangolin", k=20, mode="bm25") if "pangolin" in h.text]
     assert [h for h in a.search("beta narwhal", k=20, mode="bm25") if "narwhal" in h.text]
+
+
+def test_a_later_ingest_finds_a_stored_twin_by_the_digests_its_record_keeps(make_assistant, tmp_path):
+    md = tmp_path / "durham.md"
+    shutil.copy(GOOD / "spit-hoods-durham.md", md)
+    pdf = tmp_path / "durham.pdf"
+    pdf.write_bytes(pdf_bytes(md.read_text()))
+    a = make_assistant()
+    assert a.ingest([str(md)]).ok
+    record = a.store.get_source(str(md))
+    assert digests_of(record) == [identity_digests(c) for c in cases_of(record)] and record.lookup
+    assert a.ingest([str(pdf)]).ok
+    assert sorted(case_of(a, "Use of spit and bite guards").sources) == sorted([str(md), str(pdf)])
+
+    # a record that keeps no digests (stored by earlier code): its cases are read from the payload
+    assert a.remove(str(pdf)) == [str(pdf)]
+    a.store.records.remove(str(md))
+    a.store.records.put(replace(record, lookup=""))
+    assert digests_of(a.store.get_source(str(md))) is None
+    assert a.ingest([str(pdf)]).ok
+    assert sorted(case_of(a, "Use of spit and bite guards").sources) == sorted([str(md), str(pdf)])
+    assert a.store.get_source(str(md)) == record  # given its digests by that ingest, and nothing else changed
 
 
 def test_remove_by_source_and_by_case_id(make_assistant, tmp_path):

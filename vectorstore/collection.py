@@ -114,6 +114,7 @@ class Passages(_Collection):
 
 # The stored name of SourceRecord.key: indexes already built hold it under this name.
 _KEY_FIELD = "case_key"
+_LOOKUP_FIELD = "lookup"
 
 
 class Sources(_Collection):
@@ -131,6 +132,8 @@ class Sources(_Collection):
             "ingested_at": record.ingested_at,
             "detail": record.detail,
         }
+        if record.lookup:
+            md[_LOOKUP_FIELD] = record.lookup
         self.chroma.upsert(ids=[record.source_id], documents=[record.payload], metadatas=[md], embeddings=[_NO_VECTOR])
 
     def get(self, source: str) -> SourceRecord | None:
@@ -156,6 +159,15 @@ class Sources(_Collection):
             for d, m in zip(docs, metas, strict=False)
         ]
 
+    def set_lookups(self, lookups: dict[str, str]) -> None:
+        """Set the lookup string of these sources' records (by source), changing nothing else."""
+        sources = list(lookups)
+        for start in range(0, len(sources), _PAGE):
+            chunk = sources[start : start + _PAGE]
+            self.chroma.update(
+                ids=[source_id(s) for s in chunk], metadatas=[{_LOOKUP_FIELD: lookups[s]} for s in chunk]
+            )
+
     def remove(self, source: str) -> None:
         """Forget the record of `source`."""
         self.delete([source_id(source)])
@@ -170,6 +182,7 @@ def _record(md: dict, document: str | None) -> SourceRecord:
         detail=str(md.get("detail") or ""),
         key=str(md.get(_KEY_FIELD) or ""),
         payload=document or "",
+        lookup=str(md.get(_LOOKUP_FIELD) or ""),
     )
 
 

@@ -48,6 +48,7 @@ class SourceRecord:
     detail: str = ""  # e.g. "decoded as cp1252"
     key: str = ""  # a short string the writer looks records up by
     payload: str = ""  # a longer string kept with the record, so readers need not re-read the source
+    lookup: str = ""  # a mid-sized string read with the record but without its payload (see Sources.all)
 
     @property
     def source_id(self) -> str:
