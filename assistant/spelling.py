@@ -21,7 +21,9 @@ def did_you_mean(topic: list[str], catalog: Catalog) -> str:
             fixed.append(w)
             continue
         looked_up += 1  # each look-up compares with every case word of its initial: bounded per question
-        match = difflib.get_close_matches(low, catalog.words_by_initial.get(low[0], ()), n=1, cutoff=0.8)
+        near = difflib.get_close_matches(low, catalog.words_by_initial.get(low[0], ()), n=3, cutoff=0.8)
+        # A slip of the keys adds or drops a letter or two, not a syllable: "drones" is no typo of "done".
+        match = [m for m in near if abs(len(m) - len(low)) <= max(1, len(low) // 6)]
         fixed.append(match[0] if match else w)
         changed |= bool(match)
     return cut(" ".join(fixed), ECHO_CHARS) if changed else ""

@@ -1,0 +1,26 @@
+"""Typo hints: a question word the cases lack, near in spelling to one they use."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from assistant.spelling import did_you_mean
+
+_WORDS = {"custody", "deaths", "done", "detainee", "restraint", "looked", "police"}
+
+
+def _catalog(words: set[str]) -> SimpleNamespace:
+    by_initial: dict[str, list[str]] = {}
+    for w in sorted(words):
+        by_initial.setdefault(w[0], []).append(w)
+    return SimpleNamespace(words=words, words_by_initial=by_initial)
+
+
+def test_misspelt_words_are_fixed_and_the_rest_kept():
+    assert did_you_mean(["custdy", "deths"], _catalog(_WORDS)) == "custody deaths"
+    assert did_you_mean(["restrant", "of", "a", "detaine"], _catalog(_WORDS)) == "restraint of a detainee"
+
+
+def test_a_word_the_cases_lack_is_no_typo_of_a_shorter_one():
+    assert did_you_mean(["looked", "drones"], _catalog(_WORDS)) == ""  # not "done"
+    assert did_you_mean(["custody"], _catalog(_WORDS)) == ""  # nothing misspelt
