@@ -15,7 +15,7 @@ from assistant.compose import abstention, list_text, lookup_text, table_text
 from assistant.evidence import CaseEvidence
 from assistant.question import Intent, Question
 from assistant.quotes import best_spans, first_sentence
-from assistant.relevance import Confidence, Judgement, case_coverage
+from assistant.relevance import Confidence, Judgement
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AnswerSettings
 from assistant.spelling import did_you_mean
@@ -167,24 +167,31 @@ class ListAnswerer:
             return _abstain(ctx)
         s, q = ctx.settings, ctx.question
         sections = _SECTIONS.get(q.intent) if q.intent is not Intent.HAPPENED else None
+        candidates = {
+            w.case_id: [
+                h
+                for h in w.passages
+                if (sections is None or h.section in sections)
+                and not (q.intent is Intent.RESPONSE and _not_done(h) and not self.every_case)
+            ]
+            for w in ctx.evidence
+        }
+        # Asked for recommendations or responses, each case's row is the one that is itself most about the
+        # topic, not the one nearest the whole question, whose frame ("which forces were told to…") fits them
+        # all; asked what happened, it is the passage nearest the whole question (the story asked about).
+        topic = _topic_scores(ctx, [h for hits in candidates.values() for h in hits])
+        by_topic = sections is not None and bool(q.topic)
         rows: list[tuple[CaseEvidence, Hit]] = []
         for w in ctx.evidence:
-            hit = next(
-                (
-                    h
-                    for h in w.passages
-                    if (sections is None or h.section in sections)
-                    and not (q.intent is Intent.RESPONSE and _not_done(h) and not self.every_case)
-                ),
-                None,
-            )
+            hits = candidates[w.case_id]
+            hit = max(hits, key=lambda h: topic[h.id]) if hits and by_topic else next(iter(hits), None)
             if hit is None and self.every_case:
                 hit = w.best(("recommendation",)) or w.best()
             if hit is not None:
                 rows.append((w, hit))
         if not rows:
             return _abstain(ctx)
-        kept = [h for _, h in rows] if self.every_case else _on_topic(ctx, rows)
+        kept = [h for _, h in rows] if self.every_case else _on_topic(ctx, rows, topic)
         kept = kept[: s.list_max_cases]
         spans = ctx.spans(kept)
         what = {
@@ -208,22 +215,24 @@ class ListAnswerer:
         )
 
 
-def _on_topic(ctx: Context, rows: list[tuple[CaseEvidence, Hit]]) -> list[Hit]:
+def _on_topic(ctx: Context, rows: list[tuple[CaseEvidence, Hit]], score: dict[str, float]) -> list[Hit]:
     """The rows close to the best on every measure, in the order the cases were weighed (keyword evidence
-    counts there: "ligature" named exactly); the best row alone when none is."""
+    counts there: "ligature" named exactly); the best row alone when none is. The topic score and the term
+    coverage are the row's own passage's: a case whose other parts mention the topic is not listed for them."""
     s, q = ctx.settings, ctx.question
-    score = _topic_scores(ctx, [h for _, h in rows])
-    coverage = {h.id: case_coverage(q, ctx.catalog, h.case_id) for _, h in rows}
-    best_score, best_alignment = max(score.values()), max(w.alignment for w, _ in rows)
+    terms = ctx.catalog.keyword.terms(" ".join(q.topic))
+    coverage = {h.id: ctx.catalog.keyword.coverage(terms, [h.id]) if terms else 1.0 for _, h in rows}
+    best_score = max(score.get(h.id, 0.0) for _, h in rows)
+    best_alignment = max(w.alignment for w, _ in rows)
     best_coverage = max(coverage.values()) or 1.0
     kept = [
         h
         for w, h in rows
-        if score[h.id] >= best_score - s.list_margin
+        if score.get(h.id, 0.0) >= best_score - s.list_margin
         and w.alignment >= best_alignment - s.list_alignment_margin
         and coverage[h.id] >= s.list_min_coverage * best_coverage
     ]
-    return kept or [max((h for _, h in rows), key=lambda h: score[h.id])]
+    return kept or [max((h for _, h in rows), key=lambda h: score.get(h.id, 0.0))]
 
 
 def _topic_scores(ctx: Context, hits: list[Hit]) -> dict[str, float]:
