@@ -157,6 +157,16 @@ NOTHING_EARLIER = (
 )
 
 
+@dataclass(frozen=True)
+class Earlier:
+    """The answer a new scope follows: its question as answered, its query, and the cases it gave as the answer
+    (none when it abstained: the cases it showed were only the nearest)."""
+
+    question: Question
+    query: str
+    answered_by: tuple[str, ...] = ()
+
+
 @dataclass
 class FollowUp:
     """How a message is to be answered.
@@ -168,7 +178,7 @@ class FollowUp:
     question: Question
     query: str
     cases: list[str] = field(default_factory=list)
-    before: tuple[Question, str] | None = None  # for "scope": the previous question as answered, and its query
+    before: Earlier | None = None  # for "scope": the answer it follows
 
 
 def is_follow_up(message: str) -> bool:
@@ -272,7 +282,8 @@ def _scope(message: str, previous: Answer, new: Filters) -> FollowUp:
         q.kind = "list"
     earlier = read_question(previous.query or previous.question)
     earlier.filters = previous.filters
-    return FollowUp("scope", q, base, before=(earlier, previous.query or previous.question))
+    answered_by = () if previous.abstained else tuple(_cited_cases(previous))
+    return FollowUp("scope", q, base, before=Earlier(earlier, previous.query or previous.question, answered_by))
 
 
 def _item(message: str, previous: Answer, cases: list[str]) -> str | None:

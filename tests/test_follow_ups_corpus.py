@@ -1,0 +1,22 @@
+"""Follow-ups over the development corpus, with the real model (runs when ../shared/corpus exists)."""
+
+import pytest
+
+pytestmark = pytest.mark.corpus
+
+METAL_DETECTOR = "What were forces told about searching detainees with a metal detector?"
+
+
+def test_a_new_scope_that_holds_a_case_the_answer_gave_is_answered(corpus_assistant):
+    """The first answer cites the national recommendation and Lancashire's; Lancashire's own case is found
+    less clearly than the national one, but as clearly as the answer's own Lancashire case."""
+    first = corpus_assistant.chat(METAL_DETECTOR, [])
+    assert "Lancashire Constabulary" in {c.force for c in first.citations}
+    scoped = corpus_assistant.chat("And in Lancashire?", [first])
+    assert not scoped.abstained
+    assert {c.force for c in scoped.citations} == {"Lancashire Constabulary"}
+
+
+def test_a_new_scope_with_no_case_on_the_topic_is_not_answered(corpus_assistant):
+    first = corpus_assistant.chat(METAL_DETECTOR, [])
+    assert corpus_assistant.chat("And in Kent?", [first]).abstained
