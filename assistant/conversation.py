@@ -236,10 +236,11 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
     if new.has_scope() and not _RESPONSES.search(message):
         return _scope(message, previous, new)
     if _RESPONSES.search(message) and not _stands_alone(message):
+        # A force it names ("did the Home Office accept it?") is a filter on those cases.
         q = Question(
             text=message,
             kind="list",
-            filters=Filters(case_ids=cases),
+            filters=Filters(case_ids=cases, forces=new.forces),
             intent=Intent.RESPONSE,
             topic=topic_words(previous.query or previous.question),
         )

@@ -98,3 +98,14 @@ def test_asking_how_the_force_took_a_recommendation_asks_for_its_responses(messa
     )
     follow = resolve(message, [previous])
     assert follow.kind == "responses" and follow.cases == ["sx1", "sx2"]
+
+
+def test_a_force_named_in_a_question_about_responses_filters_the_cases_just_cited():
+    previous = _answer(
+        "What did the IOPC ask the government to do about strip searching children?",
+        [("ho", "Home Office"), ("npcc", "National Police Chiefs' Council")],
+    )
+    follow = resolve("Did the Home Office accept it?", [previous])
+    assert follow.kind == "responses" and follow.cases == ["ho", "npcc"]
+    assert follow.question.filters.forces == ["Home Office"]
+    assert follow.question.filters.case_ids == ["ho", "npcc"]

@@ -20,3 +20,11 @@ def test_a_new_scope_that_holds_a_case_the_answer_gave_is_answered(corpus_assist
 def test_a_new_scope_with_no_case_on_the_topic_is_not_answered(corpus_assistant):
     first = corpus_assistant.chat(METAL_DETECTOR, [])
     assert corpus_assistant.chat("And in Kent?", [first]).abstained
+
+
+def test_a_force_named_in_a_question_about_responses_narrows_the_cases_just_cited(corpus_assistant):
+    first = corpus_assistant.chat("Have any forces been told to search detainees with a metal detector wand?", [])
+    assert {"Lancashire Constabulary", "National Police Chiefs' Council"} <= {c.force for c in first.citations}
+    follow = corpus_assistant.chat("Did the NPCC accept it?", [first])
+    assert not follow.abstained
+    assert {c.force for c in follow.citations} == {"National Police Chiefs' Council"}
