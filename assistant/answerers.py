@@ -202,7 +202,7 @@ class ListAnswerer:
         spans = ctx.spans(kept)
         what = {
             Intent.RECOMMENDED: "whose recommendations are about this",
-            Intent.RESPONSE: "whose force responses say what was done",
+            Intent.RESPONSE: _what_was_done(kept),
         }.get(q.intent, "about this")
         applied = f" (filters: {q.filters.describe()})" if not q.filters.is_empty() else ""
         scope = (
@@ -219,6 +219,22 @@ class ListAnswerer:
             Answer(question=q.text, text=text, citations=cites, kind="list", filters=q.filters, searched=ctx.n_cases),
             verdict,
         )
+
+
+def _what_was_done(rows: list[Hit]) -> str:
+    """What the rows of a list of force responses are: a case with no published response is shown by its
+    recommendation and status, or by its story when it has neither, and the answer says so."""
+    responses = sum(h.section == "response" for h in rows)
+    recommendations = sum(h.section == "recommendation" for h in rows)
+    neither = len(rows) - responses - recommendations
+    if not recommendations and not neither:
+        return "whose force responses say what was done"
+    parts = [
+        f"{responses} with a published force response" if responses else "",
+        f"{recommendations} with none published, shown by the recommendation and its status" if recommendations else "",
+        f"{neither} with no recommendation or response published" if neither else "",
+    ]
+    return "(" + "; ".join(p for p in parts if p) + ")"
 
 
 def _did_something(hit: Hit) -> bool:

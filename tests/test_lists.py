@@ -22,6 +22,7 @@ def test_a_case_with_no_response_is_listed_as_a_change_by_its_accepted_recommend
     hampshire = [c for c in answer.citations if c.force == "Hampshire and Isle of Wight Constabulary"]
     assert hampshire and all(c.section.startswith("recommendation") and c.status == "accepted" for c in hampshire)
     assert "accepted" in next(line for line in answer.text.splitlines() if "Hampshire" in line)
+    assert "with none published, shown by the recommendation and its status" in answer.text.splitlines()[0]
 
 
 def test_a_case_with_several_recommendations_is_listed_for_the_one_about_the_topic(corpus_assistant):
