@@ -29,6 +29,7 @@ _RESPONSES = re.compile(
     r"react(ed|ion)?|t(ake|ook) (it|that|this)|go(ne)? along|went along|compl(y|ied))\b",
     re.IGNORECASE,
 )
+_SELECTS = re.compile(r"^\s*(and\s+|so\s+)?(which|what|list|show)\b", re.IGNORECASE)
 _ORDINALS = {
     "first": 0,
     "1st": 0,
@@ -236,11 +237,13 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
     if new.has_scope() and not _RESPONSES.search(message):
         return _scope(message, previous, new)
     if _RESPONSES.search(message) and not _stands_alone(message):
-        # A force it names ("did the Home Office accept it?") is a filter on those cases.
+        # A force it names ("did the Home Office accept it?") is a filter on those cases, and so is a status it
+        # selects by ("which of those were accepted?"); a status asked about ("have they agreed to it yet?") is not.
+        statuses = new.statuses if _SELECTS.search(message) else []
         q = Question(
             text=message,
             kind="list",
-            filters=Filters(case_ids=cases, forces=new.forces),
+            filters=Filters(case_ids=cases, forces=new.forces, statuses=statuses),
             intent=Intent.RESPONSE,
             topic=topic_words(previous.query or previous.question),
         )

@@ -109,3 +109,15 @@ def test_a_force_named_in_a_question_about_responses_filters_the_cases_just_cite
     assert follow.kind == "responses" and follow.cases == ["ho", "npcc"]
     assert follow.question.filters.forces == ["Home Office"]
     assert follow.question.filters.case_ids == ["ho", "npcc"]
+
+
+def test_a_status_selects_among_the_cases_just_cited_only_when_the_question_selects_by_it():
+    previous = _answer(
+        "Which forces were told to review their body worn video policy?",
+        [("mer", "Merseyside Police"), ("cle", "Cleveland Police")],
+        kind="list",
+    )
+    selected = resolve("Which of those were accepted?", [previous])
+    assert selected.kind == "responses" and selected.question.filters.statuses == ["accepted"]
+    asked = resolve("Have they agreed to it yet?", [previous])
+    assert asked.kind == "responses" and asked.question.filters.statuses == []
