@@ -248,9 +248,10 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
             topic=topic_words(previous.query or previous.question),
         )
         return FollowUp("responses", q, f"{previous.query or previous.question} {message}", cases)
-    if _stands_alone(message):
+    if _stands_alone(message) and not _leans_back(message):
         return FollowUp("fresh", read_question(message, explicit), message)
-    # Some other question about the same cases ("why?", "who was involved?").
+    # Some other question about the same cases ("why?", "who was involved?", "what happened to the officer who
+    # fired it?").
     q = Question(
         text=message,
         kind="lookup",

@@ -121,3 +121,12 @@ def test_a_status_selects_among_the_cases_just_cited_only_when_the_question_sele
     assert selected.kind == "responses" and selected.question.filters.statuses == ["accepted"]
     asked = resolve("Have they agreed to it yet?", [previous])
     assert asked.kind == "responses" and asked.question.filters.statuses == []
+
+
+def test_a_message_that_leans_back_after_an_answer_asks_about_its_cases():
+    """The same message that has nothing to follow up after a refusal is about the cases just cited after an
+    answer: a word or two of its own ("the officer who fired it") does not make it a question on its own."""
+    previous = _answer("What happened when a man was Tasered on a bridge?", [("bridge", "Metropolitan Police Service")])
+    follow = resolve("What happened to the officer who fired it?", [previous])
+    assert follow.kind == "item" and follow.cases == ["bridge"]
+    assert resolve("What happened to the officer who fired it?", [REFUSED]).kind == "nothing"
