@@ -16,7 +16,7 @@ from assistant.question import Intent, Question, named_forces, read_question, st
 from assistant.types import Answer, Filters
 
 _FOLLOW_UP_START = re.compile(
-    r"^\s*(and|but|also|what about|how about|same for|and what about|then|so)\b", re.IGNORECASE
+    r"^\s*(and|but|also|what about|how about|same (?:[\w'’-]+ )?(?:for|in)|and what about|then|so)\b", re.IGNORECASE
 )
 _BACK_REFERENCE = re.compile(
     r"\b(they|them|their|it|its|this|that|these|those|the same|that case|"
@@ -24,11 +24,16 @@ _BACK_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _RESPONSES = re.compile(
-    r"\b(do about|did (they|the force|it|he|she) do|respon[ds]|response|reply|replied|"
+    r"\b(do about|did (they|the force|the forces|it) do|respon[ds]|response|reply|replied|"
     r"accepted|accept|agree|agreed|status|action|acted|act on|change[sd]?|happen(ed)? next|outcome|"
-    r"react(ed|ion)?|t(ake|ook) (it|that|this)|go(ne)? along|went along|compl(y|ied))\b",
+    r"react(ed|ion)?|t(ake|ook) (it|that|this)|go(ne)? along|went along|compl(y|ied)|as a result|"
+    r"follow(ed)? (it|that|this|them|those|these|the advice|the recommendations?|the learning|through)|"
+    r"implement(ed)?|into (practice|place|effect)|on board|carr(y|ied) (it|that|this|them) out|adopt(ed)?|"
+    r"sa(y|id) (yes|no|back)|outstanding|pending)\b",
     re.IGNORECASE,
 )
+# "What did Sussex do?": what a force named did is its response, as "what did they do?" is.
+_FORCE_DID = re.compile(r"\bdid (?:[\w'’-]+ ){1,4}do\b", re.IGNORECASE)
 _SELECTS = re.compile(r"^\s*(and\s+|so\s+)?(which|what|list|show)\b", re.IGNORECASE)
 _ORDINALS = {
     "first": 0,
@@ -44,6 +49,8 @@ _ORDINALS = {
     "last": -1,
 }
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?:\s+(?:one|case|item|force))?", re.IGNORECASE)
+# "case 2", "number 3": the n-th case of the previous answer.
+_NUMBERED = re.compile(r"\b(?:case|number|no\.?|item|#)\s*(\d{1,2})\b", re.IGNORECASE)
 _ITEM = re.compile(r"\b(the|that)\s+(?:[\w'’-]+\s+){0,3}(one|case)\b|\bmore (about|on|detail)\b", re.IGNORECASE)
 # Words of a follow-up that refer back rather than name a topic.
 _REFERRING = set(
@@ -146,6 +153,30 @@ _REFERRING = set(
         "act",
         "comply",
         "complied",
+        "result",
+        "acted",
+        "acting",
+        "follow",
+        "followed",
+        "advice",
+        "implement",
+        "implemented",
+        "practice",
+        "board",
+        "question",
+        "expand",
+        "elaborate",
+        "explain",
+        "say",
+        "said",
+        "yes",
+        "outstanding",
+        "pending",
+        "number",
+        "please",
+        "similar",
+        "like",
+        "likewise",
     ]
 )
 # Words of its own a message with a back-reference needs to be read on its own: "their" in "Which forces
@@ -234,9 +265,10 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
             topic=topic_words(previous.query or previous.question),
         )
         return FollowUp("item", q, f"{message} {previous.query or previous.question}", [item])
-    if new.has_scope() and not _RESPONSES.search(message):
+    asks_responses = bool(_RESPONSES.search(message) or (new.forces and _FORCE_DID.search(message)))
+    if new.has_scope() and not asks_responses:
         return _scope(message, previous, new)
-    if _RESPONSES.search(message) and not _stands_alone(message):
+    if asks_responses and not _stands_alone(message):
         # A force it names ("did the Home Office accept it?") is a filter on those cases, and so is a status it
         # selects by ("which of those were accepted?"); a status asked about ("have they agreed to it yet?") is not.
         statuses = new.statuses if _SELECTS.search(message) else []
@@ -296,6 +328,9 @@ def _item(message: str, previous: Answer, cases: list[str]) -> str | None:
     if m := _ORDINAL.search(message):
         n = _ORDINALS[m.group(1).lower()]
         return cases[n] if -len(cases) <= n < len(cases) else None
+    if m := _NUMBERED.search(message):
+        n = int(m.group(1)) - 1
+        return cases[n] if 0 <= n < len(cases) else None
     if _ITEM.search(message):
         named = {name for name, _ in named_forces(message)}
         if named:

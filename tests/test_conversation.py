@@ -130,3 +130,59 @@ def test_a_message_that_leans_back_after_an_answer_asks_about_its_cases():
     follow = resolve("What happened to the officer who fired it?", [previous])
     assert follow.kind == "item" and follow.cases == ["bridge"]
     assert resolve("What happened to the officer who fired it?", [REFUSED]).kind == "nothing"
+
+
+LISTED = _answer(
+    "Which forces were told to review their body worn video policy?",
+    [("mer", "Merseyside Police"), ("kent", "Kent Police"), ("sx", "Sussex Police")],
+    kind="list",
+)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Did anything change as a result?",
+        "Has the force acted on it?",
+        "Did they implement it?",
+        "Did they put it into practice?",
+        "Was the recommendation taken on board?",
+        "Did they say yes?",
+        "Is it still outstanding?",
+        "Did the forces follow the advice?",
+    ],
+)
+def test_everyday_ways_of_asking_what_was_done_ask_for_the_responses(message):
+    follow = resolve(message, [LISTED])
+    assert follow.kind == "responses" and follow.cases == ["mer", "kent", "sx"]
+
+
+def test_what_a_named_force_did_is_its_response_among_the_cases_just_cited():
+    follow = resolve("What did Sussex do?", [LISTED])
+    assert follow.kind == "responses" and follow.question.filters.forces == ["Sussex Police"]
+
+
+@pytest.mark.parametrize(
+    "message, force",
+    [
+        ("Any in Devon?", "Devon and Cornwall Police"),
+        ("Anything similar in Devon?", "Devon and Cornwall Police"),
+        ("Same question for Essex", "Essex Police"),
+    ],
+)
+def test_everyday_ways_of_asking_about_another_force_are_a_new_scope(message, force):
+    follow = resolve(message, [LISTED])
+    assert follow.kind == "scope" and follow.question.filters.forces == [force]
+
+
+@pytest.mark.parametrize(
+    "message, case",
+    [
+        ("Expand on the Kent case", "kent"),
+        ("What happened in case 2?", "kent"),
+        ("Can you say more about number 3?", "sx"),
+    ],
+)
+def test_everyday_ways_of_pointing_at_one_case_are_that_case(message, case):
+    follow = resolve(message, [LISTED])
+    assert follow.kind == "item" and follow.cases == [case]
