@@ -34,6 +34,9 @@ _RESPONSES = re.compile(
 )
 # "What did Sussex do?": what a force named did is its response, as "what did they do?" is.
 _FORCE_DID = re.compile(r"\bdid (?:[\w'’-]+ ){1,4}do\b", re.IGNORECASE)
+# A question about one thing ("who was the officer?"), not for cases ("any cases about the Taser?") nor a new
+# subject ("what about the Taser?").
+_ASKS_ABOUT_ONE = re.compile(r"^\s*(who|what|how|why|where|when|did|was|were|is|has|had|does)\b(?!\s+about)", re.I)
 _SELECTS = re.compile(r"^\s*(and\s+|so\s+)?(which|what|list|show)\b", re.IGNORECASE)
 _ORDINALS = {
     "first": 0,
@@ -177,6 +180,12 @@ _REFERRING = set(
         "similar",
         "like",
         "likewise",
+        "others",
+        "anyone",
+        "anybody",
+        "someone",
+        "everyone",
+        "involved",
     ]
 )
 # Words of its own a message with a back-reference needs to be read on its own: "their" in "Which forces
@@ -220,7 +229,7 @@ def is_follow_up(message: str) -> bool:
     # A short message with no topic of its own ("How did the Met respond to the recommendation?") leans on
     # the previous turn as much as one with a pronoun does.
     return bool(_FOLLOW_UP_START.search(message)) or (
-        short and (bool(_BACK_REFERENCE.search(message)) or not _stands_alone(message))
+        short and (bool(_BACK_REFERENCE.search(message)) or not _stands_alone(message) or _names_one_earlier(message))
     )
 
 
@@ -233,7 +242,18 @@ def _leans_back(message: str) -> bool:
     """Whether the message refers back ("the officer who fired it", "was that recommendation accepted?")
     with too few words of its own to be a question by itself."""
     own = [w for w in topic_words(message) if w.lower() not in _REFERRING]
-    return bool(_BACK_REFERENCE.search(message)) and len(own) < _OWN_TOPIC
+    return (bool(_BACK_REFERENCE.search(message)) and len(own) < _OWN_TOPIC) or _names_one_earlier(message)
+
+
+def _names_one_earlier(message: str) -> bool:
+    """Whether the message's one word of its own is something named before ("who was the officer?", "what
+    happened to the man?"): "the" points back at it, and nothing else says what is asked about."""
+    own = [w for w in topic_words(message) if w.lower() not in _REFERRING]
+    return (
+        len(own) == 1
+        and bool(_ASKS_ABOUT_ONE.search(message))
+        and bool(re.search(r"\bthe\s+" + re.escape(own[0]) + r"\b", message, re.IGNORECASE))
+    )
 
 
 def _cited_cases(answer: Answer) -> list[str]:

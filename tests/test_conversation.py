@@ -186,3 +186,17 @@ def test_everyday_ways_of_asking_about_another_force_are_a_new_scope(message, fo
 def test_everyday_ways_of_pointing_at_one_case_are_that_case(message, case):
     follow = resolve(message, [LISTED])
     assert follow.kind == "item" and follow.cases == [case]
+
+
+@pytest.mark.parametrize(
+    "message", ["What happened to the officer?", "Who was the officer?", "Which forces were involved?", "Any others?"]
+)
+def test_a_thing_named_before_with_nothing_else_leans_back(message):
+    """After a refusal there is nothing to follow up; after an answer it asks about the cases just cited."""
+    assert resolve(message, [REFUSED]).kind == "nothing"
+    assert resolve(message, [LISTED]).kind in ("item", "responses")
+
+
+@pytest.mark.parametrize("message", ["Any cases about the Taser?", "What about the Taser?"])
+def test_a_new_subject_with_the_is_read_on_its_own(message):
+    assert resolve(message, [LISTED]).kind == "fresh"
