@@ -295,16 +295,17 @@ class Assistant:
 
     def _holds_in_scope(self, before: Earlier, ctx: Context) -> bool:
         """Whether the topic is found in the new scope about as clearly as the previous answer found it in its
-        own: the new scope's best sentence within `scope_margin` of the least clear case that answer gave (of
-        the best case anywhere when it gave none). "And in Kent?" after a question Kent has no case on must not
-        answer with Kent's nearest case; "and in Lancashire?" after an answer that cited Lancashire beside a
-        closer national case must not abstain; "what about south yorks?" after a West Yorkshire question is
-        weighed against West Yorkshire, not against the best case anywhere."""
+        own scope: the new scope's best case is one that answer gave, or its best sentence is within
+        `scope_margin` of that answer's best. "And in Kent?" after a question Kent has no case on must not
+        answer with Kent's nearest case; "and in Lancashire?" after an answer that cited Lancashire's case
+        beside a closer national one must not abstain; "what about south yorks?" after a West Yorkshire
+        question is weighed against West Yorkshire, not against the best case anywhere."""
+        if ctx.evidence and ctx.evidence[0].case_id in before.answered_by:
+            return True
         earlier = self.weigh(before.question, before.query).evidence
         if not earlier or not ctx.evidence:
             return bool(ctx.evidence)
-        shown = [w for w in earlier if w.case_id in before.answered_by] or earlier[:1]
-        return ctx.evidence[0].sentence >= min(w.sentence for w in shown) - self.settings.scope_margin
+        return ctx.evidence[0].sentence >= earlier[0].sentence - self.settings.scope_margin
 
     def weigh(self, q: Question, query: str) -> Context:
         """Retrieve passages for `query` and weigh their cases (none for a filter table): the evidence."""

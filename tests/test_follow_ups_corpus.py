@@ -8,8 +8,8 @@ METAL_DETECTOR = "What were forces told about searching detainees with a metal d
 
 
 def test_a_new_scope_that_holds_a_case_the_answer_gave_is_answered(corpus_assistant):
-    """The first answer cites the national recommendation and Lancashire's; Lancashire's own case is found
-    less clearly than the national one, but as clearly as the answer's own Lancashire case."""
+    """The first answer cites the national recommendation and Lancashire's: Lancashire's case, found less
+    clearly than the national one, is one the answer gave."""
     first = corpus_assistant.chat(METAL_DETECTOR, [])
     assert "Lancashire Constabulary" in {c.force for c in first.citations}
     scoped = corpus_assistant.chat("And in Lancashire?", [first])
@@ -17,9 +17,17 @@ def test_a_new_scope_that_holds_a_case_the_answer_gave_is_answered(corpus_assist
     assert {c.force for c in scoped.citations} == {"Lancashire Constabulary"}
 
 
-def test_a_new_scope_with_no_case_on_the_topic_is_not_answered(corpus_assistant):
-    first = corpus_assistant.chat(METAL_DETECTOR, [])
-    assert corpus_assistant.chat("And in Kent?", [first]).abstained
+@pytest.mark.parametrize(
+    "question, force",
+    [
+        (METAL_DETECTOR, "Kent"),
+        ("Which forces were told to review their body worn video policy?", "Essex"),
+        ("Any cases where police chased a car and it crashed?", "Kent"),
+    ],
+)
+def test_a_new_scope_with_no_case_on_the_topic_is_not_answered(corpus_assistant, question, force):
+    first = corpus_assistant.chat(question, [])
+    assert corpus_assistant.chat(f"And in {force}?", [first]).abstained
 
 
 def test_a_force_named_in_a_question_about_responses_narrows_the_cases_just_cited(corpus_assistant):
