@@ -15,7 +15,7 @@ from assistant.compose import abstention, list_text, lookup_text, table_text
 from assistant.evidence import CaseEvidence
 from assistant.question import Intent, Question
 from assistant.quotes import best_spans, first_sentence
-from assistant.relevance import Confidence, Judgement, case_coverage
+from assistant.relevance import Confidence, Judgement
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AnswerSettings
 from assistant.spelling import did_you_mean
@@ -31,6 +31,7 @@ _NOT_DONE = re.compile(
     r"won['’]t|will not|unable to)\b[^.]{0,60}\b(updat|amend|chang|implement|introduc|revis|accept)",
     re.IGNORECASE,
 )
+_TAKEN_ON = ("accepted", "partially accepted")
 _SECTIONS = {Intent.RECOMMENDED: ("recommendation",), Intent.RESPONSE: ("response",), Intent.HAPPENED: ("summary",)}
 
 
@@ -160,6 +161,15 @@ class ListAnswerer:
     def __init__(self, every_case: bool = False):
         self.every_case = every_case
 
+    def _candidates(self, w: CaseEvidence, intent: Intent, sections: tuple[str, ...] | None) -> list[Hit]:
+        """The passages of a case that may be its row: those of the part asked about; asked what forces did,
+        never a response saying the force did not, and for a case with no response its accepted
+        recommendations."""
+        hits = [h for h in w.passages if sections is None or h.section in sections]
+        if intent is not Intent.RESPONSE or self.every_case:
+            return hits
+        return [h for h in hits if not _not_done(h)] or [h for h in w.passages if _did_something(h)]
+
     def answer(self, ctx: Context) -> Answer:
         """Every case close enough to the best that covers the question's rarer terms, one passage each."""
         verdict = ctx.judgement.confidence if ctx.judgement else Confidence.HIGH
@@ -167,29 +177,32 @@ class ListAnswerer:
             return _abstain(ctx)
         s, q = ctx.settings, ctx.question
         sections = _SECTIONS.get(q.intent) if q.intent is not Intent.HAPPENED else None
+        candidates = {w.case_id: self._candidates(w, q.intent, sections) for w in ctx.evidence}
+        # Asked for recommendations or responses, each case's row is the one that is itself most about the
+        # topic, not the one nearest the whole question, whose frame ("which forces were told to…") fits them
+        # all; asked what happened, it is the passage nearest the whole question (the story asked about).
+        # A response is about what its recommendation is about ("Accepted: revised SOPs will…"): it is weighed
+        # with it.
+        items = {h.id: _item(w, h) for w in ctx.evidence for h in candidates[w.case_id]}
+        passages = _topic_scores(ctx, list({i.id: i for item in items.values() for i in item}.values()))
+        topic = {hid: max(passages[i.id] for i in item) for hid, item in items.items()}
+        by_topic = sections is not None and bool(q.topic)
         rows: list[tuple[CaseEvidence, Hit]] = []
         for w in ctx.evidence:
-            hit = next(
-                (
-                    h
-                    for h in w.passages
-                    if (sections is None or h.section in sections)
-                    and not (q.intent is Intent.RESPONSE and _not_done(h) and not self.every_case)
-                ),
-                None,
-            )
+            hits = candidates[w.case_id]
+            hit = max(hits, key=lambda h: topic[h.id]) if hits and by_topic else next(iter(hits), None)
             if hit is None and self.every_case:
                 hit = w.best(("recommendation",)) or w.best()
             if hit is not None:
                 rows.append((w, hit))
         if not rows:
             return _abstain(ctx)
-        kept = [h for _, h in rows] if self.every_case else _on_topic(ctx, rows)
+        kept = [h for _, h in rows] if self.every_case else _on_topic(ctx, rows, topic, items)
         kept = kept[: s.list_max_cases]
         spans = ctx.spans(kept)
         what = {
             Intent.RECOMMENDED: "whose recommendations are about this",
-            Intent.RESPONSE: "whose force responses say what was done",
+            Intent.RESPONSE: _what_was_done(kept),
         }.get(q.intent, "about this")
         applied = f" (filters: {q.filters.describe()})" if not q.filters.is_empty() else ""
         scope = (
@@ -208,22 +221,57 @@ class ListAnswerer:
         )
 
 
-def _on_topic(ctx: Context, rows: list[tuple[CaseEvidence, Hit]]) -> list[Hit]:
+def _what_was_done(rows: list[Hit]) -> str:
+    """What the rows of a list of force responses are: a case with no published response is shown by its
+    recommendation and status, or by its story when it has neither, and the answer says so."""
+    responses = sum(h.section == "response" for h in rows)
+    recommendations = sum(h.section == "recommendation" for h in rows)
+    neither = len(rows) - responses - recommendations
+    if not recommendations and not neither:
+        return "whose force responses say what was done"
+    parts = [
+        f"{responses} with a published force response" if responses else "",
+        f"{recommendations} with none published, shown by the recommendation and its status" if recommendations else "",
+        f"{neither} with no recommendation or response published" if neither else "",
+    ]
+    return "(" + "; ".join(p for p in parts if p) + ")"
+
+
+def _did_something(hit: Hit) -> bool:
+    """Whether a recommendation's status says the force took it on (asked what forces changed, a case with no
+    published response is listed by its accepted recommendation, its status beside it)."""
+    return hit.section == "recommendation" and hit.status in _TAKEN_ON and not _not_done(hit)
+
+
+def _item(w: CaseEvidence, hit: Hit) -> list[Hit]:
+    """The passages a row stands for: a response with its recommendation's, any other passage alone."""
+    if hit.section != "response":
+        return [hit]
+    return [hit] + [h for h in w.passages if h.section == "recommendation" and h.rec_no == hit.rec_no]
+
+
+def _on_topic(
+    ctx: Context, rows: list[tuple[CaseEvidence, Hit]], score: dict[str, float], items: dict[str, list[Hit]]
+) -> list[Hit]:
     """The rows close to the best on every measure, in the order the cases were weighed (keyword evidence
-    counts there: "ligature" named exactly); the best row alone when none is."""
+    counts there: "ligature" named exactly); the best row alone when none is. The topic score and the term
+    coverage are the row's own passage's: a case whose other parts mention the topic is not listed for them."""
     s, q = ctx.settings, ctx.question
-    score = _topic_scores(ctx, [h for _, h in rows])
-    coverage = {h.id: case_coverage(q, ctx.catalog, h.case_id) for _, h in rows}
-    best_score, best_alignment = max(score.values()), max(w.alignment for w, _ in rows)
+    terms = ctx.catalog.keyword.terms(" ".join(q.topic))
+    coverage = {
+        h.id: ctx.catalog.keyword.coverage(terms, [i.id for i in items[h.id]]) if terms else 1.0 for _, h in rows
+    }
+    best_score = max(score.get(h.id, 0.0) for _, h in rows)
+    best_alignment = max(w.alignment for w, _ in rows)
     best_coverage = max(coverage.values()) or 1.0
     kept = [
         h
         for w, h in rows
-        if score[h.id] >= best_score - s.list_margin
+        if score.get(h.id, 0.0) >= best_score - s.list_margin
         and w.alignment >= best_alignment - s.list_alignment_margin
         and coverage[h.id] >= s.list_min_coverage * best_coverage
     ]
-    return kept or [max((h for _, h in rows), key=lambda h: score[h.id])]
+    return kept or [max((h for _, h in rows), key=lambda h: score.get(h.id, 0.0))]
 
 
 def _topic_scores(ctx: Context, hits: list[Hit]) -> dict[str, float]:

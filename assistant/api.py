@@ -13,7 +13,7 @@ from assistant import catalog_file
 from assistant.answerers import Context, ListAnswerer, LookupAnswerer, TableAnswerer
 from assistant.catalog import Catalog, collector_paused
 from assistant.compose import Writer, abstention, check_markers
-from assistant.conversation import NOTHING_EARLIER, resolve
+from assistant.conversation import NOTHING_EARLIER, Earlier, resolve
 from assistant.evidence import clauses, weigh_cases
 from assistant.indexing import while_building, write_lock_held
 from assistant.limits import check_question
@@ -277,7 +277,7 @@ class Assistant:
         q: Question,
         query: str,
         given_cases: bool = False,
-        scope_of: tuple[Question, str] | None = None,
+        scope_of: Earlier | None = None,
         write: bool = True,
     ) -> Answer:
         """The stages, once each and in order: retrieve and weigh, judge, answer, (write,) check."""
@@ -293,12 +293,16 @@ class Assistant:
         answerer = ListAnswerer(every_case=given_cases) if q.kind == "list" else LookupAnswerer()
         return self._finish(answerer.answer(ctx), query, write)
 
-    def _holds_in_scope(self, before: tuple[Question, str], ctx: Context) -> bool:
+    def _holds_in_scope(self, before: Earlier, ctx: Context) -> bool:
         """Whether the topic is found in the new scope about as clearly as the previous answer found it in its
-        own scope (`before`: that question and query); "and in Kent?" after a question Kent has no case on
-        must not answer with Kent's nearest case, and "what about south yorks?" after a West Yorkshire
+        own scope: the new scope's best case is one that answer gave, or its best sentence is within
+        `scope_margin` of that answer's best. "And in Kent?" after a question Kent has no case on must not
+        answer with Kent's nearest case; "and in Lancashire?" after an answer that cited Lancashire's case
+        beside a closer national one must not abstain; "what about south yorks?" after a West Yorkshire
         question is weighed against West Yorkshire, not against the best case anywhere."""
-        earlier = self.weigh(*before).evidence
+        if ctx.evidence and ctx.evidence[0].case_id in before.answered_by:
+            return True
+        earlier = self.weigh(before.question, before.query).evidence
         if not earlier or not ctx.evidence:
             return bool(ctx.evidence)
         return ctx.evidence[0].sentence >= earlier[0].sentence - self.settings.scope_margin

@@ -16,7 +16,7 @@ from assistant.question import Intent, Question, named_forces, read_question, st
 from assistant.types import Answer, Filters
 
 _FOLLOW_UP_START = re.compile(
-    r"^\s*(and|but|also|what about|how about|same for|and what about|then|so)\b", re.IGNORECASE
+    r"^\s*(and|but|also|what about|how about|same (?:[\w'’-]+ )?(?:for|in)|and what about|then|so)\b", re.IGNORECASE
 )
 _BACK_REFERENCE = re.compile(
     r"\b(they|them|their|it|its|this|that|these|those|the same|that case|"
@@ -24,11 +24,20 @@ _BACK_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _RESPONSES = re.compile(
-    r"\b(do about|did (they|the force|it|he|she) do|respon[ds]|response|reply|replied|"
+    r"\b(do about|did (they|the force|the forces|it) do|respon[ds]|response|reply|replied|"
     r"accepted|accept|agree|agreed|status|action|acted|act on|change[sd]?|happen(ed)? next|outcome|"
-    r"react(ed|ion)?|t(ake|ook) (it|that|this)|go(ne)? along|went along|compl(y|ied))\b",
+    r"react(ed|ion)?|t(ake|ook) (it|that|this)|go(ne)? along|went along|compl(y|ied)|as a result|"
+    r"follow(ed)? (it|that|this|them|those|these|the advice|the recommendations?|the learning|through)|"
+    r"implement(ed)?|into (practice|place|effect)|on board|carr(y|ied) (it|that|this|them) out|adopt(ed)?|"
+    r"sa(y|id) (yes|no|back)|outstanding|pending)\b",
     re.IGNORECASE,
 )
+# "What did Sussex do?": what a force named did is its response, as "what did they do?" is.
+_FORCE_DID = re.compile(r"\bdid (?:[\w'’-]+ ){1,4}do\b", re.IGNORECASE)
+# A question about one thing ("who was the officer?"), not for cases ("any cases about the Taser?") nor a new
+# subject ("what about the Taser?").
+_ASKS_ABOUT_ONE = re.compile(r"^\s*(who|what|how|why|where|when|did|was|were|is|has|had|does)\b(?!\s+about)", re.I)
+_SELECTS = re.compile(r"^\s*(and\s+|so\s+)?(which|what|list|show)\b", re.IGNORECASE)
 _ORDINALS = {
     "first": 0,
     "1st": 0,
@@ -43,6 +52,8 @@ _ORDINALS = {
     "last": -1,
 }
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?:\s+(?:one|case|item|force))?", re.IGNORECASE)
+# "case 2", "number 3": the n-th case of the previous answer.
+_NUMBERED = re.compile(r"\b(?:case|number|no\.?|item|#)\s*(\d{1,2})\b", re.IGNORECASE)
 _ITEM = re.compile(r"\b(the|that)\s+(?:[\w'’-]+\s+){0,3}(one|case)\b|\bmore (about|on|detail)\b", re.IGNORECASE)
 # Words of a follow-up that refer back rather than name a topic.
 _REFERRING = set(
@@ -145,6 +156,36 @@ _REFERRING = set(
         "act",
         "comply",
         "complied",
+        "result",
+        "acted",
+        "acting",
+        "follow",
+        "followed",
+        "advice",
+        "implement",
+        "implemented",
+        "practice",
+        "board",
+        "question",
+        "expand",
+        "elaborate",
+        "explain",
+        "say",
+        "said",
+        "yes",
+        "outstanding",
+        "pending",
+        "number",
+        "please",
+        "similar",
+        "like",
+        "likewise",
+        "others",
+        "anyone",
+        "anybody",
+        "someone",
+        "everyone",
+        "involved",
     ]
 )
 # Words of its own a message with a back-reference needs to be read on its own: "their" in "Which forces
@@ -155,6 +196,16 @@ NOTHING_EARLIER = (
     "There is nothing earlier to follow up: the last question found no case that answers it. "
     "Ask about a case or a topic directly."
 )
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The answer a new scope follows: its question as answered, its query, and the cases it gave as the answer
+    (none when it abstained: the cases it showed were only the nearest)."""
+
+    question: Question
+    query: str
+    answered_by: tuple[str, ...] = ()
 
 
 @dataclass
@@ -168,7 +219,7 @@ class FollowUp:
     question: Question
     query: str
     cases: list[str] = field(default_factory=list)
-    before: tuple[Question, str] | None = None  # for "scope": the previous question as answered, and its query
+    before: Earlier | None = None  # for "scope": the answer it follows
 
 
 def is_follow_up(message: str) -> bool:
@@ -178,7 +229,7 @@ def is_follow_up(message: str) -> bool:
     # A short message with no topic of its own ("How did the Met respond to the recommendation?") leans on
     # the previous turn as much as one with a pronoun does.
     return bool(_FOLLOW_UP_START.search(message)) or (
-        short and (bool(_BACK_REFERENCE.search(message)) or not _stands_alone(message))
+        short and (bool(_BACK_REFERENCE.search(message)) or not _stands_alone(message) or _names_one_earlier(message))
     )
 
 
@@ -191,7 +242,18 @@ def _leans_back(message: str) -> bool:
     """Whether the message refers back ("the officer who fired it", "was that recommendation accepted?")
     with too few words of its own to be a question by itself."""
     own = [w for w in topic_words(message) if w.lower() not in _REFERRING]
-    return bool(_BACK_REFERENCE.search(message)) and len(own) < _OWN_TOPIC
+    return (bool(_BACK_REFERENCE.search(message)) and len(own) < _OWN_TOPIC) or _names_one_earlier(message)
+
+
+def _names_one_earlier(message: str) -> bool:
+    """Whether the message's one word of its own is something named before ("who was the officer?", "what
+    happened to the man?"): "the" points back at it, and nothing else says what is asked about."""
+    own = [w for w in topic_words(message) if w.lower() not in _REFERRING]
+    return (
+        len(own) == 1
+        and bool(_ASKS_ABOUT_ONE.search(message))
+        and bool(re.search(r"\bthe\s+" + re.escape(own[0]) + r"\b", message, re.IGNORECASE))
+    )
 
 
 def _cited_cases(answer: Answer) -> list[str]:
@@ -223,20 +285,25 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
             topic=topic_words(previous.query or previous.question),
         )
         return FollowUp("item", q, f"{message} {previous.query or previous.question}", [item])
-    if new.has_scope() and not _RESPONSES.search(message):
+    asks_responses = bool(_RESPONSES.search(message) or (new.forces and _FORCE_DID.search(message)))
+    if new.has_scope() and not asks_responses:
         return _scope(message, previous, new)
-    if _RESPONSES.search(message) and not _stands_alone(message):
+    if asks_responses and not _stands_alone(message):
+        # A force it names ("did the Home Office accept it?") is a filter on those cases, and so is a status it
+        # selects by ("which of those were accepted?"); a status asked about ("have they agreed to it yet?") is not.
+        statuses = new.statuses if _SELECTS.search(message) else []
         q = Question(
             text=message,
             kind="list",
-            filters=Filters(case_ids=cases),
+            filters=Filters(case_ids=cases, forces=new.forces, statuses=statuses),
             intent=Intent.RESPONSE,
             topic=topic_words(previous.query or previous.question),
         )
         return FollowUp("responses", q, f"{previous.query or previous.question} {message}", cases)
-    if _stands_alone(message):
+    if _stands_alone(message) and not _leans_back(message):
         return FollowUp("fresh", read_question(message, explicit), message)
-    # Some other question about the same cases ("why?", "who was involved?").
+    # Some other question about the same cases ("why?", "who was involved?", "what happened to the officer who
+    # fired it?").
     q = Question(
         text=message,
         kind="lookup",
@@ -272,7 +339,8 @@ def _scope(message: str, previous: Answer, new: Filters) -> FollowUp:
         q.kind = "list"
     earlier = read_question(previous.query or previous.question)
     earlier.filters = previous.filters
-    return FollowUp("scope", q, base, before=(earlier, previous.query or previous.question))
+    answered_by = () if previous.abstained else tuple(_cited_cases(previous))
+    return FollowUp("scope", q, base, before=Earlier(earlier, previous.query or previous.question, answered_by))
 
 
 def _item(message: str, previous: Answer, cases: list[str]) -> str | None:
@@ -280,6 +348,9 @@ def _item(message: str, previous: Answer, cases: list[str]) -> str | None:
     if m := _ORDINAL.search(message):
         n = _ORDINALS[m.group(1).lower()]
         return cases[n] if -len(cases) <= n < len(cases) else None
+    if m := _NUMBERED.search(message):
+        n = int(m.group(1)) - 1
+        return cases[n] if 0 <= n < len(cases) else None
     if _ITEM.search(message):
         named = {name for name, _ in named_forces(message)}
         if named:

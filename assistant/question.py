@@ -27,10 +27,15 @@ _LIST_START = re.compile(
 )
 # What forces as a whole were told or did ("What have forces been told about X?") is a list too.
 _LIST_OF_FORCES = re.compile(r"^\s*what (have|has|did) (the )?(forces|bodies|organisations)\b", re.IGNORECASE)
+# A list asked after a fronted clause ("When the IOPC raised body-worn video problems, which forces acted on it?").
+_LIST_CLAUSE = re.compile(
+    r"[,;:]\s*(which|what) (forces|bodies|cases|national bodies|recommendations|organisations)\b", re.IGNORECASE
+)
 _RESPONSE = re.compile(
-    r"\b(what did (they|the force|[A-Z][\w ]+?) do|how did .{0,40}\brespond|respon(se|ded|d)|changed?|"
-    r"changes? (did|have|has|were|was)|amend(ed)?|updated?|introduc(ed|e)|put in place|implement(ed)?|"
-    r"actually do|do about it|acted on|act on it|take action|took action|agree(d)? to do|said yes|accept(ed)?)\b",
+    r"\b(what did (they|the force|[A-Z][\w ]+?) do|how did .{0,40}\brespond|respon(se|ded|d)|chang(e|ed|ing)|"
+    r"changes? (did|have|has|were|was)|amend(ed|ing)?|updat(e|ed|ing)|introduc(ed|e|ing)|put in place|"
+    r"implement(ed|ing)?|actually do|(do|did|done|doing) (something |anything )?about (it|this|that)|acted on|"
+    r"act on it|take action|took action|agree(d)? to do|said yes|accept(ed)?)\b",
     re.IGNORECASE,
 )
 _RECOMMENDED = re.compile(
@@ -104,6 +109,12 @@ _COLLOQUIAL = {
     "west yorks": "West Yorkshire Police",
     "north yorks": "North Yorkshire Police",
     "west mids": "West Midlands Police",
+    "devon": "Devon and Cornwall Police",
+    "cornwall": "Devon and Cornwall Police",
+    "avon": "Avon and Somerset Constabulary",
+    "somerset": "Avon and Somerset Constabulary",
+    "dyfed": "Dyfed-Powys Police",
+    "powys": "Dyfed-Powys Police",
     "hants": "Hampshire and Isle of Wight Constabulary",
     "herts": "Hertfordshire Constabulary",
     "lancs": "Lancashire Constabulary",
@@ -455,7 +466,7 @@ def read_question(text: str, explicit: Filters | None = None) -> Question:
     topic = topic_words(_without_filter_phrases(text), stated)
     if filters.has_scope() and not topic:
         kind = "filter"
-    elif _LIST_START.search(text) or _LIST_OF_FORCES.search(text):
+    elif _LIST_START.search(text) or _LIST_OF_FORCES.search(text) or _LIST_CLAUSE.search(asking_part(text)):
         kind = "list"
     else:
         kind = "lookup"

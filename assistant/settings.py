@@ -30,9 +30,9 @@ class AnswerSettings:
     passages_per_case: int = 2
     # A list shows the cases whose best recommendation or response is within `list_margin` of the best one
     # (cosine of its best sentence with the question's topic words alone), whose clause alignment is within
-    # `list_alignment_margin` of the best, and which cover `list_min_coverage` of what the best-covering case
-    # covers of the question's rarer terms. Relative, because everyday wording leaves every case's absolute
-    # coverage low.
+    # `list_alignment_margin` of the best, and whose row passage covers `list_min_coverage` of what the
+    # best-covering row covers of the question's rarer terms. Relative, because everyday wording leaves every
+    # passage's absolute coverage low.
     list_margin: float = 0.22
     list_alignment_margin: float = 0.15
     list_min_coverage: float = 0.3

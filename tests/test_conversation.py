@@ -98,3 +98,105 @@ def test_asking_how_the_force_took_a_recommendation_asks_for_its_responses(messa
     )
     follow = resolve(message, [previous])
     assert follow.kind == "responses" and follow.cases == ["sx1", "sx2"]
+
+
+def test_a_force_named_in_a_question_about_responses_filters_the_cases_just_cited():
+    previous = _answer(
+        "What did the IOPC ask the government to do about strip searching children?",
+        [("ho", "Home Office"), ("npcc", "National Police Chiefs' Council")],
+    )
+    follow = resolve("Did the Home Office accept it?", [previous])
+    assert follow.kind == "responses" and follow.cases == ["ho", "npcc"]
+    assert follow.question.filters.forces == ["Home Office"]
+    assert follow.question.filters.case_ids == ["ho", "npcc"]
+
+
+def test_a_status_selects_among_the_cases_just_cited_only_when_the_question_selects_by_it():
+    previous = _answer(
+        "Which forces were told to review their body worn video policy?",
+        [("mer", "Merseyside Police"), ("cle", "Cleveland Police")],
+        kind="list",
+    )
+    selected = resolve("Which of those were accepted?", [previous])
+    assert selected.kind == "responses" and selected.question.filters.statuses == ["accepted"]
+    asked = resolve("Have they agreed to it yet?", [previous])
+    assert asked.kind == "responses" and asked.question.filters.statuses == []
+
+
+def test_a_message_that_leans_back_after_an_answer_asks_about_its_cases():
+    """The same message that has nothing to follow up after a refusal is about the cases just cited after an
+    answer: a word or two of its own ("the officer who fired it") does not make it a question on its own."""
+    previous = _answer("What happened when a man was Tasered on a bridge?", [("bridge", "Metropolitan Police Service")])
+    follow = resolve("What happened to the officer who fired it?", [previous])
+    assert follow.kind == "item" and follow.cases == ["bridge"]
+    assert resolve("What happened to the officer who fired it?", [REFUSED]).kind == "nothing"
+
+
+LISTED = _answer(
+    "Which forces were told to review their body worn video policy?",
+    [("mer", "Merseyside Police"), ("kent", "Kent Police"), ("sx", "Sussex Police")],
+    kind="list",
+)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Did anything change as a result?",
+        "Has the force acted on it?",
+        "Did they implement it?",
+        "Did they put it into practice?",
+        "Was the recommendation taken on board?",
+        "Did they say yes?",
+        "Is it still outstanding?",
+        "Did the forces follow the advice?",
+    ],
+)
+def test_everyday_ways_of_asking_what_was_done_ask_for_the_responses(message):
+    follow = resolve(message, [LISTED])
+    assert follow.kind == "responses" and follow.cases == ["mer", "kent", "sx"]
+
+
+def test_what_a_named_force_did_is_its_response_among_the_cases_just_cited():
+    follow = resolve("What did Sussex do?", [LISTED])
+    assert follow.kind == "responses" and follow.question.filters.forces == ["Sussex Police"]
+
+
+@pytest.mark.parametrize(
+    "message, force",
+    [
+        ("Any in Devon?", "Devon and Cornwall Police"),
+        ("Anything similar in Devon?", "Devon and Cornwall Police"),
+        ("Same question for Essex", "Essex Police"),
+    ],
+)
+def test_everyday_ways_of_asking_about_another_force_are_a_new_scope(message, force):
+    follow = resolve(message, [LISTED])
+    assert follow.kind == "scope" and follow.question.filters.forces == [force]
+
+
+@pytest.mark.parametrize(
+    "message, case",
+    [
+        ("Expand on the Kent case", "kent"),
+        ("What happened in case 2?", "kent"),
+        ("Can you say more about number 3?", "sx"),
+    ],
+)
+def test_everyday_ways_of_pointing_at_one_case_are_that_case(message, case):
+    follow = resolve(message, [LISTED])
+    assert follow.kind == "item" and follow.cases == [case]
+
+
+@pytest.mark.parametrize(
+    "message", ["What happened to the officer?", "Who was the officer?", "Which forces were involved?", "Any others?"]
+)
+def test_a_thing_named_before_with_nothing_else_leans_back(message):
+    """After a refusal there is nothing to follow up; after an answer it asks about the cases just cited."""
+    assert resolve(message, [REFUSED]).kind == "nothing"
+    assert resolve(message, [LISTED]).kind in ("item", "responses")
+
+
+@pytest.mark.parametrize("message", ["Any cases about the Taser?", "What about the Taser?"])
+def test_a_new_subject_with_the_is_read_on_its_own(message):
+    assert resolve(message, [LISTED]).kind == "fresh"

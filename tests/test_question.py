@@ -98,3 +98,25 @@ def test_a_status_in_the_asking_sentence_after_a_story_is_a_filter():
 def test_what_forces_as_a_whole_were_told_is_a_list():
     assert read_question("What have forces been told about spit guards?").kind == "list"
     assert read_question("What has the force been told about spit guards?").kind == "lookup"
+
+
+def test_a_list_asked_after_a_fronted_clause_is_a_list():
+    q = read_question("When the IOPC raised problems with spit guards, which forces actually did something about it?")
+    assert q.kind == "list"
+    assert q.intent is Intent.RESPONSE
+
+
+def test_a_which_clause_inside_a_story_is_no_list():
+    assert read_question("A man was held in a cell, which had no camera. What was the force told?").kind == "lookup"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Which forces have told the IOPC what they are changing in their handcuffing training?",
+        "Which forces are updating their missing person policy after a recommendation?",
+        "What did the force do about it?",
+    ],
+)
+def test_what_a_force_is_doing_or_did_asks_for_its_response(text):
+    assert read_question(text).intent is Intent.RESPONSE

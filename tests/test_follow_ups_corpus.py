@@ -1,0 +1,38 @@
+"""Follow-ups over the development corpus, with the real model (runs when ../shared/corpus exists)."""
+
+import pytest
+
+pytestmark = pytest.mark.corpus
+
+METAL_DETECTOR = "What were forces told about searching detainees with a metal detector?"
+
+
+def test_a_new_scope_that_holds_a_case_the_answer_gave_is_answered(corpus_assistant):
+    """The first answer cites the national recommendation and Lancashire's: Lancashire's case, found less
+    clearly than the national one, is one the answer gave."""
+    first = corpus_assistant.chat(METAL_DETECTOR, [])
+    assert "Lancashire Constabulary" in {c.force for c in first.citations}
+    scoped = corpus_assistant.chat("And in Lancashire?", [first])
+    assert not scoped.abstained
+    assert {c.force for c in scoped.citations} == {"Lancashire Constabulary"}
+
+
+@pytest.mark.parametrize(
+    "question, force",
+    [
+        (METAL_DETECTOR, "Kent"),
+        ("Which forces were told to review their body worn video policy?", "Essex"),
+        ("Any cases where police chased a car and it crashed?", "Kent"),
+    ],
+)
+def test_a_new_scope_with_no_case_on_the_topic_is_not_answered(corpus_assistant, question, force):
+    first = corpus_assistant.chat(question, [])
+    assert corpus_assistant.chat(f"And in {force}?", [first]).abstained
+
+
+def test_a_force_named_in_a_question_about_responses_narrows_the_cases_just_cited(corpus_assistant):
+    first = corpus_assistant.chat("Have any forces been told to search detainees with a metal detector wand?", [])
+    assert {"Lancashire Constabulary", "National Police Chiefs' Council"} <= {c.force for c in first.citations}
+    follow = corpus_assistant.chat("Did the NPCC accept it?", [first])
+    assert not follow.abstained
+    assert {c.force for c in follow.citations} == {"National Police Chiefs' Council"}

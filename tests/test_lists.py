@@ -1,0 +1,32 @@
+"""List answers over the development corpus: each row is a recommendation or response that is itself about
+the topic (runs when ../shared/corpus exists; the real model)."""
+
+import pytest
+
+pytestmark = pytest.mark.corpus
+
+
+def test_a_response_is_weighed_with_the_recommendation_it_answers(corpus_assistant):
+    """North Yorkshire's response names people and "these actions", not custody: it is listed for what its
+    recommendation is about (guidance for custody staff)."""
+    answer = corpus_assistant.ask(
+        "Which forces have said what they are changing in custody since the IOPC's recommendation?"
+    )
+    assert answer.kind == "list" and not answer.abstained
+    assert {c.section.split(" ")[0] for c in answer.citations} == {"force"}  # "force response to recommendation n"
+    assert {"Bedfordshire Police", "North Yorkshire Police", "Sussex Police"} <= {c.force for c in answer.citations}
+
+
+def test_a_case_with_no_response_is_listed_as_a_change_by_its_accepted_recommendation(corpus_assistant):
+    answer = corpus_assistant.ask("Which forces changed how they handle domestic abuse after an IOPC recommendation?")
+    hampshire = [c for c in answer.citations if c.force == "Hampshire and Isle of Wight Constabulary"]
+    assert hampshire and all(c.section.startswith("recommendation") and c.status == "accepted" for c in hampshire)
+    assert "accepted" in next(line for line in answer.text.splitlines() if "Hampshire" in line)
+    assert "with none published, shown by the recommendation and its status" in answer.text.splitlines()[0]
+
+
+def test_a_case_with_several_recommendations_is_listed_for_the_one_about_the_topic(corpus_assistant):
+    """Sussex, August 2025 has one recommendation on suicide risk assessments and one on postal requisitions."""
+    answer = corpus_assistant.ask("Which forces were told to review how they serve postal requisitions?")
+    sussex = [c for c in answer.citations if c.force == "Sussex Police"]
+    assert sussex and all(c.rec_no == 2 for c in sussex)
