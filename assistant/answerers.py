@@ -310,13 +310,18 @@ class TableAnswerer:
             responses = {h.rec_no: h for h in reversed(hits) if h.section == "response"}
             items = [(recs[n], responses.get(n)) for n in sorted(recs, key=lambda n: n or 0)]
             items += [(responses[n], None) for n in sorted(responses, key=lambda n: n or 0) if n not in recs]
+            if q.intent is Intent.HAPPENED:  # "what happened in Kent's cases?": each case's story, not its items
+                items = []
             rows += items or [(h, None) for h in hits if h.section == "summary"][:1]
         rows.sort(key=lambda r: (r[0].date, r[0].title, -(r[0].rec_no or 0)), reverse=True)
         if not rows:
             return _abstain(ctx)
         shown = rows[: ctx.settings.table_max_rows]
         spans = {
-            h.id: first_sentence(h.text, ctx.settings.short_sentence) for row in shown for h in row if h is not None
+            h.id: first_sentence(h.text, ctx.settings.short_sentence, h.title)
+            for row in shown
+            for h in row
+            if h is not None
         }
         n_shown_cases = len({h.case_id for h, _ in shown})
         scope = (

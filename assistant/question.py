@@ -410,6 +410,13 @@ def stated_filters(text: str) -> Filters:
     return f
 
 
+# Words that only frame a question about a scope ("what happened in cases involving Kent Police since
+# 2019?"): with a scope and no other topic, it asks for the cases in it. Not generic words elsewhere: in
+# "what happened when a man was restrained?" they lead to the story, and dropping "involved" from topics
+# cost list recall.
+_SCOPE_FRAME = {"happened", "happen", "happens", "happening", "occurred", "involving", "concerning", "regarding"}
+
+
 def topic_words(text: str, filters: Filters | None = None) -> list[str]:
     """Content words of the question, other than the forces it names, its years and generic words."""
     stripped = text
@@ -464,7 +471,7 @@ def read_question(text: str, explicit: Filters | None = None) -> Question:
     stated = stated_filters(text)
     filters = stated.merged(explicit.canonical()) if explicit else stated
     topic = topic_words(_without_filter_phrases(text), stated)
-    if filters.has_scope() and not topic:
+    if filters.has_scope() and all(w.lower() in _SCOPE_FRAME for w in topic):
         kind = "filter"
     elif _LIST_START.search(text) or _LIST_OF_FORCES.search(text) or _LIST_CLAUSE.search(asking_part(text)):
         kind = "list"

@@ -45,9 +45,13 @@ def best_spans(
     return out
 
 
-def first_sentence(text: str, short: int = 90) -> tuple[int, int]:
-    """The span of the first sentence (for table rows, where the opening says what was recommended)."""
-    spans = sentence_spans(text)
+def first_sentence(text: str, short: int = 90, title: str = "") -> tuple[int, int]:
+    """The span of the first sentence (for table rows, where the opening says what was recommended), after
+    `title` when the text opens with it (a case's story starts with its title line, which the table shows)."""
+    skip = len(title) if title and text.startswith(title) else 0
+    while skip < len(text) and text[skip].isspace():
+        skip += 1
+    spans = [(start + skip, end + skip) for start, end in sentence_spans(text[skip:])]
     if not spans:
         return 0, len(text)
     start, end = spans[0]

@@ -120,3 +120,27 @@ def test_twins_show_the_status_one_of_them_knows(make_assistant, tmp_path):
     assert [r["status"] for r in case.recommendations] == ["awaiting response"]
     table = a.ask("Show me the recommendations to Kent Police and whether each was accepted")
     assert table.kind == "filter" and "| awaiting response |" in table.text and "| unknown |" not in table.text
+
+
+def test_what_happened_in_a_forces_cases_is_each_cases_story(make_assistant, tmp_path):
+    import json
+
+    a = make_assistant()
+    story = "Officers were called to a house in Dover. A man was detained under the Mental Health Act."
+    (tmp_path / "k.json").write_text(
+        json.dumps(
+            {
+                "title": "Recommendation - Kent Police, March 2025",
+                "force": "Kent Police",
+                "incident_month": "2025-03",
+                "narrative": story,
+                "recommendations": [{"number": 1, "text": "The IOPC recommends that Kent Police review rousing."}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert a.ingest([str(tmp_path / "k.json")]).ok
+    table = a.ask("What happened in cases involving Kent Police?")
+    assert table.kind == "filter" and not table.abstained
+    assert [c.section for c in table.citations] == ["summary"]
+    assert table.citations[0].quote.startswith("Officers were called")  # the story, not its title line

@@ -52,6 +52,19 @@ def test_a_question_made_only_of_filters_is_a_filter_table(text):
     assert q.kind == "filter"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["what happened in cases with the met since 2019?", "What happened in cases involving Kent Police?"],
+)
+def test_what_happened_in_a_scope_asks_for_the_cases_in_it(text):
+    q = read_question(text)
+    assert q.kind == "filter" and q.intent is Intent.HAPPENED and q.filters.has_scope()
+
+
+def test_what_happened_with_a_topic_is_still_a_lookup():
+    assert read_question("What happened when Kent officers restrained a man?").kind == "lookup"
+
+
 def test_a_topic_next_to_a_status_stays_the_topic():
     q = read_question("Which strip search recommendations were not accepted?")
     assert q.filters.statuses == ["not accepted"]
