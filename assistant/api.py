@@ -23,6 +23,7 @@ from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.settings import DEFAULT, AnswerSettings
 from assistant.themes import inferred_note
 from assistant.types import Answer, CaseSummary, Filters, Hit, Stats
+from assistant.vernacular import keyword_query
 from assistant.writing import SWITCHED_OFF, Draft
 from ingest.pipeline import Ingester, IngestReport
 from ingest.readers import DEFAULT_MAX_BYTES
@@ -323,7 +324,7 @@ class Assistant:
         ctx.query_vector, *clause_vectors = self.embedder.embed_cached([query, *clauses(query)])
         s = self.settings
         hits = view.retriever.search(
-            query,
+            keyword_query(query),  # the keyword side only: query_vector is the question's own
             q.filters,
             k=s.list_passages if q.kind == "list" else s.lookup_passages,
             query_vector=ctx.query_vector,

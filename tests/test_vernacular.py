@@ -1,0 +1,28 @@
+"""Everyday words reach the cases' terms in the keyword search (assistant/vernacular.py)."""
+
+import pytest
+
+from assistant.vernacular import keyword_query
+
+
+def test_everyday_words_add_the_cases_terms():
+    query = keyword_query("A drunk lad was locked up and started having fits; the medic did nothing")
+    assert query.startswith("A drunk lad was locked up")  # the question itself is kept whole
+    assert {"custody", "seizure", "intoxicated", "healthcare", "man"} <= set(query.split())
+
+
+def test_a_question_in_the_cases_terms_is_left_as_it_is():
+    question = "What was recommended about Taser training and handcuffing in custody?"
+    assert keyword_query(question) == question
+    assert keyword_query("Was a ladder used to reach the loft?") == "Was a ladder used to reach the loft?"
+
+
+@pytest.mark.corpus
+def test_a_case_retold_in_everyday_words_comes_first_in_the_keyword_ranking(corpus_assistant):
+    question = (
+        "A drunk bloke locked up for causing damage started having fits in the cell, and the medic's treatment "
+        "didn't stop them. What did the IOPC find?"
+    )
+    wanted = "Man becomes unwell in custody - Devon and Cornwall"
+    assert not corpus_assistant.search(question, k=1, mode="bm25")[0].title.startswith(wanted)
+    assert corpus_assistant.search(keyword_query(question), k=1, mode="bm25")[0].title.startswith(wanted)
