@@ -44,6 +44,35 @@ _PLAIN_WORDS: dict[str, str] = {
     r"went missing|run away|ran away|missing kid": "missing person",
     r"sacked|fired from|lost (?:his|her|their) job": "dismissed gross misconduct",
     r"disciplined": "misconduct",
+    r"(?:got|been|was|were|get) nicked|lifted by the police": "arrested arrest",
+    r"booked in(?:to custody)?": "custody booking detention",
+    r"cut (?:him|her|them)sel(?:f|ves)|cutting (?:him|her|them)sel(?:f|ves)|self[- ]harm(?:ed|ing)?": (
+        "self-harm self-harming"
+    ),
+    r"noose": "ligature",
+    r"passed out|blacked out|out cold|knocked out|came round": "unconscious unresponsive",
+    r"stopped breathing": "breathing CPR",
+    r"broke(?:n)? (?:his|her|their|an?) (?:arm|leg|wrist|ankle|nose|jaw|ribs?)": "fracture fractured",
+    r"broken (?:arm|leg|wrist|ankle|nose|jaw|ribs?)": "fracture fractured",
+    r"A&E|casualty department": "hospital emergency department",
+    r"cops|coppers|bobbies|old bill": "police officers",
+    r"sarge": "sergeant",
+    r"dispatchers?": "call handler control room",
+    r"took (?:ages|hours|too long) to (?:arrive|come|turn up|get there|respond)": "delay delayed attendance",
+    r"never turned up|slow to (?:respond|arrive|attend)": "delay delayed attendance",
+    r"frisk(?:ed)?|pat(?:ted)? (?:him|her|them) down|patted down": "search searched",
+    r"truncheon|cosh": "baton",
+    r"motor ?bikes?": "motorcycle",
+    r"plugg(?:ed|ing)|hid(?:den)? (?:drugs|it|them) (?:inside|up)": "concealed internally intimate search",
+    r"spice|legal highs?": "psychoactive substances",
+    r"neck hold|choke ?hold|headlock|strangle ?hold": "neck restraint",
+    r"leg (?:restraints|straps)": "limb restraints",
+    r"kicked (?:the|his|her|their) door in|battering ram|forced (?:the|his|her|their) way in": "forced entry warrant",
+    r"slept with|affair with|sexual relationship with|relationship with a (?:victim|witness)": (
+        "abuse of position sexual purpose"
+    ),
+    r"domestic violence|DV": "domestic abuse",
+    r"shot (?:dead|by (?:the )?police|by an officer)|opened fire": "firearms discharged shooting",
 }
 _PATTERNS = [(re.compile(rf"\b(?:{phrase})\b", re.IGNORECASE), terms) for phrase, terms in _PLAIN_WORDS.items()]
 
