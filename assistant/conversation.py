@@ -233,6 +233,18 @@ def is_follow_up(message: str) -> bool:
     )
 
 
+def _rescoped(explicit: Filters, before: Filters) -> bool:
+    """Whether the filters chosen now restrict what the previous answer's did not (a force, theme, date or
+    status it was not limited to)."""
+    dates = bool(explicit.since or explicit.until) and (explicit.since, explicit.until) != (before.since, before.until)
+    return (
+        dates
+        or any(f not in before.forces for f in explicit.forces)
+        or any(t not in before.themes for t in explicit.themes)
+        or any(s not in before.statuses for s in explicit.statuses)
+    )
+
+
 def _stands_alone(message: str) -> bool:
     """Whether the message names a topic of its own (beyond words that refer back)."""
     return any(w.lower() not in _REFERRING for w in topic_words(message))
@@ -268,6 +280,13 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
     new = stated_filters(message)
     if explicit:
         new = new.merged(explicit.canonical())
+        if _rescoped(explicit.canonical(), previous.filters):
+            # A scope chosen in the filters since the last answer (the same question asked again of Kent):
+            # the message in that scope, not a question about the cases just cited.
+            if _stands_alone(message):
+                return FollowUp("fresh", read_question(message, explicit), message)
+            if previous.citations:
+                return _scope(message, previous, new)
     cases = _cited_cases(previous)
     if previous.abstained or not cases:
         if _stands_alone(message) and not _leans_back(message):

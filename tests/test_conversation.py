@@ -200,3 +200,15 @@ def test_a_thing_named_before_with_nothing_else_leans_back(message):
 @pytest.mark.parametrize("message", ["Any cases about the Taser?", "What about the Taser?"])
 def test_a_new_subject_with_the_is_read_on_its_own(message):
     assert resolve(message, [LISTED]).kind == "fresh"
+
+
+def test_a_scope_chosen_in_the_filters_since_the_last_answer_asks_again_in_it():
+    previous = _answer(
+        "What did the force do about checks?", [("kent", "Kent Police"), ("dur", "Durham Constabulary")]
+    )
+    kent = Filters(forces=["Kent Police"])
+    again = resolve("What did the force do about checks?", [previous], kent)
+    assert again.kind == "fresh" and again.question.filters.forces == ["Kent Police"]
+    # with the filter already chosen for the last answer, a message that leans on it still follows it up
+    before = _answer("Which forces were told about custody checks?", [("kent", "Kent Police")], filters=kent)
+    assert resolve("What did they do about it?", [before], kent).kind == "responses"
