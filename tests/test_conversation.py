@@ -203,9 +203,7 @@ def test_a_new_subject_with_the_is_read_on_its_own(message):
 
 
 def test_a_scope_chosen_in_the_filters_since_the_last_answer_asks_again_in_it():
-    previous = _answer(
-        "What did the force do about checks?", [("kent", "Kent Police"), ("dur", "Durham Constabulary")]
-    )
+    previous = _answer("What did the force do about checks?", [("kent", "Kent Police"), ("dur", "Durham Constabulary")])
     kent = Filters(forces=["Kent Police"])
     again = resolve("What did the force do about checks?", [previous], kent)
     assert again.kind == "fresh" and again.question.filters.forces == ["Kent Police"]
