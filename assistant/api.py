@@ -220,6 +220,12 @@ class Assistant:
         self.refresh()
         return self.retriever.search(query, filters, k=k, mode=mode)
 
+    def warm(self) -> None:
+        """Load now what the first answer would (the catalog, the encoder, Chroma's vector indexes, stored
+        sentence vectors), so that answer starts at full speed: about 1.5 s of it at 10,000 cases."""
+        if self.catalog.passages:
+            self.ask("What happened in custody, and what was recommended?", written=False)
+
     def ask(self, question: str, filters: Filters | None = None, written: bool = True) -> Answer:
         """Answer one question, every claim a cited quote; abstains when nothing relevant is found.
         `written` False: quotes only, even when a model writes answers. A question over the length limit

@@ -375,6 +375,7 @@ def serve(ctx, host, port, auth, sample, max_size, concurrency):
 
     a = _assistant(ctx, **({"max_bytes": max_size} if max_size else {}))
     ingested = a.ingest([str(app.SAMPLE_CASE)]) if sample and not a.catalog.passages else None
+    a.warm()
     app.serve(
         a,
         host,

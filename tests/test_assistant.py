@@ -82,3 +82,14 @@ def test_reingest_is_unchanged_and_stats_count(seeded):
     stats = seeded.stats()
     assert (stats.cases, stats.sources, stats.recommendations) == (1, 1, 3)
     assert stats.by_status == {"accepted": 3}
+
+
+def test_warm_reads_what_an_answer_reads_and_writes_nothing(make_assistant):
+    empty = make_assistant()
+    empty.warm()  # nothing to load: no sample is ingested behind the user's back
+    assert empty.stats().passages == 0
+    assert empty.ingest([str(SEED)]).ok
+    fresh = make_assistant()  # a new process's Assistant on the same store
+    generation = fresh.store.generation()
+    fresh.warm()
+    assert fresh.catalog.passages and fresh.store.generation() == generation
