@@ -63,11 +63,12 @@ def weigh_cases(
 
     `allowed` restricts the passages read from each case (the filters' passages), None for all."""
     order = list(dict.fromkeys(h.case_id for h in hits))[:n_cases]
+    read = {cid: _passage_sentences(catalog, cid, allowed) for cid in order}
     # One look-up for every candidate's sentences: the store answers one read of a thousand vectors
     # about as fast as one of twenty, and a read per case was most of a question's cost at 10,000 cases.
-    sentence_vectors.embed_cached([s for cid in order for s in _sentences(catalog, cid, allowed)])
+    sentence_vectors.embed_cached([s for per_passage in read.values() for ss in per_passage.values() for s in ss])
     weighed = [
-        _weigh(cid, question_vector, clause_vectors, catalog, retriever, sentence_vectors, allowed) for cid in order
+        _weigh(cid, read[cid], question_vector, clause_vectors, catalog, retriever, sentence_vectors) for cid in order
     ]
     weighed = [w for w in weighed if w.passages]
     by_sentence = sorted(weighed, key=lambda w: -w.sentence)
@@ -95,15 +96,14 @@ def weigh_cases(
 
 def _weigh(
     case_id: str,
+    read: dict[str, list[str]],
     qvec,
     clause_vecs,
     catalog: Catalog,
     retriever: HybridRetriever,
     sentence_vectors,
-    allowed: set[str] | None,
 ) -> CaseEvidence:
-    ids = _passage_ids(catalog, case_id, allowed)
-    per_passage = [_passage_sentences(catalog, p) for p in ids]
+    ids, per_passage = list(read), list(read.values())
     flat = [s for ss in per_passage for s in ss]
     if not flat:
         return CaseEvidence(case_id, [])
@@ -120,17 +120,12 @@ def _weigh(
     )
 
 
-def _passage_ids(catalog: Catalog, case_id: str, allowed: set[str] | None) -> list[str]:
-    """The passages of a case that may be read (all, or those among `allowed`)."""
-    return [p for p in catalog.case_passages(case_id) if allowed is None or p in allowed]
-
-
-def _passage_sentences(catalog: Catalog, pid: str) -> list[str]:
-    """The sentences a passage is weighed by (the whole text when it has none)."""
-    text = catalog.passages[pid].text
-    return sentences(text) or [text]
-
-
-def _sentences(catalog: Catalog, case_id: str, allowed: set[str] | None) -> list[str]:
-    """Every sentence `_weigh` reads of a case."""
-    return [s for pid in _passage_ids(catalog, case_id, allowed) for s in _passage_sentences(catalog, pid)]
+def _passage_sentences(catalog: Catalog, case_id: str, allowed: set[str] | None) -> dict[str, list[str]]:
+    """The sentences of each passage of a case that may be read (all, or those among `allowed`), by passage
+    id in the case's order; a passage without sentence breaks is one sentence."""
+    out = {}
+    for pid in catalog.case_passages(case_id):
+        if allowed is None or pid in allowed:
+            text = catalog.passages[pid].text
+            out[pid] = sentences(text) or [text]
+    return out

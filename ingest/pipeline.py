@@ -94,10 +94,11 @@ class Ingester:
         """The case keys of every stored case, by its identities: from the records' digests, without
         reading their payloads (at 10,000 cases, parsing every payload took 6 s of a one-case ingest)."""
         keys = CaseKeys()
-        records = self.store.records.all(payload=False)
-        undigested = [r.source for r in records if digests_of(r) is None]
-        for record in records:
+        undigested = []
+        for record in self.store.records.all(payload=False):
             digests = digests_of(record)
+            if digests is None:
+                undigested.append(record.source)
             for per_case, key in zip(digests or [], case_keys_of(record), strict=False):
                 keys.remember_digests(per_case, key)
         lookups = {}
