@@ -33,17 +33,22 @@ class Catalog:
         self.snapshot: Snapshot = store.snapshot(previous.snapshot if previous else None)
         self.passages = self.snapshot.passages
         old = previous.passages if previous else {}
-        self._removed = [pid for pid, p in old.items() if self.passages.get(pid) is not p]
+        unchanged = previous is not None and self.passages is old  # the store's generation was the same
+        self._removed = [] if unchanged else [pid for pid, p in old.items() if self.passages.get(pid) is not p]
         self._meta: dict[str, PassageMeta] = {}
         self._shared: dict = {}  # equal metadata values read now, one object each (see PassageMeta.from_metadata)
-        if previous:
+        if unchanged:
+            self._meta = previous._meta  # the same passages: the same metadata (meta() only adds to it)
+        elif previous:
             kept = (
                 previous._meta.items()
                 if not self._removed
                 else ((pid, m) for pid, m in previous._meta.items() if self.passages.get(pid) is old.get(pid))
             )
             self._meta = dict(kept)
-        self._added = [self._slim(p) for pid, p in list(self.passages.items()) if old.get(pid) is not p]
+        self._added = (
+            [] if unchanged else [self._slim(p) for pid, p in list(self.passages.items()) if old.get(pid) is not p]
+        )
         self.changes = len(self._removed) + len(self._added) if previous else len(self.passages)
         self.changed = previous is None or bool(self.changes)  # than the previous catalog
         self._previous = previous  # until prepare() has carried over what it can

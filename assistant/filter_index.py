@@ -5,16 +5,17 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 from assistant.types import CaseSummary, Filters
 from ingest.bodies import canonical_name
 from ingest.passages import PassageMeta, case_date
 
 
-@dataclass(frozen=True, slots=True)
-class Facets:
-    """What filters look at for one passage (its case's forces, themes and dates, twins merged)."""
+class Facets(NamedTuple):
+    """What filters look at for one passage (its case's forces, themes and dates, twins merged).
+
+    A named tuple for the reason PassageMeta is one (quick to read back from a kept catalog)."""
 
     case_id: str
     forces: frozenset[str]
@@ -23,13 +24,6 @@ class Facets:
     status: str
     section: str
     national: bool
-
-    def __reduce__(self):
-        # By field values (see PassageMeta.__reduce__ for why).
-        return type(self), tuple(getattr(self, name) for name in _FACET_FIELDS)
-
-
-_FACET_FIELDS = tuple(f.name for f in fields(Facets))
 
 
 class FilterIndex:

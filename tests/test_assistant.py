@@ -1,6 +1,7 @@
 """The API end to end over the seed case: ingest, search, cited answers, abstention, filters, follow-ups."""
 
 import re
+import threading
 
 from assistant import Answer, Filters
 from tests.conftest import SEED
@@ -93,3 +94,11 @@ def test_warm_reads_what_an_answer_reads_and_writes_nothing(make_assistant):
     generation = fresh.store.generation()
     fresh.warm()
     assert fresh.catalog.passages and fresh.store.generation() == generation
+
+
+def test_a_start_loads_indexes_beside_the_catalog_and_leaves_no_thread(make_assistant):
+    assert make_assistant().ingest([str(SEED)]).ok
+    fresh = make_assistant()
+    assert fresh.catalog.passages
+    # The loading thread is joined before the first View is used: nothing reads the store behind it.
+    assert not [t for t in threading.enumerate() if t.name == "index-load"]

@@ -228,6 +228,13 @@ def _stemmer():
 _STEMMER = None
 
 
+def load_tokenizer() -> None:
+    """Import bm25s and make the stemmer now (about 0.3 s), so a first question need not."""
+    import bm25s  # noqa: F401
+
+    _stemmer()
+
+
 def _top_positive(scores, k: int):
     """Indices of the k best positive scores, best first, ties by index: what a stable argsort of
     every score gives, without sorting every passage (that sort was most of a search at 40,000)."""

@@ -28,6 +28,11 @@ class Passage:
         if not self.index_text:
             self.index_text = self.text
 
+    def __reduce__(self):
+        # By field values: a slotted dataclass otherwise unpickles through a generic state dict, at about
+        # twice the cost (a kept catalog holds 82,000 passages at 10,000 cases).
+        return type(self), (self.id, self.text, self.metadata, self.index_text)
+
     @property
     def owner(self) -> tuple[str, str]:
         """(source, content hash) of the source version this passage was cut from."""
