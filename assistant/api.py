@@ -104,12 +104,11 @@ class Assistant:
         # From the previous catalog, or at start the one kept on disk: only what changed is read and
         # indexed again; a catalog that changed enough is kept for the next start, in the background.
         path = catalog_file.catalog_path(self.location, self.embedder.info)
-        loading = None if self._view else self._load_indexes_meanwhile()
+        loading = self._load_indexes_meanwhile()
         with collector_paused():
             previous = self._view.catalog if self._view else catalog_file.load(path, self.embedder.info)
             catalog = Catalog(self.store, previous).prepare()
-        if loading is not None:
-            loading.join()
+        loading.join()
         self._unsaved += catalog.changes
         if catalog_file.worth_saving(self._unsaved, catalog) and catalog_file.save_later(
             catalog, path, self.embedder.info
@@ -118,16 +117,18 @@ class Assistant:
         return View(catalog, HybridRetriever(catalog, self.store, self.embedder, self.settings.candidates))
 
     def _load_indexes_meanwhile(self) -> threading.Thread:
-        """Start loading, in a thread, what the first answer needs besides the catalog: the encoder's
-        session, Chroma's passage and sentence indexes, the keyword tokenizer.
+        """Start loading, in a thread, what the next answer needs besides the catalog: the encoder's
+        session, Chroma's passage and sentence indexes (again after another process wrote to an embedded
+        store, see vectorstore.connection), the keyword tokenizer. Each is a few milliseconds when loaded.
 
         Why: most of that work is native code that leaves the interpreter free, so it runs beside reading
-        the kept catalog (pure Python) instead of after it; about 0.5 s of a start at 10,000 cases.
+        the catalog (pure Python) instead of after it: about 0.5 s of a start at 10,000 cases.
         """
 
         def load() -> None:
             try:
-                self.store.query(self.embedder.embed(["custody"])[0], 1)
+                self.embedder.load()
+                self.store.query(np.eye(1, self.embedder.info.dimension, dtype=np.float32)[0], 1)
                 self.store.sentence_vectors(["warm-up"])
                 load_tokenizer()
             except Exception:  # noqa: BLE001  # the answer does the same work and reports what fails

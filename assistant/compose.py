@@ -85,15 +85,21 @@ def lookup_text(groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scop
     cites: list[Citation] = []
     for hits in groups:
         head = hits[0]
-        lines.append(
-            f"\n**{one_line(head.title)}** — {head.force or 'force not stated'}"
-            f"{', ' + month_year(head.date) if head.date else ''}"
-        )
+        lines.append("\n" + case_heading(head))
         for h in hits:
             c = citation(len(cites) + 1, h, spans[h.id])
             cites.append(c)
             lines.append(f"- {c.section.capitalize()}{status_note(h)}: “{one_line(c.quote)}” [{c.n}]")
     return "\n".join(lines), cites
+
+
+def case_heading(hit: Hit) -> str:
+    """A case's bold title, then its force and month where the title does not already say them (most
+    published titles do: "Recommendations - Sussex Police, April 2021")."""
+    title = one_line(hit.title)
+    bits = (hit.force or "force not stated", month_year(hit.date) if hit.date else "")
+    rest = [b for b in bits if b and b.lower() not in title.lower()]
+    return f"**{title}**" + (" — " + ", ".join(rest) if rest else "")
 
 
 def who(hit: Hit) -> str:

@@ -105,6 +105,12 @@ class Embedder:
             )
         return model
 
+    def load(self) -> None:
+        """Load the encoder now, encoding nothing (its first use would otherwise pay for it)."""
+        model = self.model
+        if hasattr(model, "load"):
+            model.load()  # an OnnxEncoder makes its session lazily
+
     def count_tokens(self, text: str) -> int:
         """Word pieces in `text`, without the [CLS]/[SEP] markers and without truncation."""
         return len(self._counter.encode(text, add_special_tokens=False).ids)

@@ -225,6 +225,11 @@ class OnnxEncoder:
         path = ensure_exported(self.model_path, self.quantized)
         return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
+    def load(self) -> None:
+        """Make the session and the tokenizer now, rather than at the first encode."""
+        self.session  # noqa: B018  # made for its side effect
+        self.tokenizer  # noqa: B018
+
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """One float32 row per text: mean of the token states over the attention mask, unit length."""
         import numpy as np

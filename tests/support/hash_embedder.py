@@ -1,7 +1,7 @@
 """A small deterministic embedder for tests whose assertions do not depend on semantic similarity.
 
 It has the interface the store, the ingest pipeline and the assistant use of `vectorstore.Embedder`
-(`info`, `backend`, `embed`, `embed_cached`, `count_tokens`, `batch_size`, `model_path`), and embeds
+(`info`, `backend`, `load`, `embed`, `embed_cached`, `count_tokens`, `batch_size`, `model_path`), and embeds
 a text as a signed, hashed bag of its word pieces (the model's own uncased tokenizer) in 384 dimensions,
 unit length. Texts that share words are close and texts that share none are near orthogonal, so
 retrieval still finds exact words, but nothing here is a model of meaning: a test that needs
@@ -56,6 +56,9 @@ class HashEmbedder:
     def count_tokens(self, text: str) -> int:
         """Word pieces in `text`, without the [CLS]/[SEP] markers and without truncation."""
         return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
+
+    def load(self) -> None:
+        """Nothing to load: vectors are hashed."""
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text (an empty text has a fixed vector of its own)."""

@@ -1,0 +1,23 @@
+"""How answers name their cases."""
+
+from assistant.compose import case_heading
+from assistant.types import Hit
+
+
+def _hit(title: str, force: str, date: str) -> Hit:
+    return Hit("p", "c", title, force, "summary", None, "", "text", "s", None, 0.0, 0.0, 0.0, date=date)
+
+
+def test_a_heading_does_not_repeat_what_the_title_says():
+    said = _hit("Recommendations - Sussex Police, April 2021", "Sussex Police", "2021-04-01")
+    assert case_heading(said) == "**Recommendations - Sussex Police, April 2021**"
+
+
+def test_a_heading_adds_the_force_and_month_the_title_lacks():
+    assert case_heading(_hit("Death in custody", "Kent Police", "2019-03-01")) == (
+        "**Death in custody** — Kent Police, March 2019"
+    )
+    assert case_heading(_hit("Kent Police, May 2020", "Kent Police", "2019-03-01")) == (
+        "**Kent Police, May 2020** — March 2019"
+    )
+    assert case_heading(_hit("Untitled", "", "")) == "**Untitled** — force not stated"
