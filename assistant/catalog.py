@@ -37,7 +37,7 @@ class Catalog:
         self._removed = [] if unchanged else [pid for pid, p in old.items() if self.passages.get(pid) is not p]
         self._meta: dict[str, PassageMeta] = {}
         self._shared: dict = {}  # equal metadata values read now, one object each (see PassageMeta.from_metadata)
-        if unchanged:
+        if previous is not None and unchanged:
             self._meta = previous._meta  # the same passages: the same metadata (meta() only adds to it)
         elif previous:
             kept = (
