@@ -17,7 +17,7 @@ from assistant.conversation import NOTHING_EARLIER, Earlier, resolve
 from assistant.evidence import clauses, weigh_cases
 from assistant.indexing import while_building, write_lock_held
 from assistant.limits import check_question
-from assistant.question import Question, read_question
+from assistant.question import Question, read_question, search_text
 from assistant.relevance import Confidence, Judgement, RelevanceJudge, SignalJudge
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.settings import DEFAULT, AnswerSettings
@@ -292,7 +292,7 @@ class Assistant:
         answer = self._answer(
             follow.question,
             follow.query,
-            given_cases=follow.kind in ("responses", "item"),
+            given_cases=follow.kind in ("responses", "item", "narrow"),
             scope_of=follow.before,
             write=write,
         )
@@ -352,6 +352,7 @@ class Assistant:
         )
         if q.kind == "filter":
             return ctx
+        query = search_text(query)
         ctx.query_vector, *clause_vectors = self.embedder.embed_cached([query, *clauses(query)])
         s = self.settings
         hits = view.retriever.search(

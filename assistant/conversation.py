@@ -3,6 +3,8 @@
 - "what did they do about it?", "was that accepted?": the responses and statuses of the cases just cited;
 - "and in Kent?", "same for 2021?": the previous topic in a new scope (filters);
 - "tell me more about the second one", "the Sussex one": that case;
+- "just the ones from 2021": those of the cases just cited in that scope; "any others like that?": the same
+  topic, other cases;
 - after an answer that found nothing, a message that leans on it has nothing to follow up; a message that
   stands on its own is answered on its own.
 """
@@ -55,6 +57,19 @@ _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?:\s+(?:one|case|item
 # "case 2", "number 3": the n-th case of the previous answer.
 _NUMBERED = re.compile(r"\b(?:case|number|no\.?|item|#)\s*(\d{1,2})\b", re.IGNORECASE)
 _ITEM = re.compile(r"\b(the|that)\s+(?:[\w'’-]+\s+){0,3}(one|case)\b|\bmore (about|on|detail)\b", re.IGNORECASE)
+# "just the ones from 2021", "which of those were in Kent?": a scope that picks among the cases just given.
+_NARROWS = re.compile(
+    r"\b(?:which|any|how many|all) of (?:those|these|them|the above)\b|\b(?:just|only) (?:the )?(?:ones?|those|these|"
+    r"cases?)\b|\bthe ones\b",
+    re.IGNORECASE,
+)
+# "any others like that?", "anything else?", "more like this": the same topic, other cases than those given.
+_MORE = re.compile(
+    r"\b(?:any|anything|are there|were there|is there|got|have you got)\b[^?]*\b(?:others?|more|else|similar)\b|"
+    r"\b(?:others?|more|similar)\s+(?:like (?:that|this|it|those|these)|cases?|ones?)\b|"
+    r"^\s*(?:others?|more|similar ones?)\s*\??\s*$",
+    re.IGNORECASE,
+)
 # Words of a follow-up that refer back rather than name a topic.
 _REFERRING = set(
     [
@@ -81,6 +96,16 @@ _REFERRING = set(
         "4th",
         "5th",
         "other",
+        "others",
+        "similar",
+        "like",
+        "anything",
+        "any",
+        "ones",
+        "only",
+        "above",
+        "many",
+        "all",
         "else",
         "again",
         "same",
@@ -212,8 +237,9 @@ class Earlier:
 class FollowUp:
     """How a message is to be answered.
 
-    kind: "fresh" (on its own), "scope" (the previous topic, new filters), "responses" (of `cases`),
-    "item" (one of `cases`), or "nothing" (it leans on an answer that found nothing)."""
+    kind: "fresh" (on its own), "scope" (the previous topic, new filters), "narrow" (the previous topic, among
+    `cases` within new filters), "more" (the previous topic, other cases than `cases`), "responses" (of
+    `cases`), "item" (one of `cases`), or "nothing" (it leans on an answer that found nothing)."""
 
     kind: str
     question: Question
@@ -305,8 +331,12 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         )
         return FollowUp("item", q, f"{message} {previous.query or previous.question}", [item])
     asks_responses = bool(_RESPONSES.search(message) or (new.forces and _FORCE_DID.search(message)))
+    if new.has_scope() and not asks_responses and _NARROWS.search(message):
+        return _again(message, previous, Filters(case_ids=cases), new, "narrow", cases)
     if new.has_scope() and not asks_responses:
         return _scope(message, previous, new)
+    if _MORE.search(message) and not _stands_alone(message) and not asks_responses:
+        return _again(message, previous, Filters(other_than=cases), new, "more", cases)
     if asks_responses and not _stands_alone(message):
         # A force it names ("did the Home Office accept it?") is a filter on those cases, and so is a status it
         # selects by ("which of those were accepted?"); a status asked about ("have they agreed to it yet?") is not.
@@ -331,6 +361,15 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         topic=topic_words(previous.query or previous.question),
     )
     return FollowUp("item", q, f"{message} {previous.query or previous.question}", cases)
+
+
+def _again(message: str, previous: Answer, cases: Filters, new: Filters, kind: str, cited: list[str]) -> FollowUp:
+    """The previous question asked again within its own filters, the scope the message states, and `cases`
+    (the cases just given, to narrow them; or all but them, for more of the same)."""
+    q = read_question(previous.query or previous.question)
+    q.filters = previous.filters.merged(new).merged(cases)
+    q.text = message
+    return FollowUp(kind, q, previous.query or previous.question, cited)
 
 
 def _scope(message: str, previous: Answer, new: Filters) -> FollowUp:

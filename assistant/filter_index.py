@@ -101,6 +101,8 @@ class FilterIndex:
                 continue
             if filters.case_ids and f.case_id not in filters.case_ids:
                 continue
+            if f.case_id in filters.other_than:
+                continue
             if themes and not any(t in theme for t in themes for theme in f.themes):
                 continue
             if (filters.since or filters.until) and not _any_between(f.dates, since, until):

@@ -54,8 +54,10 @@ _YEAR_IN = re.compile(
     r"\b(?:in|during|from|for|of)\s+(?:the\s+year\s+)?((?:19|20)\d\d)\b(?!\s*(?:and|to|-|–)\s*(?:19|20)\d\d)",
     re.IGNORECASE,
 )
+# "from 2019" alone is that year ("cases from 2017" are 2017's); "from 2019 onwards" is a start.
 _YEAR_SINCE = re.compile(
-    r"\b(?:since|after|from)\s+((?:19|20)\d\d)\s*(?:onwards?)?\b(?!\s*(?:and|to|-|–))", re.IGNORECASE
+    r"\b(since|after|from)\s+((?:19|20)\d\d)(\s*(?:onwards?|on\b|and (?:later|after)))?(?!\s*(?:and|to|-|–))",
+    re.IGNORECASE,
 )
 _YEAR_UNTIL = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _YEAR_RANGE = re.compile(
@@ -156,6 +158,10 @@ _GENERIC = set(
         "by",
         "with",
         "about",
+        "other",
+        "others",
+        "similar",
+        "further",
         "me",
         "us",
         "my",
@@ -393,8 +399,8 @@ def stated_filters(text: str) -> Filters:
     m = _YEAR_RANGE.search(text)
     if m:
         f.since, f.until = m.group(1), m.group(2)
-    elif (m := _YEAR_SINCE.search(text)) and m.group(0).lower().startswith(("since", "after", "from")):
-        f.since = m.group(1)
+    elif (m := _YEAR_SINCE.search(text)) and (m.group(1).lower() != "from" or m.group(3)):
+        f.since = m.group(2)
     elif m := _YEAR_IN.search(text):
         f.since = f.until = m.group(1)
     if not f.until and (m := _YEAR_UNTIL.search(text)):
@@ -464,6 +470,20 @@ def intent_of(text: str) -> Intent:
     if _HAPPENED.search(text):
         return Intent.HAPPENED
     return Intent.ANY
+
+
+# "any other cases about drones?": the word asking for more is no part of the topic, yet MiniLM matched it to
+# "other similar incidents" in a case and answered confidently what the plain question refuses.
+_ASKS_FOR_MORE = re.compile(
+    r"\b(any|anything|are there|were there|is there|has there been|have there been|got)(\s+(?:any\s+)?)"
+    r"(?:other|others|more|similar|further)\b",
+    re.IGNORECASE,
+)
+
+
+def search_text(text: str) -> str:
+    """The question as it is searched and weighed: without the word that asks for more of something."""
+    return _ASKS_FOR_MORE.sub(lambda m: m.group(1) + m.group(2).rstrip(), text)
 
 
 def read_question(text: str, explicit: Filters | None = None) -> Question:

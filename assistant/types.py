@@ -17,6 +17,7 @@ class Filters:
     sections: list[str] = field(default_factory=list)  # summary | recommendation | response
     case_ids: list[str] = field(default_factory=list)
     national: bool | None = None  # True: only recommendations to national bodies; False: only local ones
+    other_than: list[str] = field(default_factory=list)  # case ids left out ("any others like that?")
 
     def is_empty(self) -> bool:
         """True when nothing is restricted."""
@@ -52,6 +53,8 @@ class Filters:
             parts.append("section: " + ", ".join(self.sections))
         if self.case_ids:
             parts.append(f"cases: {len(self.case_ids)} from the previous answer")
+        if self.other_than:
+            parts.append(f"other than the {len(self.other_than)} cases of the previous answer")
         if self.national is not None:
             parts.append("national recommendations" if self.national else "local recommendations")
         return "; ".join(parts)

@@ -189,12 +189,19 @@ def test_everyday_ways_of_pointing_at_one_case_are_that_case(message, case):
 
 
 @pytest.mark.parametrize(
-    "message", ["What happened to the officer?", "Who was the officer?", "Which forces were involved?", "Any others?"]
+    ("message", "kind"),
+    [
+        ("What happened to the officer?", "item"),
+        ("Who was the officer?", "item"),
+        ("Which forces were involved?", "item"),
+        ("Any others?", "more"),
+    ],
 )
-def test_a_thing_named_before_with_nothing_else_leans_back(message):
-    """After a refusal there is nothing to follow up; after an answer it asks about the cases just cited."""
+def test_a_thing_named_before_with_nothing_else_leans_back(message, kind):
+    """After a refusal there is nothing to follow up; after an answer it asks about the cases just cited (or
+    for others than them)."""
     assert resolve(message, [REFUSED]).kind == "nothing"
-    assert resolve(message, [LISTED]).kind in ("item", "responses")
+    assert resolve(message, [LISTED]).kind == kind
 
 
 @pytest.mark.parametrize("message", ["Any cases about the Taser?", "What about the Taser?"])
@@ -210,3 +217,43 @@ def test_a_scope_chosen_in_the_filters_since_the_last_answer_asks_again_in_it():
     # with the filter already chosen for the last answer, a message that leans on it still follows it up
     before = _answer("Which forces were told about custody checks?", [("kent", "Kent Police")], filters=kent)
     assert resolve("What did they do about it?", [before], kent).kind == "responses"
+
+
+LIST = _answer(
+    "Which forces were told to improve how they check on people in cells?",
+    [("kent", "Kent Police"), ("sussex", "Sussex Police"), ("gmp", "Greater Manchester Police")],
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "forces", "since", "until"),
+    [
+        ("just the ones from 2021", [], "2021", "2021"),
+        ("which of those were from Kent?", ["Kent Police"], None, None),
+        ("only the ones since 2020", [], "2020", None),
+    ],
+)
+def test_a_scope_that_picks_among_the_cases_just_given_narrows_them(message, forces, since, until):
+    follow = resolve(message, [LIST])
+    assert follow.kind == "narrow" and follow.query == LIST.question
+    f = follow.question.filters
+    assert (f.case_ids, f.forces, f.since, f.until) == (["kent", "sussex", "gmp"], forces, since, until)
+    assert follow.question.kind == "list"
+
+
+def test_a_new_scope_without_picking_among_the_cases_asks_the_topic_again():
+    follow = resolve("and in 2021?", [LIST])
+    assert follow.kind == "scope" and not follow.question.filters.case_ids
+
+
+@pytest.mark.parametrize(
+    "message", ["any others like that?", "anything else?", "are there any more?", "more like this"]
+)
+def test_asking_for_more_asks_the_topic_again_without_the_cases_given(message):
+    follow = resolve(message, [LIST])
+    assert follow.kind == "more" and follow.query == LIST.question
+    assert follow.question.filters.other_than == ["kent", "sussex", "gmp"] and not follow.question.filters.case_ids
+
+
+def test_a_question_with_a_topic_of_its_own_is_not_asking_for_more():
+    assert resolve("any other cases about drones?", [LIST]).kind == "fresh"

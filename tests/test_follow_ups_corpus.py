@@ -2,6 +2,8 @@
 
 import pytest
 
+from ingest.passages import case_date
+
 pytestmark = pytest.mark.corpus
 
 METAL_DETECTOR = "What were forces told about searching detainees with a metal detector?"
@@ -36,3 +38,21 @@ def test_a_force_named_in_a_question_about_responses_narrows_the_cases_just_cite
     follow = corpus_assistant.chat("Did the NPCC accept it?", [first])
     assert not follow.abstained
     assert {c.force for c in follow.citations} == {"National Police Chiefs' Council"}
+
+
+def test_asking_for_more_gives_other_cases_on_the_topic(corpus_assistant):
+    first = corpus_assistant.chat("What happened when a man died after being restrained by Met officers?", [])
+    assert first.citations and not first.abstained
+    more = corpus_assistant.chat("any others like that?", [first])
+    assert more.citations
+    assert not {c.case_id for c in more.citations} & {c.case_id for c in first.citations}
+    assert {c.force for c in more.citations} == {"Metropolitan Police Service"}  # the scope holds
+
+
+def test_a_year_picks_among_the_cases_just_listed(corpus_assistant):
+    first = corpus_assistant.chat("Which forces were told to improve how they check on people in cells?", [])
+    assert len({c.case_id for c in first.citations}) > 1
+    narrowed = corpus_assistant.chat("just the ones from 2021", [first])
+    cases = corpus_assistant.catalog.cases
+    assert narrowed.citations and {c.case_id for c in narrowed.citations} <= {c.case_id for c in first.citations}
+    assert all(case_date(cases[c.case_id]).startswith("2021") for c in narrowed.citations)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.question import Intent, read_question
+from assistant.question import Intent, read_question, search_text, stated_filters
 
 
 @pytest.mark.parametrize(
@@ -133,3 +133,28 @@ def test_a_which_clause_inside_a_story_is_no_list():
 )
 def test_what_a_force_is_doing_or_did_asks_for_its_response(text):
     assert read_question(text).intent is Intent.RESPONSE
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "until"),
+    [
+        ("GMP cases from 2022?", "2022", "2022"),
+        ("Which custody incidents from 2017 does the collection cover?", "2017", "2017"),
+        ("cases from 2019 onwards", "2019", None),
+        ("anything from 2019 on?", "2019", None),
+        ("since 2019", "2019", None),
+        ("from 2018 to 2020", "2018", "2020"),
+    ],
+)
+def test_from_a_year_is_that_year_unless_it_says_onwards(text, since, until):
+    f = stated_filters(text)
+    assert (f.since, f.until) == (since, until)
+
+
+def test_the_word_asking_for_more_is_not_searched():
+    assert search_text("any other cases about drones?") == "any cases about drones?"
+    assert search_text("Were there any similar incidents in Kent?") == "Were there any incidents in Kent?"
+    assert (
+        search_text("Other similar incidents where metal was hidden")
+        == "Other similar incidents where metal was hidden"
+    )
