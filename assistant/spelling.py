@@ -1,9 +1,12 @@
-"""Likely typos: a question word found in no case that is a near spelling of a word the cases use."""
+"""Likely typos: a question word found in no case that is a near spelling of a word the cases use, and is no
+English word of its own ("know" is not a typo of "known", though no case says "know")."""
 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
+from pathlib import Path
 
 from assistant.catalog import Catalog
 from assistant.limits import ECHO_CHARS, MAX_SPELLING_WORDS, cut
@@ -17,7 +20,7 @@ def did_you_mean(topic: list[str], catalog: Catalog) -> str:
     fixed, changed, looked_up = [], False, 0
     for w in topic:
         low = w.lower()
-        if low in words or not _WORD.fullmatch(low) or looked_up >= MAX_SPELLING_WORDS:
+        if low in words or not _WORD.fullmatch(low) or low in _english() or looked_up >= MAX_SPELLING_WORDS:
             fixed.append(w)
             continue
         looked_up += 1  # each look-up compares with every case word of its initial: bounded per question
@@ -27,3 +30,13 @@ def did_you_mean(topic: list[str], catalog: Catalog) -> str:
         fixed.append(match[0] if match else w)
         changed |= bool(match)
     return cut(" ".join(fixed), ECHO_CHARS) if changed else ""
+
+
+@functools.cache
+def _english() -> frozenset[str]:
+    """Whole words of the bundled model's vocabulary: 30,522 word pieces, the common English words among them
+    (a typo such as "custdy" is none of them; the model splits it into pieces)."""
+    from vectorstore.embedder import default_model_path
+
+    vocab = Path(default_model_path()) / "vocab.txt"
+    return frozenset(w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha())

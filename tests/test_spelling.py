@@ -24,3 +24,8 @@ def test_misspelt_words_are_fixed_and_the_rest_kept():
 def test_a_word_the_cases_lack_is_no_typo_of_a_shorter_one():
     assert did_you_mean(["looked", "drones"], _catalog(_WORDS)) == ""  # not "done"
     assert did_you_mean(["custody"], _catalog(_WORDS)) == ""  # nothing misspelt
+
+
+def test_an_english_word_the_cases_do_not_use_is_no_typo():
+    assert did_you_mean(["know", "kids"], _catalog(_WORDS | {"known", "kits"})) == ""
+    assert did_you_mean(["know", "custdy"], _catalog(_WORDS | {"known"})) == "know custody"
