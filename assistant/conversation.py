@@ -336,7 +336,8 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
     if new.has_scope() and not asks_responses:
         return _scope(message, previous, new)
     if _MORE.search(message) and not _stands_alone(message) and not asks_responses:
-        return _again(message, previous, Filters(other_than=cases), new, "more", cases)
+        shown = list(dict.fromkeys([*previous.filters.other_than, *cases]))  # "any more?" asked again
+        return _again(message, previous, Filters(other_than=shown), new, "more", cases)
     if asks_responses and not _stands_alone(message):
         # A force it names ("did the Home Office accept it?") is a filter on those cases, and so is a status it
         # selects by ("which of those were accepted?"); a status asked about ("have they agreed to it yet?") is not.

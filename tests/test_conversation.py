@@ -257,3 +257,10 @@ def test_asking_for_more_asks_the_topic_again_without_the_cases_given(message):
 
 def test_a_question_with_a_topic_of_its_own_is_not_asking_for_more():
     assert resolve("any other cases about drones?", [LIST]).kind == "fresh"
+
+
+def test_asking_for_more_again_leaves_out_every_case_given_so_far():
+    first = resolve("any others like that?", [LIST])
+    second = _answer(LIST.question, [("essex", "Essex Police")], filters=first.question.filters)
+    again = resolve("any more?", [LIST, second])
+    assert again.kind == "more" and again.question.filters.other_than == ["kent", "sussex", "gmp", "essex"]
