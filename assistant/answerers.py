@@ -121,7 +121,7 @@ class LookupAnswerer:
             if verdict is Confidence.LOW
             else f"The most relevant of the {ctx.n_cases} cases{applied}:"
         )
-        text, cites = lookup_text(groups, spans, scope)
+        text, cites = lookup_text(groups, spans, scope, [_lacks(w, ctx.question.intent) for w in keep])
         return _scored(
             ctx,
             Answer(
@@ -134,6 +134,17 @@ class LookupAnswerer:
             ),
             verdict,
         )
+
+
+def _lacks(w: CaseEvidence, intent: Intent) -> str:
+    """What a case lacks of the part asked about, said before the passages shown instead ("" when nothing)."""
+    if intent is Intent.RECOMMENDED and w.best(("recommendation",)) is None:
+        return "No recommendation is published for this case."
+    if intent is Intent.RESPONSE and w.best(("response",)) is None:
+        if w.best(("recommendation",)) is None:
+            return "No recommendation or force response is published for this case."
+        return "No force response is published for this case; its recommendation and status:"
+    return ""
 
 
 def _passages_for(w: CaseEvidence, intent: Intent, n: int) -> list[Hit]:

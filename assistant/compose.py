@@ -79,13 +79,17 @@ def status_note(hit: Hit) -> str:
     return f" ({hit.status})" if hit.section != "summary" and hit.status else ""
 
 
-def lookup_text(groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scope: str) -> tuple[str, list[Citation]]:
-    """The most relevant cases, each with its quoted passages."""
+def lookup_text(
+    groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scope: str, notes: list[str] | None = None
+) -> tuple[str, list[Citation]]:
+    """The most relevant cases, each with its quoted passages (after its note, when it has one)."""
     lines: list[str] = [scope]
     cites: list[Citation] = []
-    for hits in groups:
+    for n, hits in enumerate(groups):
         head = hits[0]
         lines.append("\n" + case_heading(head))
+        if notes and notes[n]:
+            lines.append(f"- {notes[n]}")
         for h in hits:
             c = citation(len(cites) + 1, h, spans[h.id])
             cites.append(c)

@@ -21,3 +21,20 @@ def test_a_heading_adds_the_force_and_month_the_title_lacks():
         "**Kent Police, May 2020** — March 2019"
     )
     assert case_heading(_hit("Untitled", "", "")) == "**Untitled** — force not stated"
+
+
+def test_a_case_lacking_the_part_asked_about_says_so():
+    from assistant.answerers import _lacks
+    from assistant.evidence import CaseEvidence
+    from assistant.question import Intent
+
+    def case(*sections: str) -> CaseEvidence:
+        hits = [Hit(f"p{n}", "c", "T", "F", s, n or None, "", "t", "s", None, 0, 0, 0) for n, s in enumerate(sections)]
+        return CaseEvidence("c", hits)
+
+    story = case("summary")
+    assert _lacks(story, Intent.RECOMMENDED) == "No recommendation is published for this case."
+    assert _lacks(story, Intent.RESPONSE).startswith("No recommendation or force response")
+    assert _lacks(case("summary", "recommendation"), Intent.RESPONSE).startswith("No force response")
+    assert _lacks(case("summary", "recommendation"), Intent.RECOMMENDED) == ""
+    assert _lacks(story, Intent.HAPPENED) == ""
