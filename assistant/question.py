@@ -39,7 +39,8 @@ _RESPONSE = re.compile(
     re.IGNORECASE,
 )
 _RECOMMENDED = re.compile(
-    r"\b(recommend(ed|ation|ations)?|told to|asked to|advised to|were told|was told|been told|"
+    r"\b(recommend(ed|ation|ations)?|told to|asked to|advised to|were told|was told|been told|got told|told off|"
+    r"pulled up (on|for|over)|criticised|criticized|"
     r"ask(ed)? (the |it |them )|"
     r"learning for|what should|want(ed)? .{0,30} to)\b",
     re.IGNORECASE,

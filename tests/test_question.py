@@ -78,6 +78,8 @@ def test_a_topic_next_to_a_status_stays_the_topic():
         ("Which forces changed their special scheme marker policy?", Intent.RESPONSE),
         ("Which forces were told to review their body worn video policy?", Intent.RECOMMENDED),
         ("Which forces were told to change their handcuffing training?", Intent.RECOMMENDED),
+        ("which forces got told off about their custody record keeping?", Intent.RECOMMENDED),
+        ("Which forces got pulled up on how they use spit hoods?", Intent.RECOMMENDED),
         ("What happened to the man who died in the cell?", Intent.HAPPENED),
     ],
 )
