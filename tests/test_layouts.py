@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.layouts import detect
-from ingest.layouts.common import due_date, iso_date, month_of, references, split_tags
+from ingest.layouts.common import due_date, iso_date, month_of, references, slug_title, split_tags
 from ingest.parse import parse_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -155,16 +155,16 @@ def test_a_orphan_force_response_joins_the_only_recommendation():
     assert rec.status == "accepted"
 
 
-def test_a_block_without_header_takes_no_force_from_the_url():
+def test_a_block_without_header_is_titled_from_its_address_and_filed_under_its_addressee():
     text = (
         "URL: https://www.accountabilityindex.uk/sources/iopc/learning/recommendation-kent-police-june-2023/\n\n"
         "Recommendation 1\nThe IOPC recommends that Kent Police trains its call handlers.\n"
         "Addressed to: Kent Police\nLinked bodies:\nKent Police\nAwaiting response\n"
     )
     case = parse_text(text)
-    assert case.title == "Recommendation 1"
-    assert case.force is None and case.incident_month is None
-    assert names(case.bodies) == ["Kent Police"]  # the addressee is a body of the case
+    assert case.title == "Recommendation kent police june 2023"  # not "Recommendation 1"
+    assert names([case.force]) == ["Kent Police"] and case.incident_month is None  # no month from the address
+    assert names(case.bodies) == ["Kent Police"]
     [rec] = case.recommendations
     assert (rec.status, rec.response, names(rec.linked_bodies)) == ("awaiting response", None, ["Kent Police"])
 
@@ -440,3 +440,21 @@ def test_helpers():
     assert due_date("2020-09-29", None) == ("2020-11-24", True)
     assert due_date("2025-08-29", "2025-10-24") == ("2025-10-24", False)
     assert due_date(None, None) == (None, False)
+
+
+def test_a_block_addressed_to_several_bodies_is_filed_under_none():
+    text = (
+        "URL: https://www.accountabilityindex.uk/sources/iopc/learning/two-bodies/\n\n"
+        "Recommendation 1\nThe IOPC recommends that Kent Police trains its call handlers.\nAddressed to: Kent Police\n"
+        "Recommendation 2\nThe IOPC recommends that Essex Police trains its call handlers.\nAddressed to: Essex Police\n"
+    )
+    case = parse_text(text)
+    assert case.force is None and case.title == "Two bodies"
+
+
+def test_slug_title():
+    assert slug_title("https://x.uk/learning/complaints-raised-after-police-contact-man-gmp-january-2022/") == (
+        "Complaints raised after police contact man gmp january 2022"
+    )
+    assert slug_title("https://policeconduct.gov.uk/node/7682") == ""
+    assert slug_title(None) == ""

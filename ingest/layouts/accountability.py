@@ -16,6 +16,7 @@ from ingest.layouts.common import (
     merge_recommendations,
     parse_title_line,
     references,
+    slug_title,
     split_parts,
     split_tags,
     title_bodies,
@@ -162,8 +163,8 @@ def parse(text: str, url: str | None = None) -> Case:
     headers = [_header(p) for p in parts]
     h = next((x for x in headers if x.title), _Header())
     named = title_bodies(h.title_line.force_text) if h.title_line else []
-    force = next(iter(named), None) or h.header_force  # no title or header: no force (the slug is not used)
     recs: dict[int, Recommendation] = {}
+    force = next(iter(named), None) or h.header_force
     for part in parts:
         for number, national, block in _blocks(part):
             rec = _recommendation(number, national, block, force)
@@ -172,10 +173,15 @@ def parse(text: str, url: str | None = None) -> Case:
     if 0 in recs and len(waiting) == 1:  # the only recommendation still without a response owns the orphan
         recs[waiting[0]] = merge_recommendations(recs[waiting[0]], recs.pop(0))
     ordered = [recs[n] for n in sorted(recs)]
+    if force is None and not h.title:
+        # An excerpt that starts at "Recommendation 1" names no force but its recommendations' addressee:
+        # the case is filed under it when there is one, and titled from its address, not "Recommendation 1".
+        to = {r.addressed_to.name: r.addressed_to for r in ordered if r.addressed_to}
+        force = next(iter(to.values())) if len(to) == 1 else None
     recommended = next((x.recommended for x in headers if x.recommended), None)
     due, inferred = due_date(recommended, next((x.due for x in headers if x.due), None))
     return Case(
-        title=h.title or first_line(text),
+        title=h.title or slug_title(url) or first_line(text),
         layout=LAYOUT,
         force=force,
         bodies=unique_bodies(force, named, h.header_force, *[[r.addressed_to, *r.linked_bodies] for r in ordered]),

@@ -136,6 +136,17 @@ def short_title(title: str) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut.strip() else cut).rstrip()
 
 
+def slug_title(url: str | None) -> str:
+    """A readable title from the last segment of a page's address ("…/learning/complaints-raised-after-
+    police-contact-man-greater-manchester-police-january-2022/" gives "Complaints raised after police contact
+    man greater manchester police january 2022"); "" when the address has no worded segment."""
+    segment = re.sub(r"[?#].*$", "", url or "").rstrip("/").rsplit("/", 1)[-1]
+    words = [w for w in segment.split("-") if w]
+    if len(words) < 2 or not any(w.isalpha() for w in words):
+        return ""
+    return " ".join(words).capitalize()
+
+
 def first_line(text: str) -> str:
     """The first non-empty line of `text`, stripped."""
     return next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
