@@ -108,8 +108,8 @@ def case_heading(hit: Hit) -> str:
 
 def who(hit: Hit) -> str:
     """The force, and the addressee when the recommendation went to another body."""
-    force = hit.force or "Force not stated"
-    if hit.addressed_to and hit.addressed_to != hit.force and hit.section != "summary":
+    force = hit.force or hit.addressed_to or "Force not stated"
+    if hit.addressed_to and hit.addressed_to != force and hit.section != "summary":
         return f"{force} (recommendation to {hit.addressed_to})"
     return force
 

@@ -38,3 +38,13 @@ def test_a_case_lacking_the_part_asked_about_says_so():
     assert _lacks(case("summary", "recommendation"), Intent.RESPONSE).startswith("No force response")
     assert _lacks(case("summary", "recommendation"), Intent.RECOMMENDED) == ""
     assert _lacks(story, Intent.HAPPENED) == ""
+
+
+def test_a_row_names_the_addressee_when_the_case_names_no_force():
+    from assistant.compose import who
+
+    rec = Hit("p", "c", "T", "", "recommendation", 1, "", "t", "s", None, 0, 0, 0, addressed_to="Kent Police")
+    assert who(rec) == "Kent Police"
+    assert who(Hit("p", "c", "T", "", "summary", None, "", "t", "s", None, 0, 0, 0)) == "Force not stated"
+    national = Hit("p", "c", "T", "Kent Police", "recommendation", 1, "", "t", "s", None, 0, 0, 0, addressed_to="NPCC")
+    assert who(national) == "Kent Police (recommendation to NPCC)"
