@@ -21,6 +21,7 @@ class Intent(StrEnum):
 
 _LIST_START = re.compile(
     r"^\s*(which|list|name|what (forces|bodies|cases|national bodies|other forces|recommendations)|have any|has any|"
+    r"how many (cases|forces|bodies|recommendations|incidents|investigations)|"
     r"are there( any)?|in which|show (me )?(all|every)|give (me )?(all|a list)|who (was|were|has|have) (been )?"
     r"(told|asked|given|recommended))\b",
     re.IGNORECASE,

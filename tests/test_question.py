@@ -160,3 +160,9 @@ def test_the_word_asking_for_more_is_not_searched():
         search_text("Other similar incidents where metal was hidden")
         == "Other similar incidents where metal was hidden"
     )
+
+
+def test_how_many_cases_asks_for_a_list_and_how_many_times_does_not():
+    assert read_question("how many cases involve tasers?").kind == "list"
+    assert read_question("How many forces were told to review their body worn video policy?").kind == "list"
+    assert read_question("How many times was the man Tasered in the Met case?").kind == "lookup"
