@@ -22,7 +22,12 @@ from assistant.types import Hit
 from ingest.sentences import sentences
 from vectorstore import reciprocal_rank_fusion
 
-_CLAUSE_BREAK = re.compile(r"(?<=[.?!])\s+|;\s+|:\s+|,\s+(?:and|but|so|then|who|which|when|after|because)\s+")
+_CLAUSE_BREAK = re.compile(
+    r"(?<=[.?!])\s+|;\s+|:\s+|,\s+(?:and|but|so|then|who|which|when|after|because)\s+|"
+    # "…didn't rouse him properly - what was the learning?": a story, then its question after a dash.
+    r"\s+[-–—]+\s+(?=(?:what|how|why|who|which|when|where|did|was|were|is|are|has|have|does|do)\b)",
+    re.IGNORECASE,
+)
 
 
 def clauses(text: str) -> list[str]:

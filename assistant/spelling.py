@@ -10,6 +10,7 @@ from pathlib import Path
 
 from assistant.catalog import Catalog
 from assistant.limits import ECHO_CHARS, MAX_SPELLING_WORDS, cut
+from assistant.vernacular import is_everyday
 
 _WORD = re.compile(r"[a-z]{4,}")
 
@@ -20,7 +21,13 @@ def did_you_mean(topic: list[str], catalog: Catalog) -> str:
     fixed, changed, looked_up = [], False, 0
     for w in topic:
         low = w.lower()
-        if low in words or not _WORD.fullmatch(low) or low in _english() or looked_up >= MAX_SPELLING_WORDS:
+        if (
+            low in words
+            or not _WORD.fullmatch(low)
+            or low in _english()
+            or is_everyday(low)
+            or looked_up >= MAX_SPELLING_WORDS
+        ):
             fixed.append(w)
             continue
         looked_up += 1  # each look-up compares with every case word of its initial: bounded per question

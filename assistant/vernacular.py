@@ -81,3 +81,8 @@ def keyword_query(question: str) -> str:
     """The question with the cases' terms for its everyday words added (for the keyword search only)."""
     added = [terms for pattern, terms in _PATTERNS if pattern.search(question)]
     return " ".join([question, *added])
+
+
+def is_everyday(word: str) -> bool:
+    """Whether `word` is itself one of the everyday words above ("bloke" is no typo of "broke")."""
+    return any(pattern.fullmatch(word) for pattern, _ in _PATTERNS)

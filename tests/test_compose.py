@@ -1,4 +1,4 @@
-"""How answers name their cases."""
+"""How answers name their cases, and how a question is cut into clauses."""
 
 from assistant.compose import case_heading
 from assistant.types import Hit
@@ -48,3 +48,12 @@ def test_a_row_names_the_addressee_when_the_case_names_no_force():
     assert who(Hit("p", "c", "T", "", "summary", None, "", "t", "s", None, 0, 0, 0)) == "Force not stated"
     national = Hit("p", "c", "T", "Kent Police", "recommendation", 1, "", "t", "s", None, 0, 0, 0, addressed_to="NPCC")
     assert who(national) == "Kent Police (recommendation to NPCC)"
+
+
+def test_a_story_then_its_question_after_a_dash_are_two_clauses():
+    from assistant.evidence import clauses
+
+    story = "a bloke was found dead in his cell after officers didn't rouse him properly"
+    assert clauses(f"{story} - what was the learning?") == [story, "what was the learning?"]
+    one = "Which forces were told to sort out how footage is handled - force-wide?"  # a qualifier, not a question
+    assert clauses(one) == [one]

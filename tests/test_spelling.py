@@ -29,3 +29,7 @@ def test_a_word_the_cases_lack_is_no_typo_of_a_shorter_one():
 def test_an_english_word_the_cases_do_not_use_is_no_typo():
     assert did_you_mean(["know", "kids"], _catalog(_WORDS | {"known", "kits"})) == ""
     assert did_you_mean(["know", "custdy"], _catalog(_WORDS | {"known"})) == "know custody"
+
+
+def test_an_everyday_word_is_no_typo():
+    assert did_you_mean(["bloke", "cell"], _catalog(_WORDS | {"broke", "cell"})) == ""

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.vernacular import keyword_query
+from assistant.vernacular import is_everyday, keyword_query
 
 
 def test_everyday_words_add_the_cases_terms():
@@ -26,3 +26,7 @@ def test_a_case_retold_in_everyday_words_comes_first_in_the_keyword_ranking(corp
     wanted = "Man becomes unwell in custody - Devon and Cornwall"
     assert not corpus_assistant.search(question, k=1, mode="bm25")[0].title.startswith(wanted)
     assert corpus_assistant.search(keyword_query(question), k=1, mode="bm25")[0].title.startswith(wanted)
+
+
+def test_everyday_words_are_known_as_such():
+    assert is_everyday("bloke") and is_everyday("tasered") and not is_everyday("custody")
