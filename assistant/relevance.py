@@ -29,6 +29,7 @@ from assistant.catalog import Catalog
 from assistant.evidence import CaseEvidence
 from assistant.question import Question
 from assistant.settings import AnswerSettings
+from assistant.vernacular import in_case_terms
 
 TOP_CASES = 5  # cases whose scores the signals read
 SUPPORT_CASES = 5  # near cases the unsupported signal looks for the question's concepts in
@@ -124,7 +125,7 @@ class SignalJudge:
 
 def case_coverage(q: Question, catalog: Catalog, case_id: str) -> float:
     """Share of the question's topic terms, weighted by rarity, that the case's passages contain."""
-    terms = catalog.keyword.terms(" ".join(q.topic))
+    terms = catalog.keyword.terms(" ".join(in_case_terms(q.topic)))
     return catalog.keyword.coverage(terms, catalog.case_passages(case_id)) if terms else 1.0
 
 

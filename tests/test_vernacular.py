@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.vernacular import is_everyday, keyword_query
+from assistant.vernacular import in_case_terms, is_everyday, keyword_query
 
 
 def test_everyday_words_add_the_cases_terms():
@@ -30,3 +30,7 @@ def test_a_case_retold_in_everyday_words_comes_first_in_the_keyword_ranking(corp
 
 def test_everyday_words_are_known_as_such():
     assert is_everyday("bloke") and is_everyday("tasered") and not is_everyday("custody")
+
+
+def test_everyday_words_are_put_in_the_cases_terms():
+    assert in_case_terms(["bloke", "cell", "tasered"]) == ["man", "cell", "Taser", "discharged"]
