@@ -51,7 +51,7 @@ def test_without_an_embedder_the_signal_is_zero(corpus_assistant):
 
 
 def test_an_everyday_word_counts_as_the_cases_word_in_the_coverage(corpus_assistant):
-    """"bloke" is in no case, "man" is in most: the case found for a retold story covers as much of it in
+    """ "bloke" is in no case, "man" is in most: the case found for a retold story covers as much of it in
     either wording, and the story in everyday words is answered."""
     story = "a {} was found dead in his cell after officers didn't rouse him properly - what was the learning?"
 
