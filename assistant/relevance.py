@@ -139,7 +139,7 @@ def unsupported(q: Question, evidence: list[CaseEvidence], catalog: Catalog, emb
         w.case_id: {
             word
             for word in dict.fromkeys(q.topic)
-            if (terms := catalog.keyword.terms(word))
+            if (terms := catalog.keyword.terms(" ".join(in_case_terms([word]))))
             and not catalog.keyword.coverage(terms, catalog.case_passages(w.case_id))
         }
         for w, _ in cases
