@@ -55,7 +55,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"broke(?:n)? (?:his|her|their|an?) (?:arm|leg|wrist|ankle|nose|jaw|ribs?)": "fracture fractured",
     r"broken (?:arm|leg|wrist|ankle|nose|jaw|ribs?)": "fracture fractured",
     r"A&E|casualty department": "hospital emergency department",
-    r"cops|coppers|bobbies|old bill": "police officers",
+    r"cops?|coppers?|bobb(?:y|ies)|old bill": "police officers",
     r"sarge": "sergeant",
     r"dispatchers?": "call handler control room",
     r"took (?:ages|hours|too long) to (?:arrive|come|turn up|get there|respond)": "delay delayed attendance",
@@ -72,6 +72,13 @@ _PLAIN_WORDS: dict[str, str] = {
         "abuse of position sexual purpose"
     ),
     r"domestic violence|DV": "domestic abuse",
+    r"paramedics?|ambulance crew|ambos?": "ambulance paramedic",
+    r"suicide watch|constant watch|on watch": "constant observation observations",
+    r"obs": "observations",
+    r"beat(?:en)? up|battered|roughed up": "assault assaulted",
+    r"legged it|ran off|did a runner|made off": "ran fled",
+    r"spat (?:at|on)|spitting at": "spitting spat",
+    r"woke (?:him|her|them) up|wake (?:him|her|them) up|wak(?:e|ing) (?:him|her|them)": "roused rousing",
     r"shot (?:dead|by (?:the )?police|by an officer)|opened fire": "firearms discharged shooting",
 }
 _PATTERNS = [(re.compile(rf"\b(?:{phrase})\b", re.IGNORECASE), terms) for phrase, terms in _PLAIN_WORDS.items()]

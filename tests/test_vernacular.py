@@ -34,3 +34,10 @@ def test_everyday_words_are_known_as_such():
 
 def test_everyday_words_are_put_in_the_cases_terms():
     assert in_case_terms(["bloke", "cell", "tasered"]) == ["man", "cell", "Taser", "discharged"]
+
+
+def test_more_everyday_words_reach_the_keyword_search():
+    assert "roused rousing" in keyword_query("nobody tried to wake him up")
+    assert "ambulance paramedic" in keyword_query("the paramedics took ages")
+    assert "police officers" in keyword_query("a cop pushed him")
+    assert "observations" not in keyword_query("jobs")  # "obs" only as a word of its own
