@@ -92,13 +92,18 @@ def keyword_query(question: str) -> str:
 
 def is_everyday(word: str) -> bool:
     """Whether `word` is itself one of the everyday words above ("bloke" is no typo of "broke")."""
-    return any(pattern.fullmatch(word) for pattern, _ in _PATTERNS)
+    return _case_terms_of(word) is not None
 
 
 def in_case_terms(words: list[str]) -> list[str]:
     """`words` with each everyday one replaced by the cases' terms for it ("bloke" -> "man")."""
     out: list[str] = []
     for word in words:
-        terms = next((terms for pattern, terms in _PATTERNS if pattern.fullmatch(word)), None)
+        terms = _case_terms_of(word)
         out += terms.split() if terms else [word]
     return out
+
+
+def _case_terms_of(word: str) -> str | None:
+    """The cases' terms for `word` when it is, as a whole, one of the everyday phrasings above."""
+    return next((terms for pattern, terms in _PATTERNS if pattern.fullmatch(word)), None)
