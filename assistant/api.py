@@ -17,6 +17,7 @@ from assistant.conversation import NOTHING_EARLIER, Earlier, resolve
 from assistant.evidence import clauses, weigh_cases
 from assistant.indexing import while_building, write_lock_held
 from assistant.limits import check_question
+from assistant.process_memory import return_freed_memory
 from assistant.question import Question, read_question, search_text
 from assistant.relevance import Confidence, Judgement, RelevanceJudge, SignalJudge
 from assistant.retrieval import HybridRetriever, RetrievalMode
@@ -65,6 +66,7 @@ class Assistant:
 
             writer = writer_for(llm)
         self.location = StoreLocation.resolve(data_dir, chroma_url)
+        return_freed_memory()  # before the index's buffers are first allocated
         self.embedder = embedder or Embedder()
         self.store = ChromaStore(self.location, self.embedder.info)
         self.sentence_vectors = SentenceVectors(self.store, self.embedder)

@@ -154,6 +154,26 @@ store.replace(SourceRecord("b", "h2", 0, "t"), [Passage("b-0", "kingfisher")], [
     assert store.query(vector, 1)[0][0] == "b-0"  # query(), which a stale client misses, sees the new vector
 
 
+def test_a_reopened_store_stops_the_old_client_when_its_last_call_ends(tmp_path, embedder):
+    """The previous client's vector indexes are released as soon as no call uses them, not kept a while."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    store = ChromaStore(StoreLocation(path=tmp_path), embedder.info)
+    _write(store, embedder, "a", "h1", ["custody record"])
+    connection = store._connection
+    idle = SharedSystemClient._identifier_to_system[str(tmp_path)]
+    connection.reconnect()
+    assert idle._running is False  # no call was using it
+
+    busy = SharedSystemClient._identifier_to_system[str(tmp_path)]
+    with connection.using("iopc_passages") as passages:
+        connection.reconnect()  # another thread's reopen, while this call is in flight
+        assert busy._running is True
+        assert passages.count() == 1  # the call in flight still reads its client
+    assert busy._running is False
+    assert store.count() == 1 and SharedSystemClient._identifier_to_system[str(tmp_path)]._running
+
+
 def test_source_records_keep_the_stored_field_names(tmp_path, embedder):
     """An index built before SourceRecord's fields became opaque still opens, and is written back the same."""
     from vectorstore.record import source_id

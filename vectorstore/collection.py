@@ -30,9 +30,14 @@ class _Collection:
         """The chromadb collection itself (for measurements and tests that look beneath the store)."""
         return self._connection.collection(self.SPEC.name)
 
+    def _use(self):
+        """The chromadb collection for the calls of a `with` block (see Connection.using)."""
+        return self._connection.using(self.SPEC.name)
+
     def count(self) -> int:
         """Number of records."""
-        return self.chroma.count()
+        with self._use() as chroma:
+            return chroma.count()
 
     def ids(self, where: dict | None = None) -> list[str]:
         """Ids of the records, optionally filtered by metadata."""
@@ -41,14 +46,16 @@ class _Collection:
     def delete(self, ids: Iterable[str]) -> None:
         """Delete records by id."""
         ids = list(ids)
-        for start in range(0, len(ids), _PAGE):
-            self.chroma.delete(ids=ids[start : start + _PAGE])
+        with self._use() as chroma:
+            for start in range(0, len(ids), _PAGE):
+                chroma.delete(ids=ids[start : start + _PAGE])
 
     def _pages(self, where, include):
         """(ids, documents, metadatas) a page at a time, in collection order."""
         offset = 0
         while True:
-            res = self.chroma.get(where=where, include=include, limit=_PAGE, offset=offset)
+            with self._use() as chroma:
+                res = chroma.get(where=where, include=include, limit=_PAGE, offset=offset)
             ids = res["ids"]
             if not ids:
                 return
@@ -65,14 +72,15 @@ class Passages(_Collection):
 
     def upsert(self, passages: Sequence[Passage], vectors) -> None:
         """Store passages with their vectors (replacing any with the same id)."""
-        for start in range(0, len(passages), _PAGE):
-            chunk = passages[start : start + _PAGE]
-            self.chroma.upsert(
-                ids=[p.id for p in chunk],
-                documents=[p.text for p in chunk],
-                metadatas=[p.metadata for p in chunk],
-                embeddings=[list(map(float, e)) for e in vectors[start : start + _PAGE]],
-            )
+        with self._use() as chroma:
+            for start in range(0, len(passages), _PAGE):
+                chunk = passages[start : start + _PAGE]
+                chroma.upsert(
+                    ids=[p.id for p in chunk],
+                    documents=[p.text for p in chunk],
+                    metadatas=[p.metadata for p in chunk],
+                    embeddings=[list(map(float, e)) for e in vectors[start : start + _PAGE]],
+                )
 
     def of_source(self, source: str) -> list[str]:
         """Ids of the passages that name `source` (any version of it)."""
@@ -103,12 +111,13 @@ class Passages(_Collection):
             return []
         # No count() first (a round trip per question): Chroma returns fewer when it has fewer.
         n = min(n, len(ids)) if ids is not None else n
-        res = self.chroma.query(
-            query_embeddings=[list(map(float, embedding))],
-            n_results=n,
-            ids=list(ids) if ids is not None else None,
-            include=["distances"],
-        )
+        with self._use() as chroma:
+            res = chroma.query(
+                query_embeddings=[list(map(float, embedding))],
+                n_results=n,
+                ids=list(ids) if ids is not None else None,
+                include=["distances"],
+            )
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=False)]
 
 
@@ -134,20 +143,23 @@ class Sources(_Collection):
         }
         if record.lookup:
             md[_LOOKUP_FIELD] = record.lookup
-        self.chroma.upsert(ids=[record.source_id], documents=[record.payload], metadatas=[md], embeddings=[_NO_VECTOR])
+        with self._use() as chroma:
+            chroma.upsert(ids=[record.source_id], documents=[record.payload], metadatas=[md], embeddings=[_NO_VECTOR])
 
     def get(self, source: str) -> SourceRecord | None:
         """The record of `source` exactly as given, if stored."""
-        res = self.chroma.get(ids=[source_id(source)], include=["documents", "metadatas"])
+        with self._use() as chroma:
+            res = chroma.get(ids=[source_id(source)], include=["documents", "metadatas"])
         return _record(res["metadatas"][0], res["documents"][0]) if res["ids"] else None
 
     def many(self, sources: Sequence[str]) -> list[SourceRecord]:
         """The records of these sources that are stored, with payloads."""
         ids = [source_id(s) for s in sources]
         out: list[SourceRecord] = []
-        for start in range(0, len(ids), _PAGE):
-            res = self.chroma.get(ids=ids[start : start + _PAGE], include=["documents", "metadatas"])
-            out.extend(_record(m, d) for m, d in zip(res["metadatas"], res["documents"], strict=True))
+        with self._use() as chroma:
+            for start in range(0, len(ids), _PAGE):
+                res = chroma.get(ids=ids[start : start + _PAGE], include=["documents", "metadatas"])
+                out.extend(_record(m, d) for m, d in zip(res["metadatas"], res["documents"], strict=True))
         return out
 
     def all(self, payload: bool = True) -> list[SourceRecord]:
@@ -162,11 +174,10 @@ class Sources(_Collection):
     def set_lookups(self, lookups: dict[str, str]) -> None:
         """Set the lookup string of these sources' records (by source), changing nothing else."""
         sources = list(lookups)
-        for start in range(0, len(sources), _PAGE):
-            chunk = sources[start : start + _PAGE]
-            self.chroma.update(
-                ids=[source_id(s) for s in chunk], metadatas=[{_LOOKUP_FIELD: lookups[s]} for s in chunk]
-            )
+        with self._use() as chroma:
+            for start in range(0, len(sources), _PAGE):
+                chunk = sources[start : start + _PAGE]
+                chroma.update(ids=[source_id(s) for s in chunk], metadatas=[{_LOOKUP_FIELD: lookups[s]} for s in chunk])
 
     def remove(self, source: str) -> None:
         """Forget the record of `source`."""
@@ -193,24 +204,27 @@ class _Vectors(_Collection):
         """The ids not stored, in the order given (each once)."""
         ids = list(dict.fromkeys(ids))
         known: set[str] = set()
-        for start in range(0, len(ids), _PAGE):
-            known.update(self.chroma.get(ids=ids[start : start + _PAGE], include=[])["ids"])
+        with self._use() as chroma:
+            for start in range(0, len(ids), _PAGE):
+                known.update(chroma.get(ids=ids[start : start + _PAGE], include=[])["ids"])
         return [i for i in ids if i not in known]
 
     def add(self, ids: Sequence[str], vectors) -> None:
         """Store vectors under their ids."""
-        for start in range(0, len(ids), _PAGE):
-            self.chroma.upsert(
-                ids=list(ids[start : start + _PAGE]),
-                embeddings=[list(map(float, e)) for e in vectors[start : start + _PAGE]],
-            )
+        with self._use() as chroma:
+            for start in range(0, len(ids), _PAGE):
+                chroma.upsert(
+                    ids=list(ids[start : start + _PAGE]),
+                    embeddings=[list(map(float, e)) for e in vectors[start : start + _PAGE]],
+                )
 
     def vectors(self, ids: Sequence[str]) -> dict:
         """Stored vectors by id (the missing ones are left out)."""
         out: dict = {}
-        for start in range(0, len(ids), _PAGE):
-            res = self.chroma.get(ids=list(ids[start : start + _PAGE]), include=["embeddings"])
-            out.update(zip(res["ids"], res["embeddings"], strict=False))
+        with self._use() as chroma:
+            for start in range(0, len(ids), _PAGE):
+                res = chroma.get(ids=list(ids[start : start + _PAGE]), include=["embeddings"])
+                out.update(zip(res["ids"], res["embeddings"], strict=False))
         return out
 
     def keep_only(self, wanted: set[str]) -> int:
@@ -227,9 +241,10 @@ class Vocabulary(_Vectors):
 
     def nearest(self, embedding) -> tuple[str, float] | None:
         """The word closest to `embedding`, with its cosine similarity; None if there are none."""
-        if self.count() == 0:
-            return None
-        res = self.chroma.query(query_embeddings=[list(map(float, embedding))], n_results=1, include=["distances"])
+        with self._use() as chroma:
+            if chroma.count() == 0:
+                return None
+            res = chroma.query(query_embeddings=[list(map(float, embedding))], n_results=1, include=["distances"])
         return res["ids"][0][0], 1.0 - float(res["distances"][0][0])
 
 
@@ -246,9 +261,11 @@ class State(_Collection):
 
     def generation(self) -> str:
         """The current generation token ("" before the first write)."""
-        res = self.chroma.get(ids=["generation"], include=["documents"])
+        with self._use() as chroma:
+            res = chroma.get(ids=["generation"], include=["documents"])
         return (res["documents"] or [""])[0] or ""
 
     def set_generation(self, token: str) -> None:
         """Record a new generation token."""
-        self.chroma.upsert(ids=["generation"], documents=[token], embeddings=[_NO_VECTOR])
+        with self._use() as chroma:
+            chroma.upsert(ids=["generation"], documents=[token], embeddings=[_NO_VECTOR])

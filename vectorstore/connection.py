@@ -37,6 +37,21 @@ class CollectionSpec:
     searched: bool
 
 
+@dataclass(eq=False)
+class _Opened:
+    """One client's collections, and the calls using them now; a retired one is stopped when they end."""
+
+    collections: dict
+    users: int = 0
+    retired: bool = False
+    system: object = None  # an embedded store's chromadb system, stopped when retired and idle
+    copy: Path | None = None  # a private copy to remove with it
+
+    def stop(self) -> None:
+        """Release the system's memory and files (the vector indexes: a few hundred MB at 10,000 cases)."""
+        _stop_quietly(self.system, self.copy)
+
+
 class Connection:
     """One client and the collections registered with it, opened together on first use."""
 
@@ -46,7 +61,8 @@ class Connection:
         self.on_open = on_open or (lambda: None)  # called after every (re)open
         self._specs: dict[str, CollectionSpec] = {}
         self._client = None
-        self._collections: dict | None = None
+        self._opened: _Opened | None = None
+        self._users = threading.Lock()  # guards _Opened.users and .retired
         self._copy: Path | None = None  # the private copy opened instead of location.path, if any
         self._copied: Stamp | None = None  # what the copy was taken from
         self._checked = 0.0  # when the original was last compared with the copy
@@ -65,17 +81,46 @@ class Connection:
         self._specs[spec.name] = spec
 
     def collection(self, name: str):
-        """The chromadb collection `name`, opening every registered collection on first use."""
-        collections = self._collections
-        if collections is None or (self._copy is not None and self._original_changed()):
+        """The chromadb collection `name`, opening every registered collection on first use.
+
+        For a call that must not meet a store being reopened beneath it, use `using`."""
+        return self._current().collections[name]
+
+    @contextmanager
+    def using(self, name: str):
+        """The chromadb collection `name` for the calls made in the block.
+
+        Why: when another process writes to an embedded store, it is reopened (see reconnect), and the
+        previous client's vector indexes are stopped as soon as the last block using them ends rather than
+        kept for a while in case a call is still in flight: at 10,000 cases they are a third of the
+        serving process's memory.
+        """
+        while True:
+            opened = self._current()
+            with self._users:
+                if not opened.retired:
+                    opened.users += 1
+                    break
+        try:
+            yield opened.collections[name]
+        finally:
+            with self._users:
+                opened.users -= 1
+                idle = opened.retired and opened.users == 0
+            if idle:
+                opened.stop()
+
+    def _current(self) -> _Opened:
+        opened = self._opened
+        if opened is None or (self._copy is not None and self._original_changed()):
             with self._lock:
-                if self._collections is None:
+                if self._opened is None:
                     self._open()
-                elif self._collections is collections and self._copy is not None:
+                elif self._opened is opened and self._copy is not None:
                     self.reconnect()  # nobody else reopened it meanwhile
-                collections = self._collections
-        assert collections is not None  # _open sets them or raises
-        return collections[name]
+                opened = self._opened
+        assert opened is not None  # _open sets it or raises
+        return opened
 
     def _original_changed(self) -> bool:
         # Compared at most once a second: a stat per collection access would be cheap, but needless.
@@ -130,14 +175,14 @@ class Connection:
                     f"({self.model.dimension} dimensions). Use the same model, or ingest into a new data directory."
                 )
             opened[spec.name] = col
-        self._client, self._collections = client, opened
+        self._client, self._opened = client, _Opened(opened)
         self.on_open()
 
     def close(self) -> None:
         """Release the client (an embedded store's files and memory, and any private copy); reopened on next use."""
         if self._client is not None:
             self._client.close()
-        self._client = self._collections = None
+        self._client = self._opened = None
         if self._copy is not None:
             remove_copy(self._copy)
             self._copy = self._copied = None
@@ -146,21 +191,22 @@ class Connection:
         """Open a fresh client, so an embedded store sees vectors another process added since."""
         # An embedded Chroma client keeps the vector index in memory and never re-reads what another
         # process added (chromadb 1.5: get() sees the rows, query() does not). A fresh client loads the
-        # index from disk. The old one is stopped a little later, so queries in flight on other threads
-        # finish on it.
+        # index from disk. The old one is stopped when the last call using it ends (see using).
         with self._lock:
             self._reconnect()
 
     def _reconnect(self) -> None:
-        old_copy = None
-        if self._client is not None and self.location.path is not None:
-            stale = forget_shared_system(str(self._copy or self.location.path))
+        old = self._opened
+        self._client = self._opened = None  # callers wait for the new one (on _lock), not on the old
+        if old is not None and self.location.path is not None:
+            old.system = forget_shared_system(str(self._copy or self.location.path))
             if self._copy is not None and source_changed(self.location.path, self._copied):
-                old_copy, self._copy, self._copied = self._copy, None, None  # _open takes a fresh one
-            timer = threading.Timer(30.0, _stop_quietly, args=(stale, old_copy))
-            timer.daemon = True
-            timer.start()
-        self._client = self._collections = None
+                old.copy, self._copy, self._copied = self._copy, None, None  # _open takes a fresh one
+            with self._users:
+                old.retired = True
+                idle = old.users == 0
+            if idle:
+                old.stop()
         self._open()
 
 

@@ -61,7 +61,8 @@ class Leases(_Collection):
 
     def current(self, source: str) -> Lease | None:
         """The lease on `source` as stored (expired or not), if any."""
-        res = self.chroma.get(ids=[_lease_id(source)], include=["metadatas"])
+        with self._use() as chroma:
+            res = chroma.get(ids=[_lease_id(source)], include=["metadatas"])
         return _lease(res["metadatas"][0]) if res["ids"] else None
 
     def active(self, now: float | None = None) -> list[Lease]:
@@ -79,8 +80,9 @@ class Leases(_Collection):
         # Expired: whoever adds the claim to break this holding first deletes it; the others wait.
         claim = f"break:{_lease_id(source)}:{held.owner}"
         md = {"kind": "claim", "owner": owner, "expires": now + seconds}
-        self.chroma.add(ids=[claim], metadatas=[md], embeddings=[_NO_VECTOR])
-        won = self.chroma.get(ids=[claim], include=["metadatas"])["metadatas"]
+        with self._use() as chroma:
+            chroma.add(ids=[claim], metadatas=[md], embeddings=[_NO_VECTOR])
+            won = chroma.get(ids=[claim], include=["metadatas"])["metadatas"]
         if not won or won[0]["owner"] != owner:
             if won and float(won[0]["expires"]) <= now:  # its breaker died mid-break: clear the way
                 self.delete([claim])
@@ -99,7 +101,8 @@ class Leases(_Collection):
 
     def _add_and_read(self, source: str, owner: str, now: float, seconds: float) -> Lease:
         md = {"kind": "lease", "source": source, "owner": owner, "since": now, "expires": now + seconds}
-        self.chroma.add(ids=[_lease_id(source)], metadatas=[md], embeddings=[_NO_VECTOR])  # ignored if held
+        with self._use() as chroma:
+            chroma.add(ids=[_lease_id(source)], metadatas=[md], embeddings=[_NO_VECTOR])  # ignored if held
         # None: released between the add and the read; an ownerless lease means "try again".
         return self.current(source) or Lease(source, "", now, now)
 
