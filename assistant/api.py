@@ -79,6 +79,8 @@ class Assistant:
         # with no View at all waits for it; the others keep answering from the View they have.
         self._building = threading.Lock()
         self._writes = 0  # ingests or removals running in this process (see view)
+        self._keeper: threading.Thread | None = None  # see keep_current
+        self._keeper_stop = threading.Event()
         self._unsaved = 0  # passages changed since the kept catalog was written (see catalog_file)
 
     # -- the collection ---------------------------------------------------------------------
@@ -91,7 +93,7 @@ class Assistant:
         process is built by the first reader to notice it while the others read the previous View.
         """
         view = self._view
-        if view is not None and (view.catalog.generation == self.store.seen or self._writes):
+        if view is not None and (view.catalog.generation == self.store.seen or self._writes or self._kept_elsewhere()):
             return view
         if not self._building.acquire(blocking=view is None) and view is not None:
             return view
@@ -147,8 +149,45 @@ class Assistant:
 
     def refresh(self) -> None:
         """Look for changes by any process (an ingest from the CLI while the app runs); the
-        collection is reloaded on next use if there were."""
-        self.store.sync()
+        collection is reloaded on next use if there were. Nothing to do while keep_current runs."""
+        if not self._kept_elsewhere():
+            self.store.sync()
+
+    def keep_current(self, every: float = 1.0) -> None:
+        """Look for other processes' writes every `every` seconds in a thread, and make the next View there.
+
+        Why: otherwise the first answer after another process's ingest waits for the whole reload (about 2 s
+        at 10,000 cases: Chroma's indexes and the catalog's update). Here answers go on from the current View
+        until the next is ready; one that arrives while Chroma reloads its indexes still waits for the rest
+        of that load (Chroma's old indexes are let go first, so two sets are never held). A write in this
+        process still makes its View when it ends. `iopc serve` does this.
+        """
+        if self._keeper is not None:
+            return
+        self._keeper_stop.clear()
+
+        def keep() -> None:
+            while not self._keeper_stop.wait(every):
+                try:
+                    self.store.sync()
+                    self.view  # noqa: B018  # made here, if the store changed
+                except Exception:  # noqa: BLE001  # a store gone or damaged: the next answer says so
+                    pass
+
+        self._keeper = threading.Thread(target=keep, name="keep-current", daemon=True)
+        self._keeper.start()
+
+    def stop_keeping_current(self) -> None:
+        """Stop keep_current's thread; answers look for changes themselves again."""
+        keeper, self._keeper = self._keeper, None
+        if keeper is not None:
+            self._keeper_stop.set()
+            keeper.join()
+
+    def _kept_elsewhere(self) -> bool:
+        """keep_current's thread looks for changes and makes Views, and this is not that thread."""
+        keeper = self._keeper
+        return keeper is not None and threading.current_thread() is not keeper
 
     @property
     def retriever(self) -> HybridRetriever:

@@ -376,6 +376,7 @@ def serve(ctx, host, port, auth, sample, max_size, concurrency):
     a = _assistant(ctx, **({"max_bytes": max_size} if max_size else {}))
     ingested = a.ingest([str(app.SAMPLE_CASE)]) if sample and not a.catalog.passages else None
     a.warm()
+    a.keep_current()  # another process's ingest is loaded beside the answers, not by the next one
     app.serve(
         a,
         host,
