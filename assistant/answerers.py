@@ -97,6 +97,33 @@ def _scored(ctx: Context, a: Answer, confidence: Confidence) -> Answer:
     return a
 
 
+def _distinct_quotes(hits: list[Hit], spans: dict[str, tuple[int, int]]) -> list[Hit]:
+    """Without a passage that repeats another's quote and text: a case's twin sources carry the same
+    paragraph, one often longer (the kept one, shown on its card). Two recommendations opening with the
+    same sentence are both kept."""
+
+    def flat(text: str) -> str:  # a truncated copy ends in a mark the whole one does not have
+        return " ".join(text.split()).casefold().rstrip(" .…")
+
+    kept: list[Hit] = []
+    for h in hits:
+        quote, text = flat(h.text[spans[h.id][0] : spans[h.id][1]]), flat(h.text)
+        twin = next(
+            (
+                i
+                for i, k in enumerate(kept)
+                if flat(k.text[spans[k.id][0] : spans[k.id][1]]) == quote
+                and (text in flat(k.text) or flat(k.text) in text)
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append(h)
+        elif len(text) > len(flat(kept[twin].text)):
+            kept[twin] = h
+    return kept
+
+
 class LookupAnswerer:
     """The best case and any close to it, each with the passage the question asks about."""
 
@@ -115,6 +142,7 @@ class LookupAnswerer:
         keep = keep or ctx.evidence[:1]
         groups = [_passages_for(w, ctx.question.intent, s.passages_per_case) for w in keep]
         spans = ctx.spans([h for g in groups for h in g])
+        groups = [_distinct_quotes(g, spans) for g in groups]
         applied = f" (filters: {ctx.question.filters.describe()})" if not ctx.question.filters.is_empty() else ""
         scope = (
             NEAREST.format(n=ctx.n_cases)

@@ -42,3 +42,10 @@ def test_twins_are_one_case(corpus_assistant):
         "iopc-recommendation-lancashire-constabulary-august-2022.txt",
         "recommendation-lancashire-constabulary-august-2022.txt",
     ]
+
+
+def test_a_case_quoted_from_its_twins_never_shows_one_sentence_twice(corpus_assistant):
+    answer = corpus_assistant.ask("What happened in the Cleveland case from December 2020?")
+    quotes = [" ".join(c.quote.split()).casefold() for c in answer.citations]
+    assert not answer.abstained and len(quotes) == len(set(quotes))
+    assert "december 2020" in answer.citations[0].title.casefold()
