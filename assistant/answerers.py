@@ -23,7 +23,8 @@ from assistant.types import Answer, Hit
 from ingest.sentences import sentences
 
 NEAREST = (
-    "No case clearly matches this question: I found nothing in the {n} cases that answers it directly. The nearest are:"
+    "No case clearly matches this question: I found nothing in the {n} cases{scope} that answers it directly. "
+    "The nearest are:"
 )
 # A response that says the force did not change something is no change.
 _NOT_DONE = re.compile(
@@ -88,10 +89,16 @@ def _abstain(ctx: Context) -> Answer:
     return a
 
 
+def _nearest(ctx: Context) -> str:
+    """The first line of a low-confidence answer, with the filters it searched within."""
+    f = ctx.question.filters
+    return NEAREST.format(n=ctx.n_cases, scope=f" (filters: {f.describe()})" if not f.is_empty() else "")
+
+
 def _scored(ctx: Context, a: Answer, confidence: Confidence) -> Answer:
     a.confidence = confidence.value
     if confidence is Confidence.LOW and (hint := did_you_mean(ctx.question.topic, ctx.catalog)):
-        nearest = NEAREST.format(n=ctx.n_cases)
+        nearest = _nearest(ctx)
         a.text = a.text.replace(nearest, f"{nearest[:-1]} (did you mean: {hint}?):", 1)
     a.abstained = confidence is not Confidence.HIGH
     return a
@@ -145,9 +152,7 @@ class LookupAnswerer:
         groups = [_distinct_quotes(g, spans) for g in groups]
         applied = f" (filters: {ctx.question.filters.describe()})" if not ctx.question.filters.is_empty() else ""
         scope = (
-            NEAREST.format(n=ctx.n_cases)
-            if verdict is Confidence.LOW
-            else f"The most relevant of the {ctx.n_cases} cases{applied}:"
+            _nearest(ctx) if verdict is Confidence.LOW else f"The most relevant of the {ctx.n_cases} cases{applied}:"
         )
         text, cites = lookup_text(groups, spans, scope, [_lacks(w, ctx.question.intent) for w in keep])
         return _scored(
@@ -245,7 +250,7 @@ class ListAnswerer:
         }.get(q.intent, "about this")
         applied = f" (filters: {q.filters.describe()})" if not q.filters.is_empty() else ""
         scope = (
-            NEAREST.format(n=ctx.n_cases)
+            _nearest(ctx)
             if verdict is Confidence.LOW
             else (
                 f"{len(kept)} case{'s' if len(kept) != 1 else ''} {what}, of the {len(ctx.evidence)} closest "

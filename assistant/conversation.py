@@ -314,6 +314,10 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
             if previous.citations:
                 return _scope(message, previous, new)
     cases = _cited_cases(previous)
+    if previous.abstained and cases and (picked := _item(message, previous, cases, picked_only=True)):
+        # Nearest cases were shown (not claimed as answers), and the message picks one of them by its place or
+        # force: a question about that case. "What did they do about it?" still finds nothing to follow up.
+        return _about(message, previous, picked)
     if previous.abstained or not cases:
         if _stands_alone(message) and not _leans_back(message):
             return FollowUp("fresh", read_question(message, explicit), message)
@@ -322,14 +326,7 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         return FollowUp("nothing", read_question(message, explicit), message)
     item = _item(message, previous, cases)
     if item is not None:
-        q = Question(
-            text=message,
-            kind="lookup",
-            filters=Filters(case_ids=[item]),
-            intent=Intent.HAPPENED,
-            topic=topic_words(previous.query or previous.question),
-        )
-        return FollowUp("item", q, f"{message} {previous.query or previous.question}", [item])
+        return _about(message, previous, item)
     asks_responses = bool(_RESPONSES.search(message) or (new.forces and _FORCE_DID.search(message)))
     if new.has_scope() and not asks_responses and _NARROWS.search(message):
         return _again(message, previous, Filters(case_ids=cases), new, "narrow", cases)
@@ -402,8 +399,21 @@ def _scope(message: str, previous: Answer, new: Filters) -> FollowUp:
     return FollowUp("scope", q, base, before=Earlier(earlier, previous.query or previous.question, answered_by))
 
 
-def _item(message: str, previous: Answer, cases: list[str]) -> str | None:
-    """The case of the previous answer a message points at ("the second one", "the Sussex one"), if any."""
+def _about(message: str, previous: Answer, case_id: str) -> FollowUp:
+    """What happened in one case of the previous answer, the previous topic's passages first."""
+    q = Question(
+        text=message,
+        kind="lookup",
+        filters=Filters(case_ids=[case_id]),
+        intent=Intent.HAPPENED,
+        topic=topic_words(previous.query or previous.question),
+    )
+    return FollowUp("item", q, f"{message} {previous.query or previous.question}", [case_id])
+
+
+def _item(message: str, previous: Answer, cases: list[str], picked_only: bool = False) -> str | None:
+    """The case of the previous answer a message points at ("the second one", "the Sussex one"), if any;
+    with `picked_only`, only by its place or force (not "that case" when there was one)."""
     if m := _ORDINAL.search(message):
         n = _ORDINALS[m.group(1).lower()]
         return cases[n] if -len(cases) <= n < len(cases) else None
@@ -420,7 +430,7 @@ def _item(message: str, previous: Answer, cases: list[str]) -> str | None:
                 if named & forces:
                     return cid
             return None
-        if len(cases) == 1:
+        if len(cases) == 1 and not picked_only:
             return cases[0]
     return None
 

@@ -57,6 +57,9 @@ _PLAIN_WORDS: dict[str, str] = {
     r"A&E|casualty department": "hospital emergency department",
     r"cops?|coppers?|bobb(?:y|ies)|old bill": "police officers",
     r"sarge": "sergeant",
+    r"door[- ]?(?:breaking|opening|bashing) (?:kit|gear|tools?|equipment)|battering rams?|door rams?|big red key": (
+        "method of entry equipment force entry"
+    ),
     r"dispatchers?": "call handler control room",
     r"took (?:ages|hours|too long) to (?:arrive|come|turn up|get there|respond)": "delay delayed attendance",
     r"never turned up|slow to (?:respond|arrive|attend)": "delay delayed attendance",

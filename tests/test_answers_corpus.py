@@ -49,3 +49,10 @@ def test_a_case_quoted_from_its_twins_never_shows_one_sentence_twice(corpus_assi
     quotes = [" ".join(c.quote.split()).casefold() for c in answer.citations]
     assert not answer.abstained and len(quotes) == len(set(quotes))
     assert "december 2020" in answer.citations[0].title.casefold()
+
+
+def test_a_question_about_one_force_shows_its_nearest_cases_when_none_clearly_matches(corpus_assistant):
+    answer = corpus_assistant.ask("What was Kent Police told about using drones?")  # no case covers drones
+    assert answer.abstained and answer.confidence == "low"
+    assert "(filters: force: Kent Police)" in answer.text.splitlines()[0]
+    assert answer.citations and {c.force for c in answer.citations} == {"Kent Police"}

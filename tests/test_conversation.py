@@ -264,3 +264,25 @@ def test_asking_for_more_again_leaves_out_every_case_given_so_far():
     second = _answer(LIST.question, [("essex", "Essex Police")], filters=first.question.filters)
     again = resolve("any more?", [LIST, second])
     assert again.kind == "more" and again.question.filters.other_than == ["kent", "sussex", "gmp", "essex"]
+
+
+NEAREST = _answer(
+    "A prisoner turned a plastic spork into a weapon: what was each force told?",
+    [("hants-2017", "Hampshire Constabulary"), ("hants-2020", "Hampshire Constabulary")],
+    abstained=True,
+    confidence="low",
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "case"),
+    [("Tell me more about the second one.", "hants-2020"), ("What happened in case 1?", "hants-2017")],
+)
+def test_a_case_picked_from_the_nearest_shown_is_that_case(message, case):
+    follow = resolve(message, [NEAREST])
+    assert follow.kind == "item" and follow.cases == [case]
+
+
+@pytest.mark.parametrize("message", ["What did they do about it?", "Tell me more about that case.", "Was it accepted?"])
+def test_what_leans_on_nearest_cases_without_picking_one_has_nothing_to_follow_up(message):
+    assert resolve(message, [NEAREST]).kind == "nothing"

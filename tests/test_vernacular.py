@@ -41,3 +41,8 @@ def test_more_everyday_words_reach_the_keyword_search():
     assert "ambulance paramedic" in keyword_query("the paramedics took ages")
     assert "police officers" in keyword_query("a cop pushed him")
     assert "observations" not in keyword_query("jobs")  # "obs" only as a word of its own
+
+
+@pytest.mark.parametrize("phrase", ["the door-breaking kit", "a battering ram", "the big red key"])
+def test_door_breaking_kit_is_method_of_entry_equipment(phrase):
+    assert "method of entry equipment" in keyword_query(f"officers waited for {phrase} to get in")
