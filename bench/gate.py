@@ -27,8 +27,8 @@ FLOORS = {
                          "abstention_accuracy": 0.35, "false_abstention_max": 0.05},
     # measured: follow-up hit@5 0.957, refusal after a refusal 1.000, false abstention 0.000
     "conversations-tune": {"follow_up_hit_at_5": 0.9, "refusal_after_refusal": 0.95, "false_abstention_max": 0.05},
-    # measured (never tuned on), on a fresh index: 0.870, 0.833 (5 of 6), 0.087
-    "conversations-frozen": {"follow_up_hit_at_5": 0.82, "refusal_after_refusal": 0.8, "false_abstention_max": 0.13},
+    # measured (never tuned on), on a fresh index: 0.870, 0.833 (5 of 6), 0.043
+    "conversations-frozen": {"follow_up_hit_at_5": 0.82, "refusal_after_refusal": 0.8, "false_abstention_max": 0.05},
 }
 
 
