@@ -15,7 +15,7 @@ from assistant.compose import abstention, list_text, lookup_text, table_text
 from assistant.evidence import CaseEvidence
 from assistant.question import Intent, Question
 from assistant.quotes import best_spans, first_sentence
-from assistant.relevance import Confidence, Judgement
+from assistant.relevance import Confidence, Judgement, index_terms
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AnswerSettings
 from assistant.spelling import did_you_mean
@@ -301,7 +301,7 @@ def _on_topic(
     counts there: "ligature" named exactly); the best row alone when none is. The topic score and the term
     coverage are the row's own passage's: a case whose other parts mention the topic is not listed for them."""
     s, q = ctx.settings, ctx.question
-    terms = ctx.catalog.keyword.terms(" ".join(q.topic))
+    terms = index_terms(ctx.catalog, q.topic)
     coverage = {
         h.id: ctx.catalog.keyword.coverage(terms, [i.id for i in items[h.id]]) if terms else 1.0 for _, h in rows
     }

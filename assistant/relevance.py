@@ -132,11 +132,11 @@ class SignalJudge:
 
 def case_coverage(q: Question, catalog: Catalog, case_id: str) -> float:
     """Share of the question's topic terms, weighted by rarity, that the case's passages contain."""
-    terms = _index_terms(catalog, q.topic)
+    terms = index_terms(catalog, q.topic)
     return catalog.keyword.coverage(terms, catalog.case_passages(case_id)) if terms else 1.0
 
 
-def _index_terms(catalog: Catalog, words: list[str]) -> list[str]:
+def index_terms(catalog: Catalog, words: list[str]) -> list[str]:
     """The keyword index's terms for `words`, an everyday word counted as the cases' terms for it ("bloke" is in
     no case, "man" in most: a retold story is not marked down for the trainer's words)."""
     return catalog.keyword.terms(" ".join(in_case_terms(words)))
@@ -152,7 +152,7 @@ def unsupported(q: Question, evidence: list[CaseEvidence], catalog: Catalog, emb
         w.case_id: {
             word
             for word in dict.fromkeys(q.topic)
-            if (terms := _index_terms(catalog, [word]))
+            if (terms := index_terms(catalog, [word]))
             and not catalog.keyword.coverage(terms, catalog.case_passages(w.case_id))
         }
         for w, _ in cases
