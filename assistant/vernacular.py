@@ -58,7 +58,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"cops?|coppers?|bobb(?:y|ies)|old bill": "police officers",
     r"sarge": "sergeant",
     r"door[- ]?(?:breaking|opening|bashing) (?:kit|gear|tools?|equipment)|battering rams?|door rams?|big red key": (
-        "method of entry equipment force entry"
+        "method of entry equipment forced entry"
     ),
     r"dispatchers?": "call handler control room",
     r"took (?:ages|hours|too long) to (?:arrive|come|turn up|get there|respond)": "delay delayed attendance",
@@ -70,7 +70,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"spice|legal highs?": "psychoactive substances",
     r"neck hold|choke ?hold|headlock|strangle ?hold": "neck restraint",
     r"leg (?:restraints|straps)": "limb restraints",
-    r"kicked (?:the|his|her|their) door in|battering ram|forced (?:the|his|her|their) way in": "forced entry warrant",
+    r"kicked (?:the|his|her|their) door in|forced (?:the|his|her|their) way in": "forced entry warrant",
     r"slept with|affair with|sexual relationship with|relationship with a (?:victim|witness)": (
         "abuse of position sexual purpose"
     ),
@@ -99,11 +99,26 @@ def is_everyday(word: str) -> bool:
 
 
 def in_case_terms(words: list[str]) -> list[str]:
-    """`words` with each everyday one replaced by the cases' terms for it ("bloke" -> "man")."""
+    """`words` with each everyday word or phrase among them replaced by the cases' terms for it ("bloke" ->
+    "man", "body cameras" -> "body-worn video BWV"), in their order."""
+    words = " ".join(words).split()
+    text = " ".join(words)
+    starts = [m.start() for m in re.finditer(r"\S+", text)]
+    found: dict[int, tuple[int, str]] = {}  # first word's offset -> (end offset, the cases' terms)
+    for pattern, terms in _PATTERNS:
+        for m in pattern.finditer(text):
+            if m.start() in starts and m.start() not in found:
+                found[m.start()] = (m.end(), terms)
     out: list[str] = []
-    for word in words:
-        terms = _case_terms_of(word)
-        out += terms.split() if terms else [word]
+    covered = -1  # words before this offset are part of a phrase already replaced
+    for start, word in zip(starts, words, strict=True):
+        if start < covered:
+            continue
+        if start in found:
+            covered, terms = found[start]
+            out += terms.split()
+        else:
+            out.append(word)
     return out
 
 

@@ -46,3 +46,16 @@ def test_more_everyday_words_reach_the_keyword_search():
 @pytest.mark.parametrize("phrase", ["the door-breaking kit", "a battering ram", "the big red key"])
 def test_door_breaking_kit_is_method_of_entry_equipment(phrase):
     assert "method of entry equipment" in keyword_query(f"officers waited for {phrase} to get in")
+
+
+def test_everyday_phrases_among_the_topic_words_are_put_in_the_cases_terms():
+    assert in_case_terms(["body", "cameras", "switched"]) == ["body-worn", "video", "BWV", "switched"]
+    assert in_case_terms(["waited", "door-breaking", "kit"]) == [
+        "waited",
+        "method",
+        "of",
+        "entry",
+        "equipment",
+        "forced",
+        "entry",
+    ]
