@@ -8,7 +8,7 @@ one run, with the default encoder:
 - a first `iopc ask` in a new process, without a kept catalog and then with one (assistant/catalog_file.py),
   wall and CPU seconds and peak memory;
 - in a serving process (Assistant answering): the first answer after a start with the kept catalog; a
-  normal answer; the next answer after another process ingests one new case (and whether the new case
+  normal answer; then 400 distinct questions, as a server that has run a while; the next answer after another process ingests one new case (and whether the new case
   is cited); the next after an ingest in the same process; the same with the store kept current as
   `iopc serve` keeps it (Assistant.keep_current), and when the new case was loaded; its peak memory;
 - 1 and then 20 concurrent chat clients (gradio_client against `iopc serve` on loopback), `--per-client`
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import sys
 import tempfile
@@ -32,6 +33,7 @@ from bench.synth_questions import questions
 from tests.support import synth
 
 CACHE = ROOT / "bench" / ".cache"
+LONG_RUN = 400  # distinct questions the serving process answers before the reload and ingest are measured
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -86,6 +88,10 @@ def serving_job(data_dir: str, out: str, qfile: str, seed: int, cases: int) -> N
         t = time.perf_counter()
         a.ask(q)
         normal.append(time.perf_counter() - t)
+    # As a server that has run a while: distinct questions fill its caches of vectors.
+    titles = sorted(c.title.replace("[SYNTHETIC] ", "") for c in a.catalog.cases.values())
+    for title in random.Random(seed).sample(titles, min(LONG_RUN, len(titles))):
+        a.ask(f"What happened in {title}?")
     other, other_title = _new_case(seed, cases + 1, work)
     cmd = [sys.executable, "-m", "assistant.cli", "--data-dir", data_dir, "ingest", "-q", str(other)]
     subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True)
