@@ -361,6 +361,10 @@ class Assistant:
             return self._finish(TableAnswerer().answer(ctx), query, write)
         # Cases a follow-up points at were chosen by the conversation, not by relevance.
         ctx.judgement = Judgement(Confidence.HIGH, 0.0) if given_cases else self.judge.judge(q, ctx.evidence)
+        if ctx.judgement.confidence is Confidence.NONE and ctx.evidence and q.filters.has_scope():
+            # The trainer chose the scope ("what was Kent told about…"), whichever judge is used: its nearest
+            # cases are shown as nearest, not "nothing found" while that force's cases sit in it.
+            ctx.judgement = replace(ctx.judgement, confidence=Confidence.LOW)
         if scope_of and ctx.judgement.confidence is Confidence.HIGH and not self._holds_in_scope(scope_of, ctx):
             ctx.judgement = replace(ctx.judgement, confidence=Confidence.LOW)
         answerer = ListAnswerer(every_case=given_cases) if q.kind == "list" else LookupAnswerer()

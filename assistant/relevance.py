@@ -120,14 +120,7 @@ class SignalJudge:
         """The verdict for `question` given its weighed cases, best first."""
         s = signals(question, evidence, self.catalog, self.embed)
         score = weighted(s, self.settings)
-        if not evidence:
-            return Judgement(Confidence.NONE, score, s)
-        level = confidence_for(score, self.settings)
-        if level is Confidence.NONE and question.filters.has_scope():
-            # The trainer chose the scope ("what were Thames Valley told after…"): its nearest cases are shown
-            # as nearest, not "nothing found" while that force's cases sit in it.
-            level = Confidence.LOW
-        return Judgement(level, score, s)
+        return Judgement(confidence_for(score, self.settings) if evidence else Confidence.NONE, score, s)
 
 
 def case_coverage(q: Question, catalog: Catalog, case_id: str) -> float:
