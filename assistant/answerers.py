@@ -89,10 +89,15 @@ def _abstain(ctx: Context) -> Answer:
     return a
 
 
+def _applied(ctx: Context) -> str:
+    """ " (filters: …)" naming the filters the question searched within, or nothing."""
+    f = ctx.question.filters
+    return f" (filters: {f.describe()})" if not f.is_empty() else ""
+
+
 def _nearest(ctx: Context) -> str:
     """The first line of a low-confidence answer, with the filters it searched within."""
-    f = ctx.question.filters
-    return NEAREST.format(n=ctx.n_cases, scope=f" (filters: {f.describe()})" if not f.is_empty() else "")
+    return NEAREST.format(n=ctx.n_cases, scope=_applied(ctx))
 
 
 def _scored(ctx: Context, a: Answer, confidence: Confidence) -> Answer:
@@ -112,23 +117,15 @@ def _distinct_quotes(hits: list[Hit], spans: dict[str, tuple[int, int]]) -> list
     def flat(text: str) -> str:  # a truncated copy ends in a mark the whole one does not have
         return " ".join(text.split()).casefold().rstrip(" .…")
 
-    kept: list[Hit] = []
+    kept: list[tuple[str, str, Hit]] = []  # (quote, text) flattened once, and the hit
     for h in hits:
         quote, text = flat(h.text[spans[h.id][0] : spans[h.id][1]]), flat(h.text)
-        twin = next(
-            (
-                i
-                for i, k in enumerate(kept)
-                if flat(k.text[spans[k.id][0] : spans[k.id][1]]) == quote
-                and (text in flat(k.text) or flat(k.text) in text)
-            ),
-            None,
-        )
+        twin = next((i for i, (q, t, _) in enumerate(kept) if q == quote and (text in t or t in text)), None)
         if twin is None:
-            kept.append(h)
-        elif len(text) > len(flat(kept[twin].text)):
-            kept[twin] = h
-    return kept
+            kept.append((quote, text, h))
+        elif len(text) > len(kept[twin][1]):
+            kept[twin] = (quote, text, h)
+    return [h for _, _, h in kept]
 
 
 class LookupAnswerer:
@@ -150,9 +147,10 @@ class LookupAnswerer:
         groups = [_passages_for(w, ctx.question.intent, s.passages_per_case) for w in keep]
         spans = ctx.spans([h for g in groups for h in g])
         groups = [_distinct_quotes(g, spans) for g in groups]
-        applied = f" (filters: {ctx.question.filters.describe()})" if not ctx.question.filters.is_empty() else ""
         scope = (
-            _nearest(ctx) if verdict is Confidence.LOW else f"The most relevant of the {ctx.n_cases} cases{applied}:"
+            _nearest(ctx)
+            if verdict is Confidence.LOW
+            else f"The most relevant of the {ctx.n_cases} cases{_applied(ctx)}:"
         )
         text, cites = lookup_text(groups, spans, scope, [_lacks(w, ctx.question.intent) for w in keep])
         return _scored(
@@ -248,13 +246,12 @@ class ListAnswerer:
             Intent.RECOMMENDED: "whose recommendations are about this",
             Intent.RESPONSE: _what_was_done(kept),
         }.get(q.intent, "about this")
-        applied = f" (filters: {q.filters.describe()})" if not q.filters.is_empty() else ""
         scope = (
             _nearest(ctx)
             if verdict is Confidence.LOW
             else (
                 f"{len(kept)} case{'s' if len(kept) != 1 else ''} {what}, of the {len(ctx.evidence)} closest "
-                f"checked among the {ctx.n_cases} cases{applied}:"
+                f"checked among the {ctx.n_cases} cases{_applied(ctx)}:"
             )
         )
         text, cites = list_text([[h] for h in kept], spans, scope)
