@@ -400,12 +400,14 @@ def _scope(message: str, previous: Answer, new: Filters) -> FollowUp:
 
 
 def _about(message: str, previous: Answer, case_id: str) -> FollowUp:
-    """What happened in one case of the previous answer, the previous topic's passages first."""
+    """One case of the previous answer, the previous topic's passages first: the part of it the message asks
+    for ("the Kent one: what did Kent change?" its response), else what happened."""
+    asked = read_question(message).intent
     q = Question(
         text=message,
         kind="lookup",
         filters=Filters(case_ids=[case_id]),
-        intent=Intent.HAPPENED,
+        intent=Intent.HAPPENED if asked is Intent.ANY else asked,
         topic=topic_words(previous.query or previous.question),
     )
     return FollowUp("item", q, f"{message} {previous.query or previous.question}", [case_id])

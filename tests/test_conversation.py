@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.conversation import resolve
+from assistant.question import Intent
 from assistant.types import Answer, Citation, Filters
 
 
@@ -186,6 +187,19 @@ def test_everyday_ways_of_asking_about_another_force_are_a_new_scope(message, fo
 def test_everyday_ways_of_pointing_at_one_case_are_that_case(message, case):
     follow = resolve(message, [LISTED])
     assert follow.kind == "item" and follow.cases == [case]
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("Tell me more about the Kent one", Intent.HAPPENED),
+        ("Tell me more about the Kent one - what did Kent change?", Intent.RESPONSE),
+        ("The second one: what was the force told to do?", Intent.RECOMMENDED),
+    ],
+)
+def test_a_case_picked_by_its_place_or_force_is_asked_what_the_message_asks(message, intent):
+    follow = resolve(message, [LISTED])
+    assert follow.kind == "item" and follow.cases == ["kent"] and follow.question.intent is intent
 
 
 @pytest.mark.parametrize(
