@@ -352,6 +352,14 @@ _GENERIC = set(
         "ever",
         "handed",
         "concluded",
+        # Asking for a form of answer, not naming a topic ("summarise the recommendations made to Cleveland").
+        "summarise",
+        "summarize",
+        "outline",
+        "describe",
+        "explain",
+        "overview",
+        "briefly",
     ]
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")

@@ -43,6 +43,8 @@ def test_whether_each_was_accepted_asks_for_statuses_not_a_filter():
         "Which recommendations did forces turn down?",
         "In which cases did the force push back and disagree with what the IOPC concluded?",
         "Which national bodies, rather than individual forces, have been handed IOPC recommendations?",
+        "Summarise the IOPC recommendations made to Cleveland Police.",
+        "Briefly outline the recommendations to Kent Police",
     ],
 )
 def test_a_question_made_only_of_filters_is_a_filter_table(text):
