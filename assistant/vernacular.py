@@ -22,7 +22,7 @@ _PLAIN_WORDS: dict[str, str] = {
     ),
     r"fits?|fitting|convuls\w*": "seizure seizures epileptic",
     r"medics?|nurses?|custody doctor": "healthcare professional HCP",
-    r"tail(?:ed|ing)?|chas(?:e|ed|ing)|car chase": "pursuit pursued followed",
+    r"tail(?:ed|ing)?|chas(?:e|es|ed|ing)|car chases?": "pursuit pursued followed",
     r"crash(?:ed|es)?|smash(?:ed)?|pile-?up": "collision",
     r"cuffs|cuffed": "handcuffs handcuffed",
     r"pinned (?:down|to the (?:floor|ground))|held down|sat on": "restraint restrained prone",

@@ -41,6 +41,7 @@ def test_more_everyday_words_reach_the_keyword_search():
     assert "ambulance paramedic" in keyword_query("the paramedics took ages")
     assert "police officers" in keyword_query("a cop pushed him")
     assert "observations" not in keyword_query("jobs")  # "obs" only as a word of its own
+    assert "pursuit" in keyword_query("which police chases led to learning?")  # a plural too
 
 
 @pytest.mark.parametrize("phrase", ["the door-breaking kit", "a battering ram", "the big red key"])
