@@ -32,6 +32,11 @@ FLOORS = {
                         "abstention_accuracy": 0.5, "false_abstention_max": 0.05},
     # measured: follow-up hit@5 0.947, refusal after a refusal 1.000, false abstention 0.000
     "conversations-tune2": {"follow_up_hit_at_5": 0.9, "refusal_after_refusal": 0.95, "false_abstention_max": 0.05},
+    # measured: 0.875, 0.833, 0.739, list precision 0.545, near-miss 0.562 (9 of 16), false 0.000
+    "questions-tune3": {"hit_at_5": 0.83, "must_cite": 0.79, "force_recall": 0.7, "list_precision": 0.5,
+                        "abstention_accuracy": 0.5, "false_abstention_max": 0.05},
+    # measured: follow-up hit@5 0.944, must-cite 0.722, refusal after a refusal 0.667 (4 of 6), false 0.000
+    "conversations-tune3": {"follow_up_hit_at_5": 0.88, "refusal_after_refusal": 0.6, "false_abstention_max": 0.06},
     # measured (never tuned on), on a fresh index: 0.870, 0.833 (5 of 6), 0.043
     "conversations-frozen": {"follow_up_hit_at_5": 0.82, "refusal_after_refusal": 0.8, "false_abstention_max": 0.05},
 }
