@@ -41,6 +41,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"strip(?:ped)?[- ]search(?:ed)?|stripped": "strip search",
     r"spit (?:hoods?|masks?)": "spit bite guard",
     r"body ?cams?|body cameras?|bodycams?": "body-worn video BWV",
+    r"cams?": "camera cameras",  # "body" alone is no topic word ("national bodies"), so "cams" may stand alone
     r"went missing|run away|ran away|missing kid": "missing person",
     r"sacked|fired from|lost (?:his|her|their) job": "dismissed gross misconduct",
     r"disciplined": "misconduct",

@@ -34,6 +34,8 @@ def test_everyday_words_are_known_as_such():
 
 def test_everyday_words_are_put_in_the_cases_terms():
     assert in_case_terms(["bloke", "cell", "tasered"]) == ["man", "cell", "Taser", "discharged"]
+    # "body" is no topic word of its own ("national bodies"), so "body cams" reaches here as "cams"
+    assert in_case_terms(["cams", "domestic"]) == ["camera", "cameras", "domestic"]
 
 
 def test_more_everyday_words_reach_the_keyword_search():
