@@ -416,6 +416,7 @@ class Assistant:
             self.sentence_vectors,
             s.cases_weighed,
             allowed,
+            s.keyword_case_weight,
         )
         return ctx
 

@@ -63,10 +63,12 @@ def weigh_cases(
     sentence_vectors,
     n_cases: int,
     allowed: set[str] | None = None,
+    keyword_weight: float = 1.0,
 ) -> list[CaseEvidence]:
     """The first `n_cases` cases of `hits` (in fused order), weighed and re-ranked, best first.
 
-    `allowed` restricts the passages read from each case (the filters' passages), None for all."""
+    `allowed` restricts the passages read from each case (the filters' passages), None for all;
+    `keyword_weight` is the weight of the keyword ranking beside the three others (AnswerSettings)."""
     order = list(dict.fromkeys(h.case_id for h in hits))[:n_cases]
     read = {cid: _passage_sentences(catalog, cid, allowed) for cid in order}
     # One look-up for every candidate's sentences: the store answers one read of a thousand vectors
@@ -91,7 +93,8 @@ def weigh_cases(
                 [w.case_id for w in by_alignment],
                 [w.case_id for w in by_sentence],
                 [w.case_id for w in by_keyword],
-            ]
+            ],
+            weights=[1.0, 1.0, 1.0, keyword_weight],
         )
     )
     for w in weighed:

@@ -15,6 +15,10 @@ class AnswerSettings:
     list_passages: int = 100
     # Cases whose sentences are weighed against the question (the best of the fused ranking).
     cases_weighed: int = 40
+    # The weight of the case ranking by best keyword score beside the three by meaning (passage order, clause
+    # alignment, best sentence) when the weighed cases are fused: an exact rare word ("MOSOVO", "ligature") is the
+    # strongest evidence a retold story gives, and MiniLM blurs it among the three.
+    keyword_case_weight: float = 2.0
     # Relevance: a weighted sum of the signals (assistant/relevance.py) against two bars. At or above `high_bar`
     # the answer stands; between the bars the nearest cases are shown as nearest and the answer abstains;
     # below `low_bar` nothing is shown. Weights from a logistic fit on the tune sets (bench/calibrate.py).

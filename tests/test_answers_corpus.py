@@ -1,6 +1,7 @@
 """Every answer over the development corpus keeps its citation promises (runs when ../shared/corpus exists)."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +57,13 @@ def test_a_question_about_one_force_shows_its_nearest_cases_when_none_clearly_ma
     assert answer.abstained and answer.confidence == "low"
     assert "(filters: force: Kent Police)" in answer.text.splitlines()[0]
     assert answer.citations and {c.force for c in answer.citations} == {"Kent Police"}
+
+
+@pytest.mark.parametrize("qid", ["t14", "t36"])
+def test_a_story_with_the_cases_own_rare_words_finds_that_case_first(corpus_assistant, qid):
+    """Related stories read alike to MiniLM ("dropped 999 calls", "fits in the cell"); the words only one case
+    uses ("abandoned", "seizures") decide which comes first."""
+    lines = (ROOT / "bench" / "questions-tune.jsonl").read_text(encoding="utf-8").splitlines()
+    q = next(json.loads(line) for line in lines if json.loads(line)["id"] == qid)
+    answer = corpus_assistant.ask(q["question"])
+    assert Path(answer.citations[0].source).stem in q["expected_cases"], [c.title for c in answer.citations]
