@@ -84,6 +84,8 @@ _PLAIN_WORDS: dict[str, str] = {
     r"spat (?:at|on)|spitting at": "spitting spat",
     r"woke (?:him|her|them) up|wake (?:him|her|them) up|wak(?:e|ing) (?:him|her|them)": "roused rousing",
     r"shot (?:dead|by (?:the )?police|by an officer)|opened fire": "firearms discharged shooting",
+    r"(?:registered )?sex offenders?|on the (?:sex offenders'? )?register": "MOSOVO registration requirements sexual offenders",
+    r"home (?:checks?|visits?)": "home visit Home Risk Review",
 }
 _PATTERNS = [(re.compile(rf"\b(?:{phrase})\b", re.IGNORECASE), terms) for phrase, terms in _PLAIN_WORDS.items()]
 
