@@ -44,6 +44,7 @@ def test_more_everyday_words_reach_the_keyword_search():
     assert "police officers" in keyword_query("a cop pushed him")
     assert "observations" not in keyword_query("jobs")  # "obs" only as a word of its own
     assert "pursuit" in keyword_query("which police chases led to learning?")  # a plural too
+    assert "Joint Operating Protocol" in keyword_query("told to get a proper written working agreement with the NHS")
     assert "MOSOVO" in keyword_query("a registered sex offender's home checks") and "Home Risk Review" in (
         keyword_query("his home checks")
     )
