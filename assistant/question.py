@@ -131,6 +131,8 @@ _COLLOQUIAL = {
     "staffs": "Staffordshire Police",
     "wilts": "Wiltshire Police",
     "tvp": "Thames Valley Police",
+    "square mile": "City of London Police",
+    "teesside": "Cleveland Police",
     "btp": "British Transport Police",
     "railway police": "British Transport Police",
     "transport police": "British Transport Police",

@@ -88,6 +88,12 @@ _PLAIN_WORDS: dict[str, str] = {
         "MOSOVO registration requirements sexual offenders"
     ),
     r"home (?:checks?|visits?)": "home visit Home Risk Review",
+    r"prang(?:ed)?": "collision",
+    r"hurt(?:ing)? (?:him|her|them)sel(?:f|ves)": "self-harm self-harming",
+    r"rubber[- ]bullets?(?: guns?)?|plastic bullets?|baton guns?": "baton launcher",
+    r"groin|privates|private parts": "genital",
+    r"armed response": "firearms officers armed police",
+    r"knife ?m[ae]n": "man with a knife",
     r"(?:joint|working|formal|written|proper) (?:working )?agreements?|agreements? (?:in place )?with the "
     r"(?:NHS|ambulance)": "Joint Operating Protocol Memorandum of Understanding",
 }

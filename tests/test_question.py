@@ -12,6 +12,8 @@ from assistant.question import Intent, read_question, search_text, stated_filter
         ("What did the Met do about strip searches?", "Metropolitan Police Service"),
         ("any gmp cases on restraint?", "Greater Manchester Police"),
         ("custody deaths in south yorks", "South Yorkshire Police"),
+        ("Did the Square Mile force get slated?", "City of London Police"),
+        ("a knifeman shot on Teesside", "Cleveland Police"),
     ],
 )
 def test_forces_are_read_in_any_case_and_by_what_trainers_call_them(text, force):

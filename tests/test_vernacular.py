@@ -44,6 +44,12 @@ def test_more_everyday_words_reach_the_keyword_search():
     assert "police officers" in keyword_query("a cop pushed him")
     assert "observations" not in keyword_query("jobs")  # "obs" only as a word of its own
     assert "pursuit" in keyword_query("which police chases led to learning?")  # a plural too
+    assert "collision" in keyword_query("a driver who had a prang")
+    assert "self-harm" in keyword_query("tore his top up to hurt himself")
+    assert "baton launcher" in keyword_query("shot with a rubber-bullet gun") and "genital" in keyword_query(
+        "in the groin"
+    )
+    assert "firearms officers" in keyword_query("armed response shot a knifeman")
     assert "Joint Operating Protocol" in keyword_query("told to get a proper written working agreement with the NHS")
     assert "MOSOVO" in keyword_query("a registered sex offender's home checks") and "Home Risk Review" in (
         keyword_query("his home checks")
