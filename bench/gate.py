@@ -37,6 +37,12 @@ FLOORS = {
                         "abstention_accuracy": 0.5, "false_abstention_max": 0.05},
     # measured: follow-up hit@5 1.000, must-cite 0.778, refusal after a refusal 0.667 (4 of 6), false 0.000
     "conversations-tune3": {"follow_up_hit_at_5": 0.94, "refusal_after_refusal": 0.6, "false_abstention_max": 0.06},
+    # measured: 0.967, 0.933, 0.800, list precision 0.812, near-miss 0.500 (8 of 16), false 0.100 (3 of 30:
+    # short everyday questions the judge still refuses)
+    "questions-tune4": {"hit_at_5": 0.93, "must_cite": 0.9, "force_recall": 0.75, "list_precision": 0.75,
+                        "abstention_accuracy": 0.43, "false_abstention_max": 0.14},
+    # measured: follow-up hit@5 0.889, must-cite 0.556, refusal after a refusal 0.667 (2 of 3), false 0.000
+    "conversations-tune4": {"follow_up_hit_at_5": 0.8, "refusal_after_refusal": 0.6, "false_abstention_max": 0.1},
     # measured (never tuned on), on a fresh index: 0.913, 0.833 (5 of 6), 0.000
     "conversations-frozen": {"follow_up_hit_at_5": 0.86, "refusal_after_refusal": 0.8, "false_abstention_max": 0.05},
 }
