@@ -8,9 +8,10 @@ one run, with the default encoder:
 - a first `iopc ask` in a new process, without a kept catalog and then with one (assistant/catalog_file.py),
   wall and CPU seconds and peak memory;
 - in a serving process (Assistant answering): the first answer after a start with the kept catalog; a
-  normal answer; then 400 distinct questions, as a server that has run a while; the next answer after another process ingests one new case (and whether the new case
-  is cited); the next after an ingest in the same process; the same with the store kept current as
-  `iopc serve` keeps it (Assistant.keep_current), and when the new case was loaded; its peak memory;
+  normal answer; then LONG_RUN distinct questions, as a server that has run a while; the next answer after
+  another process ingests one new case (and whether the new case is cited); the next after an ingest in the
+  same process; the same with the store kept current as `iopc serve` keeps it (Assistant.keep_current), and
+  when the new case was loaded; its peak memory;
 - 1 and then 20 concurrent chat clients (gradio_client against `iopc serve` on loopback), `--per-client`
   questions each: throughput, p95, errors.
 Results: bench/results/scale.json and scale.md. The machine is shared: compare within a run.

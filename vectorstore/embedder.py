@@ -19,9 +19,9 @@ if TYPE_CHECKING:  # torch and sentence-transformers load only when text is firs
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DEFAULT_DIMENSION = 384
 MAX_WORD_PIECES = 256
-# Vectors kept in memory by each cache (384 floats, with their text: about 2 kB each, 20 MB at most). At
-# 50,000 a server at 10,000 cases held 170 MB more after 400 distinct questions, for answers about 10 %
-# faster than at 10,000 (bench/scale.py asks 400).
+# Vectors kept in memory by each cache (384 floats, with their text: about 2 kB each, 20 MB at most). A cap
+# five times larger makes a server at 10,000 cases hold 170 MB more after 400 distinct questions, for answers
+# only about 10 % faster (bench/scale.py asks 400): memory is the tighter bound there.
 CACHE_SIZE = 10_000
 BACKENDS = ("torch", "onnx", "onnx-int8")
 # fp32 ONNX gives torch's vectors (cosine >= 0.99999 on every corpus passage, the same eval figures)
