@@ -40,7 +40,8 @@ _RESPONSE = re.compile(
     re.IGNORECASE,
 )
 _RECOMMENDED = re.compile(
-    r"\b(recommend(ed|ation|ations)?|told to|asked to|advised to|were told|was told|been told|got told|told off|"
+    r"\b(recommend(ed|ation|ations)?|told to|tell( \w+){1,3}? to|asked to|advised to|"
+    r"were told|was told|been told|got told|told off|"
     r"pulled up (on|for|over)|criticised|criticized|"
     r"ask(ed)? (the |it |them )|"
     r"learning for|what should|want(ed)? .{0,30} to)\b",
@@ -467,15 +468,19 @@ def _without_filter_phrases(text: str) -> str:
     return " ".join(out)
 
 
+# What a body was told to do, to the end of its clause: the recommendation's content, so a response word in it
+# ("told to update their policy", "an agreement on how they respond together") asks nothing about a response.
+_TOLD_TO = re.compile(
+    r"\b(?:told|asked|advised|recommended|tell(?: \w+){1,3}?) to\b.*?"
+    r"(?=[?.;]|,? and (?:did|do|does|have|has|had|was|were|what|how|which|if|whether)\b|$)",
+    re.IGNORECASE,
+)
+
+
 def intent_of(text: str) -> Intent:
     """Which part of a case the question asks about (the response wins over the recommendation:
     "which forces changed what they were told to" asks what they did)."""
-    if _RESPONSE.search(text) and not re.search(
-        r"\b(told|asked|recommended) to (change|amend|update|introduce|"
-        r"implement|put)\b",
-        text,
-        re.IGNORECASE,
-    ):
+    if _RESPONSE.search(_TOLD_TO.sub(" ", text)):
         return Intent.RESPONSE
     if _RECOMMENDED.search(text):
         return Intent.RECOMMENDED
