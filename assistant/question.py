@@ -42,7 +42,7 @@ _RESPONSE = re.compile(
 _RECOMMENDED = re.compile(
     r"\b(recommend(ed|ation|ations)?|told to|tell( \w+){1,3}? to|asked to|advised to|"
     r"were told|was told|been told|got told|told off|"
-    r"pulled up (on|for|over)|criticised|criticized|"
+    r"pulled up\b|criticised|criticized|"
     r"ask(ed)? (the |it |them )|"
     r"learning for|what should|want(ed)? .{0,30} to)\b",
     re.IGNORECASE,
@@ -363,6 +363,18 @@ _GENERIC = set(
         "explain",
         "overview",
         "briefly",
+        # Joining words of a question's frame ("which chases led to learning", "pulled up because custody staff
+        # weren't…"): rare enough in the cases to outweigh the topic in term coverage.
+        "led",
+        "lead",
+        "leads",
+        "because",
+        "just",
+        "involved",
+        "involving",
+        "ended",
+        "dealing",
+        "pulled",
     ]
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")

@@ -30,3 +30,21 @@ def test_a_case_with_several_recommendations_is_listed_for_the_one_about_the_top
     answer = corpus_assistant.ask("Which forces were told to review how they serve postal requisitions?")
     sussex = [c for c in answer.citations if c.force == "Sussex Police"]
     assert sussex and all(c.rec_no == 2 for c in sussex)
+
+
+def test_what_a_force_was_told_to_do_is_read_as_a_recommendation_whatever_its_verbs(corpus_assistant):
+    """Told "to get a joint agreement on how they respond together": "respond" is what the agreement is about."""
+    answer = corpus_assistant.ask(
+        "Which forces were told to get a joint agreement in place with the ambulance service or the NHS mental "
+        "health trusts on how they respond together?"
+    )
+    assert answer.kind == "list" and not answer.abstained
+    assert {c.section.split(" ")[0] for c in answer.citations} == {"recommendation"}
+    assert {"Metropolitan Police Service", "Greater Manchester Police"} <= {c.force for c in answer.citations}
+    assert "Memorandum of Understanding" in answer.text
+
+
+def test_a_list_of_cases_by_an_everyday_word_for_them_finds_them(corpus_assistant):
+    """Everyday "chases" are the cases' pursuits; "led to" frames the question and names no topic."""
+    answer = corpus_assistant.ask("Which police chases led to learning recommendations for the force?")
+    assert "Metropolitan Police Service" in {c.force for c in answer.citations}

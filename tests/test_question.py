@@ -174,3 +174,10 @@ def test_how_many_cases_asks_for_a_list_and_how_many_times_does_not():
     assert read_question("how many cases involve tasers?").kind == "list"
     assert read_question("How many forces were told to review their body worn video policy?").kind == "list"
     assert read_question("How many times was the man Tasered in the Met case?").kind == "lookup"
+
+
+def test_the_joining_words_of_a_list_question_are_no_part_of_its_topic():
+    q = read_question("Which police chases led to learning recommendations for the force?")
+    assert q.topic == ["chases"] and q.intent is Intent.RECOMMENDED
+    q = read_question("Which forces were pulled up because custody staff weren't recording observation levels?")
+    assert q.intent is Intent.RECOMMENDED and "because" not in q.topic and "pulled" not in q.topic
