@@ -22,7 +22,7 @@ _FOLLOW_UP_START = re.compile(
 )
 _BACK_REFERENCE = re.compile(
     r"\b(they|them|their|it|its|this|that|these|those|the same|that case|"
-    r"those cases|the force|the forces|he|she|him|her|one|ones)\b",
+    r"those cases|the force|the forces|he|she|him|her|one|ones|similar)\b",
     re.IGNORECASE,
 )
 _RESPONSES = re.compile(
@@ -55,6 +55,10 @@ _ORDINALS = {
 }
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?:\s+(?:one|case|item|force))?", re.IGNORECASE)
 # "case 2", "number 3": the n-th case of the previous answer.
+# Years relative to the previous answer's ("anything similar a few years earlier?"); "after that" and "since
+# then" are left alone: they usually mean after the incident, not a later year.
+_EARLIER = re.compile(r"\b(earlier|older|before (?:that|then))\b", re.IGNORECASE)
+_LATER = re.compile(r"\b(later|more recent(?:ly)?|newer)\b", re.IGNORECASE)
 _NUMBERED = re.compile(r"\b(?:case|number|no\.?|item|#)\s*(\d{1,2})\b", re.IGNORECASE)
 _ITEM = re.compile(r"\b(the|that)\s+(?:[\w'’-]+\s+){0,3}(one|case)\b|\bmore (about|on|detail)\b", re.IGNORECASE)
 # "just the ones from 2021", "which of those were in Kent?": a scope that picks among the cases just given.
@@ -211,6 +215,13 @@ _REFERRING = set(
         "someone",
         "everyone",
         "involved",
+        "few",
+        "earlier",
+        "later",
+        "older",
+        "newer",
+        "recent",
+        "recently",
     ]
 )
 # Words of its own a message with a back-reference needs to be read on its own: "their" in "Which forces
@@ -303,7 +314,7 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
     previous = history[-1] if history else None
     if previous is None or not is_follow_up(message):
         return FollowUp("fresh", read_question(message, explicit), message)
-    new = stated_filters(message)
+    new = _relative_years(message, stated_filters(message), previous.filters)
     if explicit:
         new = new.merged(explicit.canonical())
         if _rescoped(explicit.canonical(), previous.filters):
@@ -391,12 +402,27 @@ def _scope(message: str, previous: Answer, new: Filters) -> FollowUp:
     q = read_question(base)
     q.filters = filters
     q.text = message
+    # The part of a case the message asks for, if it says ("and what did North Yorkshire do about it?").
+    if (asked := read_question(message).intent) is not Intent.ANY:
+        q.intent = asked
     if q.kind == "filter" and q.topic:
         q.kind = "list"
     earlier = read_question(previous.query or previous.question)
     earlier.filters = previous.filters
     answered_by = () if previous.abstained else tuple(_cited_cases(previous))
     return FollowUp("scope", q, base, before=Earlier(earlier, previous.query or previous.question, answered_by))
+
+
+def _relative_years(message: str, new: Filters, before: Filters) -> Filters:
+    """`new` with the years a message states relative to the previous answer's: "earlier" ends the year before
+    its first year, "later" starts the year after its last."""
+    if new.since or new.until or not (before.since or before.until):
+        return new
+    if _EARLIER.search(message):
+        new.until = str(int(before.since or before.until or 0) - 1)
+    elif _LATER.search(message):
+        new.since = str(int(before.until or before.since or 0) + 1)
+    return new
 
 
 def _about(message: str, previous: Answer, case_id: str) -> FollowUp:

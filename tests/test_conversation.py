@@ -300,3 +300,35 @@ def test_a_case_picked_from_the_nearest_shown_is_that_case(message, case):
 @pytest.mark.parametrize("message", ["What did they do about it?", "Tell me more about that case.", "Was it accepted?"])
 def test_what_leans_on_nearest_cases_without_picking_one_has_nothing_to_follow_up(message):
     assert resolve(message, [NEAREST]).kind == "nothing"
+
+
+def test_a_new_scope_asks_for_the_part_of_a_case_the_message_names():
+    """After "what was recommended?", "and what did North Yorkshire actually do about it?" wants the response."""
+    previous = _answer(
+        "A prisoner with a long-term illness wasn't seen by a medic for hours in North Yorkshire: what was recommended?",
+        [("ny", "North Yorkshire Police")],
+        abstained=True,
+        filters=Filters(forces=["North Yorkshire Police"]),
+    )
+    follow = resolve("And what did North Yorkshire actually do about it?", [previous])
+    assert follow.kind == "scope" and follow.question.intent is Intent.RESPONSE
+    assert resolve("And in Kent?", [previous]).question.intent is Intent.RECOMMENDED
+
+
+@pytest.mark.parametrize(
+    "message, since, until",
+    [
+        ("Anything similar from the West Midlands a few years earlier?", None, "2022"),
+        ("Any similar ones in West Midlands more recently?", "2024", None),
+        ("And in the West Midlands in 2019?", "2019", "2019"),
+    ],
+)
+def test_years_relative_to_the_previous_answer_are_read_from_its_years(message, since, until):
+    previous = _answer(
+        "What went wrong when the Met closed a missing report on a man from sheltered housing in 2023?",
+        [("met", "Metropolitan Police Service")],
+        filters=Filters(forces=["Metropolitan Police Service"], since="2023", until="2023"),
+    )
+    follow = resolve(message, [previous])
+    assert follow.kind == "scope" and follow.question.filters.forces == ["West Midlands Police"]
+    assert (follow.question.filters.since, follow.question.filters.until) == (since, until)
