@@ -55,6 +55,12 @@ _ORDINALS = {
 }
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?:\s+(?:one|case|item|force))?", re.IGNORECASE)
 # "case 2", "number 3": the n-th case of the previous answer.
+# A pointer at what was asked before ("did they change anything after that?", "any of those cases in Kent?").
+_POINTS_BACK = re.compile(
+    r"\b(?:after|about|since|from|for|on|over|with) (?:that|this|it|those|these|them)\b|"
+    r"\b(?:those|these|that|such) (?:cases?|incidents?|ones?|things?)\b",
+    re.IGNORECASE,
+)
 # Years relative to the previous answer's ("anything similar a few years earlier?"); "after that" and "since
 # then" are left alone: they usually mean after the incident, not a later year.
 _EARLIER = re.compile(r"\b(earlier|older|before (?:that|then))\b", re.IGNORECASE)
@@ -331,6 +337,13 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         return _about(message, previous, picked)
     if previous.abstained or not cases:
         if _stands_alone(message) and not _leans_back(message):
+            if previous.abstained and _POINTS_BACK.search(message):
+                # A topic of its own about the one that found nothing ("what about the Met: did they change
+                # anything for mounted officers after that?"): judged with it, not as if asked alone.
+                both = f"{previous.query or previous.question} {message}"
+                q = read_question(both, explicit)
+                q.text = message
+                return FollowUp("fresh", q, both)
             return FollowUp("fresh", read_question(message, explicit), message)
         if new.has_scope() and previous.citations:
             return _scope(message, previous, new)

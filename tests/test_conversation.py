@@ -332,3 +332,15 @@ def test_years_relative_to_the_previous_answer_are_read_from_its_years(message, 
     follow = resolve(message, [previous])
     assert follow.kind == "scope" and follow.question.filters.forces == ["West Midlands Police"]
     assert (follow.question.filters.since, follow.question.filters.until) == (since, until)
+
+
+def test_a_topic_of_its_own_about_what_found_nothing_is_judged_with_it():
+    """ "After that" points at the refused question: the message is not asked as if alone."""
+    refused = _answer("Any learning about police horses injuring people at a march?", abstained=True)
+    message = "What about the Met specifically: did they change anything for mounted officers after that?"
+    follow = resolve(message, [refused])
+    assert follow.kind == "fresh" and follow.query.startswith(refused.question) and follow.question.text == message
+    assert follow.question.filters.forces == ["Metropolitan Police Service"]
+    assert resolve("Which forces were told to rewrite their domestic abuse policy?", [refused]).query == (
+        "Which forces were told to rewrite their domestic abuse policy?"
+    )
