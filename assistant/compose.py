@@ -10,7 +10,7 @@ import re
 from typing import Protocol
 
 from assistant.limits import ECHO_CHARS
-from assistant.presentation import month_year
+from assistant.presentation import day_month_year, month_year
 from assistant.types import Answer, Citation, Filters, Hit
 from ingest.passages import section_label
 
@@ -74,9 +74,17 @@ def cell(text: str) -> str:
     return one_line(text).replace("|", "\\|")
 
 
+def status_shown(hit: Hit) -> str:
+    """The status as an answer shows it: a recommendation still awaiting a response says when it is due."""
+    if hit.status != "awaiting response" or not hit.response_due:
+        return hit.status
+    about = "about " if hit.response_due_inferred else ""
+    return f"{hit.status}, response due {about}{day_month_year(hit.response_due)}"
+
+
 def status_note(hit: Hit) -> str:
     """ " (accepted)" for a recommendation or response passage with a known status."""
-    return f" ({hit.status})" if hit.section != "summary" and hit.status else ""
+    return f" ({status_shown(hit)})" if hit.section != "summary" and hit.status else ""
 
 
 def lookup_text(
@@ -124,7 +132,7 @@ def list_text(groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scope:
         cites.append(c)
         lines.append(
             f"- **{who(h)}** — {one_line(h.title)}: “{one_line(c.quote)}” [{c.n}]"
-            f" ({c.section}{', ' + h.status if h.section != 'summary' and h.status else ''})"
+            f" ({c.section}{', ' + status_shown(h) if h.section != 'summary' and h.status else ''})"
         )
     return "\n".join(lines), cites
 
@@ -150,7 +158,7 @@ def table_text(
             answer = f"“{cell(r.quote)}” [{r.n}]"
         lines.append(
             f"| {cell(h.title)} | {cell(who(h))} | {month_year(h.date)} | {c.section} | "
-            f"{h.status or '—'} | “{cell(c.quote)}” [{c.n}] | {answer} |"
+            f"{status_shown(h) or '—'} | “{cell(c.quote)}” [{c.n}] | {answer} |"
         )
     return "\n".join(lines), cites
 

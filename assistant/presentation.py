@@ -84,6 +84,13 @@ def month_year(iso_date: str | None) -> str:
     return date[:4]
 
 
+def day_month_year(iso_date: str) -> str:
+    """ "7 Jul 2025" from "2025-07-07", as the published pages write a response's due date; as given otherwise."""
+    if len(iso_date) == 10 and iso_date[5:7].isdigit() and 1 <= int(iso_date[5:7]) <= 12:
+        return f"{int(iso_date[8:10])} {MONTHS[int(iso_date[5:7]) - 1][:3]} {iso_date[:4]}"
+    return iso_date
+
+
 # -- answers -------------------------------------------------------------------------------------
 def cite_id(turn: int, n: int) -> str:
     """The HTML id of citation [n] of the turn-th answer (1-based), shared by marker and card."""

@@ -91,4 +91,6 @@ class HybridRetriever:
             keyword=keyword,
             date=(case_date(case) if case else "") or md.date,
             addressed_to=md.addressed_to,
+            response_due=(case.response_due if case else None) or md.response_due,
+            response_due_inferred=case.response_due_inferred if case else md.response_due_inferred,
         )

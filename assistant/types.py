@@ -92,6 +92,8 @@ class Hit:
     keyword: float  # BM25 score (0 when no term matched)
     date: str = ""
     addressed_to: str = ""  # the recommendation's addressee, when the passage belongs to one
+    response_due: str = ""  # ISO date the force's response is due by ("" when not known)
+    response_due_inferred: bool = False  # worked out as 56 days after the recommendation
 
 
 @dataclass

@@ -57,3 +57,16 @@ def test_a_story_then_its_question_after_a_dash_are_two_clauses():
     assert clauses(f"{story} - what was the learning?") == [story, "what was the learning?"]
     one = "Which forces were told to sort out how footage is handled - force-wide?"  # a qualifier, not a question
     assert clauses(one) == [one]
+
+
+def test_a_recommendation_awaiting_a_response_says_when_it_is_due():
+    from dataclasses import replace
+
+    from assistant.compose import status_shown
+
+    rec = Hit("p", "c", "T", "F", "recommendation", 1, "awaiting response", "t", "s", None, 0, 0, 0)
+    assert status_shown(replace(rec, response_due="2025-07-07")) == "awaiting response, response due 7 Jul 2025"
+    inferred = replace(rec, response_due="2025-07-07", response_due_inferred=True)
+    assert status_shown(inferred) == "awaiting response, response due about 7 Jul 2025"
+    assert status_shown(rec) == "awaiting response"  # no date known: none made up
+    assert status_shown(replace(rec, status="accepted", response_due="2025-07-07")) == "accepted"
