@@ -13,13 +13,14 @@ from typing import Protocol
 from assistant.catalog import Catalog
 from assistant.compose import abstention, list_text, lookup_text, table_text
 from assistant.evidence import CaseEvidence
-from assistant.question import Intent, Question
-from assistant.quotes import best_spans, first_sentence
+from assistant.question import Intent, Question, lists_cases
+from assistant.quotes import best_spans, first_matching, first_sentence
 from assistant.relevance import Confidence, Judgement, index_terms
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AnswerSettings
 from assistant.spelling import did_you_mean
 from assistant.types import Answer, Hit
+from assistant.vernacular import in_case_terms
 from ingest.sentences import sentences
 
 NEAREST = (
@@ -33,6 +34,14 @@ _NOT_DONE = re.compile(
     re.IGNORECASE,
 )
 _TAKEN_ON = ("accepted", "partially accepted")
+# A story that tells of its learning ("We identified two areas of learning…"): most published cases have no
+# separate recommendation, and this is where theirs is.
+_TELLS_LEARNING = re.compile(r"\b(recommend\w*|learning)\b", re.IGNORECASE)
+_STATES_LEARNING = re.compile(
+    r"\b(we recommend\w*|recommend(s|ed) that|identified\b.{0,40}\blearning|learning (was|were|has been) "
+    r"(identified|shared|progressed))",
+    re.IGNORECASE,
+)
 _SECTIONS = {Intent.RECOMMENDED: ("recommendation",), Intent.RESPONSE: ("response",), Intent.HAPPENED: ("summary",)}
 
 
@@ -203,11 +212,15 @@ class ListAnswerer:
     def __init__(self, every_case: bool = False):
         self.every_case = every_case
 
-    def _candidates(self, w: CaseEvidence, intent: Intent, sections: tuple[str, ...] | None) -> list[Hit]:
-        """The passages of a case that may be its row: those of the part asked about; asked what forces did,
-        never a response saying the force did not, and for a case with no response its accepted
-        recommendations."""
+    def _candidates(
+        self, w: CaseEvidence, intent: Intent, sections: tuple[str, ...] | None, question: str
+    ) -> list[Hit]:
+        """The passages of a case that may be its row: those of the part asked about; asked for cases that led
+        to recommendations, the story of a case that has none apart; asked what forces did, never a response
+        saying the force did not, and for a case with no response its accepted recommendations."""
         hits = [h for h in w.passages if sections is None or h.section in sections]
+        if intent is Intent.RECOMMENDED and not hits and not self.every_case and lists_cases(question):
+            return [h for h in w.passages if h.section == "summary" and _TELLS_LEARNING.search(h.text)]
         if intent is not Intent.RESPONSE or self.every_case:
             return hits
         return [h for h in hits if not _not_done(h)] or [h for h in w.passages if _did_something(h)]
@@ -219,7 +232,7 @@ class ListAnswerer:
             return _abstain(ctx)
         s, q = ctx.settings, ctx.question
         sections = _SECTIONS.get(q.intent) if q.intent is not Intent.HAPPENED else None
-        candidates = {w.case_id: self._candidates(w, q.intent, sections) for w in ctx.evidence}
+        candidates = {w.case_id: self._candidates(w, q.intent, sections, q.text) for w in ctx.evidence}
         # Asked for recommendations or responses, each case's row is the one that is itself most about the
         # topic, not the one nearest the whole question, whose frame ("which forces were told to…") fits them
         # all; asked what happened, it is the passage nearest the whole question (the story asked about).
@@ -242,8 +255,12 @@ class ListAnswerer:
         kept = [h for _, h in rows] if self.every_case else _on_topic(ctx, rows, topic, items)
         kept = kept[: s.list_max_cases]
         spans = ctx.spans(kept)
+        told = [h for h in kept if q.intent is Intent.RECOMMENDED and h.section == "summary"]
+        for h in told:  # the story's own words about its learning, not its opening
+            spans[h.id] = first_matching(h.text, [_STATES_LEARNING, _TELLS_LEARNING], h.title) or spans[h.id]
         what = {
-            Intent.RECOMMENDED: "whose recommendations are about this",
+            Intent.RECOMMENDED: "whose recommendations are about this"
+            + (f" ({len(told)} told in the case's story: no recommendation is published apart)" if told else ""),
             Intent.RESPONSE: _what_was_done(kept),
         }.get(q.intent, "about this")
         scope = (
@@ -320,7 +337,9 @@ def _topic_scores(ctx: Context, hits: list[Hit]) -> dict[str, float]:
     question ("which forces were told to…") matches every recommendation alike, and would blur the topic."""
     if not ctx.question.topic:
         return {h.id: 0.0 for h in hits}
-    topic = ctx.sentence_vectors.embed_cached([" ".join(ctx.question.topic)])[0]  # type: ignore[attr-defined]
+    # In the cases' terms: "chases" alone is near nothing a recommendation says, "pursuit" is what they say.
+    words = " ".join(in_case_terms(ctx.question.topic))
+    topic = ctx.sentence_vectors.embed_cached([words])[0]  # type: ignore[attr-defined]
     out = {}
     for h in hits:
         vectors = ctx.sentence_vectors.embed_cached(sentences(h.text) or [h.text])  # type: ignore[attr-defined]

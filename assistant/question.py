@@ -515,6 +515,20 @@ def search_text(text: str) -> str:
     return _ASKS_FOR_MORE.sub(lambda m: m.group(1) + m.group(2).rstrip(), text)
 
 
+# A list of forces, bodies or recommendations ("which forces were told…", "what recommendations…", "who got
+# told…"), as against a list of cases or incidents ("which police chases led to learning?").
+_LISTS_WHO_OR_WHAT_WAS_TOLD = re.compile(
+    r"\b(?:which|what|list|name|any|all)\s+(?:(?:other|police|national|of\s+the)\s+)?"
+    r"(?:forces?|bodies|organisations|recommendations?)\b|^\s*who\b",
+    re.IGNORECASE,
+)
+
+
+def lists_cases(text: str) -> bool:
+    """Whether a list question asks for cases or incidents rather than forces, bodies or recommendations."""
+    return not _LISTS_WHO_OR_WHAT_WAS_TOLD.search(text)
+
+
 def read_question(text: str, explicit: Filters | None = None) -> Question:
     """Kind, intent, filters (explicit ones win over stated ones) and topic of a question."""
     stated = stated_filters(text)

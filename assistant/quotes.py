@@ -45,6 +45,16 @@ def best_spans(
     return out
 
 
+def first_matching(text: str, patterns: list[re.Pattern[str]], title: str = "") -> tuple[int, int] | None:
+    """The span of the first sentence the first of `patterns` that can finds a match in (the title line
+    aside), or None."""
+    spans = [(s, e) for s, e in sentence_spans(text) if not (title and text[s:e].startswith(title))]
+    for pattern in patterns:
+        if found := next(((s, e) for s, e in spans if pattern.search(text[s:e])), None):
+            return found
+    return None
+
+
 def first_sentence(text: str, short: int = 90, title: str = "") -> tuple[int, int]:
     """The span of the first sentence (for table rows, where the opening says what was recommended), after
     `title` when the text opens with it (a case's story starts with its title line, which the table shows)."""

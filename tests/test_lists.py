@@ -47,4 +47,7 @@ def test_what_a_force_was_told_to_do_is_read_as_a_recommendation_whatever_its_ve
 def test_a_list_of_cases_by_an_everyday_word_for_them_finds_them(corpus_assistant):
     """Everyday "chases" are the cases' pursuits; "led to" frames the question and names no topic."""
     answer = corpus_assistant.ask("Which police chases led to learning recommendations for the force?")
-    assert "Metropolitan Police Service" in {c.force for c in answer.citations}
+    assert answer.citations and all("pursuit" in c.passage.lower() for c in answer.citations)
+    assert {c.force for c in answer.citations} == {"Metropolitan Police Service"}
+    # Their learning is told in the story (no recommendation is published apart): that is what is quoted.
+    assert "learning" in answer.citations[0].quote and "told in the case's story" in answer.text.splitlines()[0]

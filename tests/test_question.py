@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.question import Intent, read_question, search_text, stated_filters
+from assistant.question import Intent, lists_cases, read_question, search_text, stated_filters
 
 
 @pytest.mark.parametrize(
@@ -181,3 +181,18 @@ def test_the_joining_words_of_a_list_question_are_no_part_of_its_topic():
     assert q.topic == ["chases"] and q.intent is Intent.RECOMMENDED
     q = read_question("Which forces were pulled up because custody staff weren't recording observation levels?")
     assert q.intent is Intent.RECOMMENDED and "because" not in q.topic and "pulled" not in q.topic
+
+
+@pytest.mark.parametrize(
+    "text, cases",
+    [
+        ("Which police chases led to learning recommendations?", True),
+        ("In which cases did the force push back?", True),
+        ("Which forces has the IOPC told to sort out body-cam policy?", False),
+        ("What recommendations have been made about strip searches?", False),
+        ("Who got told to do something about strip searches?", False),
+        ("Which national bodies were told to act?", False),
+    ],
+)
+def test_a_list_asks_for_cases_or_for_who_was_told(text, cases):
+    assert lists_cases(text) is cases
