@@ -20,7 +20,7 @@ from assistant.retrieval import HybridRetriever
 from assistant.settings import AnswerSettings
 from assistant.spelling import did_you_mean
 from assistant.types import Answer, Hit
-from assistant.vernacular import in_case_terms
+from assistant.vernacular import in_case_terms, keyword_query
 from ingest.sentences import sentences
 
 NEAREST = (
@@ -72,7 +72,7 @@ class Context:
                 (h.id for h in hits),
                 best_spans(
                     [h.text for h in hits],
-                    self.query,
+                    keyword_query(self.query),  # "sacked" shares words with "dismissed", as in the search
                     self.query_vector,
                     self.sentence_vectors,
                     s.quote_keyword_weight,

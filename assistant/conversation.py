@@ -22,7 +22,7 @@ _FOLLOW_UP_START = re.compile(
 )
 _BACK_REFERENCE = re.compile(
     r"\b(they|them|their|it|its|this|that|these|those|the same|that case|"
-    r"those cases|the force|the forces|he|she|him|her|one|ones|similar)\b",
+    r"those cases|the force|the forces|he|she|him|her|one|ones|similar|any ?one|any ?body|the officers?)\b",
     re.IGNORECASE,
 )
 _RESPONSES = re.compile(
@@ -382,7 +382,11 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         intent=read_question(message).intent,
         topic=topic_words(previous.query or previous.question),
     )
-    return FollowUp("item", q, f"{message} {previous.query or previous.question}", cases)
+    # Searched by what the message asks when it says ("did anyone get disciplined?" quotes the finding, not the
+    # story again); by the earlier question too when it says nothing of its own ("why?").
+    own = [w for w in topic_words(message) if w.lower() not in _REFERRING]
+    query = message if own else f"{message} {previous.query or previous.question}"
+    return FollowUp("item", q, query, cases)
 
 
 def _again(message: str, previous: Answer, cases: Filters, new: Filters, kind: str, cited: list[str]) -> FollowUp:

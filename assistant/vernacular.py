@@ -43,8 +43,8 @@ _PLAIN_WORDS: dict[str, str] = {
     r"body ?cams?|body cameras?|bodycams?": "body-worn video BWV",
     r"cams?": "camera cameras",  # "body" alone is no topic word ("national bodies"), so "cams" may stand alone
     r"went missing|run away|ran away|missing kid": "missing person",
-    r"sacked|fired from|lost (?:his|her|their) job": "dismissed gross misconduct",
-    r"disciplined": "misconduct",
+    r"sacked|fired from|lost (?:his|her|their) job|got the sack": "dismissed gross misconduct disciplinary",
+    r"disciplined|punished": "misconduct disciplinary",
     r"(?:got|been|was|were|get) nicked|lifted by the police": "arrested arrest",
     r"booked in(?:to custody)?": "custody booking detention",
     r"cut (?:him|her|them)sel(?:f|ves)|cutting (?:him|her|them)sel(?:f|ves)|self[- ]harm(?:ed|ing)?": (

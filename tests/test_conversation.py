@@ -344,3 +344,15 @@ def test_a_topic_of_its_own_about_what_found_nothing_is_judged_with_it():
     assert resolve("Which forces were told to rewrite their domestic abuse policy?", [refused]).query == (
         "Which forces were told to rewrite their domestic abuse policy?"
     )
+
+
+@pytest.mark.parametrize("message", ["Did anyone get disciplined?", "Was the officer sacked?"])
+def test_a_short_question_about_people_in_the_case_just_given_asks_about_that_case(message):
+    previous = _answer(
+        "What happened when a Devon man had seizures in the cells after being arrested drunk?",
+        [("dc", "Devon and Cornwall Police")],
+    )
+    follow = resolve(message, [previous])
+    assert follow.kind == "item" and follow.cases == ["dc"]
+    assert follow.query == message  # searched by what it asks: the finding, not the story again
+    assert resolve("Why?", [previous]).query.endswith(previous.question)
