@@ -232,7 +232,7 @@ class ListAnswerer:
             return _abstain(ctx)
         s, q = ctx.settings, ctx.question
         sections = _SECTIONS.get(q.intent) if q.intent is not Intent.HAPPENED else None
-        candidates = {w.case_id: self._candidates(w, q.intent, sections, q.text) for w in ctx.evidence}
+        candidates = {w.case_id: self._candidates(w, q.intent, sections, ctx.query) for w in ctx.evidence}
         # Asked for recommendations or responses, each case's row is the one that is itself most about the
         # topic, not the one nearest the whole question, whose frame ("which forces were told to…") fits them
         # all; asked what happened, it is the passage nearest the whole question (the story asked about).

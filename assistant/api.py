@@ -361,6 +361,8 @@ class Assistant:
             return self._finish(TableAnswerer().answer(ctx), query, write)
         # Cases a follow-up points at were chosen by the conversation, not by relevance.
         ctx.judgement = Judgement(Confidence.HIGH, 0.0) if given_cases else self.judge.judge(q, ctx.evidence)
+        if ctx.judgement.confidence is not Confidence.HIGH and q.filters.forces and not given_cases:
+            ctx.judgement = self._judged_beyond_the_force(q, query, ctx)
         if ctx.judgement.confidence is Confidence.NONE and ctx.evidence and q.filters.has_scope():
             # The trainer chose the scope ("what was Kent told about…"), whichever judge is used: its nearest
             # cases are shown as nearest, not "nothing found" while that force's cases sit in it.
@@ -369,6 +371,20 @@ class Assistant:
             ctx.judgement = replace(ctx.judgement, confidence=Confidence.LOW)
         answerer = ListAnswerer(every_case=given_cases) if q.kind == "list" else LookupAnswerer()
         return self._finish(answerer.answer(ctx), query, write)
+
+    def _judged_beyond_the_force(self, q: Question, query: str, ctx: Context) -> Judgement:
+        """The judgement of a question about a force's case, made among all the cases when the force's own are
+        too few to judge by: "what happened in the Suffolk case where a woman was killed by her ex?" weighs
+        Suffolk's one case against nothing, and no case stands out from nothing. It is answered when the whole
+        collection answers it with that case among its first few."""
+        assert ctx.judgement is not None
+        wide = replace(q, filters=replace(q.filters, forces=[]))
+        evidence = self.weigh(wide, query).evidence
+        verdict = self.judge.judge(wide, evidence)
+        first = {w.case_id for w in evidence[: self.settings.lookup_max_cases]}
+        if verdict.confidence is Confidence.HIGH and ctx.evidence and ctx.evidence[0].case_id in first:
+            return verdict
+        return ctx.judgement
 
     def _holds_in_scope(self, before: Earlier, ctx: Context) -> bool:
         """Whether the topic is found in the new scope about as clearly as the previous answer found it in its

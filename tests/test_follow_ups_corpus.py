@@ -56,3 +56,20 @@ def test_a_year_picks_among_the_cases_just_listed(corpus_assistant):
     cases = corpus_assistant.catalog.cases
     assert narrowed.citations and {c.case_id for c in narrowed.citations} <= {c.case_id for c in first.citations}
     assert all(case_date(cases[c.case_id]).startswith("2021") for c in narrowed.citations)
+
+
+def test_a_question_about_a_forces_one_case_is_judged_among_all_the_cases(corpus_assistant):
+    """Suffolk has one case: weighed against nothing it stood out from nothing and was only "nearest", so "what
+    was the force told to do?" had nothing to follow up."""
+    first = corpus_assistant.chat("What happened in the Suffolk case where a woman was killed by her ex?", [])
+    assert first.confidence == "high" and {c.force for c in first.citations} == {"Suffolk Constabulary"}
+    told = corpus_assistant.chat("What was the force told to do?", [first])
+    assert not told.abstained and told.citations[0].section == "recommendation 1"
+    # Among all the cases a near-miss stays one, whichever force it names.
+    assert corpus_assistant.chat("Did Kent Police use a drone to search for a missing man?", []).abstained
+
+
+def test_a_new_scope_of_a_list_of_forces_stays_a_list_of_what_they_were_told(corpus_assistant):
+    first = corpus_assistant.chat("Which forces were told to improve how they use body-worn video?", [])
+    earlier = corpus_assistant.chat("Any from before 2021?", [first])
+    assert earlier.citations and all(c.section.startswith("recommendation") for c in earlier.citations)
