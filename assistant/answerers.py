@@ -213,13 +213,14 @@ class ListAnswerer:
         self.every_case = every_case
 
     def _candidates(
-        self, w: CaseEvidence, intent: Intent, sections: tuple[str, ...] | None, question: str
+        self, w: CaseEvidence, intent: Intent, sections: tuple[str, ...] | None, stories: bool
     ) -> list[Hit]:
         """The passages of a case that may be its row: those of the part asked about; asked for cases that led
         to recommendations, the story of a case that has none apart; asked what forces did, never a response
-        saying the force did not, and for a case with no response its accepted recommendations."""
+        saying the force did not, and for a case with no response its accepted recommendations. `stories`: the
+        list is of cases, so a story telling of its learning may stand for a recommendation."""
         hits = [h for h in w.passages if sections is None or h.section in sections]
-        if intent is Intent.RECOMMENDED and not hits and not self.every_case and lists_cases(question):
+        if intent is Intent.RECOMMENDED and not hits and not self.every_case and stories:
             return [h for h in w.passages if h.section == "summary" and _TELLS_LEARNING.search(h.text)]
         if intent is not Intent.RESPONSE or self.every_case:
             return hits
@@ -232,7 +233,8 @@ class ListAnswerer:
             return _abstain(ctx)
         s, q = ctx.settings, ctx.question
         sections = _SECTIONS.get(q.intent) if q.intent is not Intent.HAPPENED else None
-        candidates = {w.case_id: self._candidates(w, q.intent, sections, ctx.query) for w in ctx.evidence}
+        stories = lists_cases(ctx.query)  # the list's own question: a follow-up's words may not say
+        candidates = {w.case_id: self._candidates(w, q.intent, sections, stories) for w in ctx.evidence}
         # Asked for recommendations or responses, each case's row is the one that is itself most about the
         # topic, not the one nearest the whole question, whose frame ("which forces were told to…") fits them
         # all; asked what happened, it is the passage nearest the whole question (the story asked about).

@@ -373,10 +373,11 @@ class Assistant:
         return self._finish(answerer.answer(ctx), query, write)
 
     def _judged_beyond_the_force(self, q: Question, query: str, ctx: Context) -> Judgement:
-        """The judgement of a question about a force's case, made among all the cases when the force's own are
-        too few to judge by: "what happened in the Suffolk case where a woman was killed by her ex?" weighs
-        Suffolk's one case against nothing, and no case stands out from nothing. It is answered when the whole
-        collection answers it with that case among its first few."""
+        """The judgement of a question about a force's cases that the force's own did not answer, made among all
+        the cases: a force's few cases are little to judge by ("what happened in the Suffolk case where a
+        woman was killed by her ex?" weighs Suffolk's one case against nothing, and no case stands out from
+        nothing). Answered when the whole collection answers it with the force's best case among its first
+        few; else the judgement stands."""
         assert ctx.judgement is not None
         wide = replace(q, filters=replace(q.filters, forces=[]))
         evidence = self.weigh(wide, query).evidence

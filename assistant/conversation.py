@@ -54,7 +54,6 @@ _ORDINALS = {
     "last": -1,
 }
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?:\s+(?:one|case|item|force))?", re.IGNORECASE)
-# "case 2", "number 3": the n-th case of the previous answer.
 # A pointer at what was asked before ("did they change anything after that?", "any of those cases in Kent?").
 _POINTS_BACK = re.compile(
     r"\b(?:after|about|since|from|for|on|over|with) (?:that|this|it|those|these|them)\b|"
@@ -65,6 +64,7 @@ _POINTS_BACK = re.compile(
 # then" are left alone: they usually mean after the incident, not a later year.
 _EARLIER = re.compile(r"\b(earlier|older|before (?:that|then))\b", re.IGNORECASE)
 _LATER = re.compile(r"\b(later|more recent(?:ly)?|newer)\b", re.IGNORECASE)
+# "case 2", "number 3": the n-th case of the previous answer.
 _NUMBERED = re.compile(r"\b(?:case|number|no\.?|item|#)\s*(\d{1,2})\b", re.IGNORECASE)
 _ITEM = re.compile(r"\b(the|that)\s+(?:[\w'’-]+\s+){0,3}(one|case)\b|\bmore (about|on|detail)\b", re.IGNORECASE)
 # "just the ones from 2021", "which of those were in Kent?": a scope that picks among the cases just given.
@@ -293,17 +293,22 @@ def _stands_alone(message: str) -> bool:
     return any(w.lower() not in _REFERRING for w in topic_words(message))
 
 
+def _own_words(message: str) -> list[str]:
+    """The message's topic words other than those that refer back."""
+    return [w for w in topic_words(message) if w.lower() not in _REFERRING]
+
+
 def _leans_back(message: str) -> bool:
     """Whether the message refers back ("the officer who fired it", "was that recommendation accepted?")
     with too few words of its own to be a question by itself."""
-    own = [w for w in topic_words(message) if w.lower() not in _REFERRING]
+    own = _own_words(message)
     return (bool(_BACK_REFERENCE.search(message)) and len(own) < _OWN_TOPIC) or _names_one_earlier(message)
 
 
 def _names_one_earlier(message: str) -> bool:
     """Whether the message's one word of its own is something named before ("who was the officer?", "what
     happened to the man?"): "the" points back at it, and nothing else says what is asked about."""
-    own = [w for w in topic_words(message) if w.lower() not in _REFERRING]
+    own = _own_words(message)
     return (
         len(own) == 1
         and bool(_ASKS_ABOUT_ONE.search(message))
@@ -384,8 +389,7 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
     )
     # Searched by what the message asks when it says ("did anyone get disciplined?" quotes the finding, not the
     # story again); by the earlier question too when it says nothing of its own ("why?").
-    own = [w for w in topic_words(message) if w.lower() not in _REFERRING]
-    query = message if own else f"{message} {previous.query or previous.question}"
+    query = message if _own_words(message) else f"{message} {previous.query or previous.question}"
     return FollowUp("item", q, query, cases)
 
 

@@ -46,8 +46,8 @@ def best_spans(
 
 
 def first_matching(text: str, patterns: list[re.Pattern[str]], title: str = "") -> tuple[int, int] | None:
-    """The span of the first sentence the first of `patterns` that can finds a match in (the title line
-    aside), or None."""
+    """The span of the first sentence (the title line aside) matched by the earliest of `patterns` that
+    matches any, or None."""
     spans = [(s, e) for s, e in sentence_spans(text) if not (title and text[s:e].startswith(title))]
     for pattern in patterns:
         if found := next(((s, e) for s, e in spans if pattern.search(text[s:e])), None):
