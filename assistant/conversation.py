@@ -271,8 +271,13 @@ def is_follow_up(message: str) -> bool:
     short = len(words) <= 12
     # A short message with no topic of its own ("How did the Met respond to the recommendation?") leans on
     # the previous turn as much as one with a pronoun does.
-    return bool(_FOLLOW_UP_START.search(message)) or (
-        short and (bool(_BACK_REFERENCE.search(message)) or not _stands_alone(message) or _names_one_earlier(message))
+    refers_back = bool(_BACK_REFERENCE.search(message))
+    return (
+        bool(_FOLLOW_UP_START.search(message))
+        or (short and (refers_back or not _stands_alone(message) or _names_one_earlier(message)))
+        # However long: "have Sussex got back to them on that yet, or is it still outstanding?" names nothing
+        # but what it points at.
+        or (refers_back and not _stands_alone(message))
     )
 
 

@@ -138,6 +138,12 @@ _COLLOQUIAL = {
     "railway police": "British Transport Police",
     "transport police": "British Transport Police",
     "npcc": "National Police Chiefs' Council",
+    "chief constables' council": "National Police Chiefs' Council",
+    "chief constables council": "National Police Chiefs' Council",
+    "police chiefs' council": "National Police Chiefs' Council",
+    "police chiefs council": "National Police Chiefs' Council",
+    "chiefs' council": "National Police Chiefs' Council",
+    "chiefs council": "National Police Chiefs' Council",
     "the college": "College of Policing",
     "home office": "Home Office",
     "hmicfrs": "HM Inspectorate of Constabulary and Fire & Rescue Services",
@@ -366,6 +372,13 @@ _GENERIC = set(
         # Joining words of a question's frame ("which chases led to learning", "pulled up because custody staff
         # weren't…"): rare enough in the cases to outweigh the topic in term coverage.
         "led",
+        "went",
+        "sent",
+        "counting",
+        "including",
+        "excluding",
+        "except",
+        "rather",
         "lead",
         "leads",
         "because",
@@ -418,9 +431,25 @@ def asking_part(text: str) -> str:
     return " ".join(asked) or text
 
 
+# What a question leaves out ("…rather than to one force, not counting the College or the Home Office"): the
+# forces named there are no filter. Up to the end of the clause or sentence.
+_LEAVES_OUT = re.compile(
+    r"\b(?:not counting|not including|except(?: for)?|excluding|other than|apart from|aside from|besides|"
+    r"but not|leaving out|rather than)\b[^.;:?!]*",
+    re.IGNORECASE,
+)
+
+
 def stated_filters(text: str) -> Filters:
     """Force, year and status filters stated plainly in the question."""
-    f = Filters(forces=[name for name, _ in named_forces(text)])
+    left_out = " ".join(m.group(0) for m in _LEAVES_OUT.finditer(text))
+    f = Filters(
+        forces=[
+            name
+            for name, written in named_forces(text)
+            if not re.search(r"(?<!\w)" + re.escape(written) + r"(?!\w)", left_out, re.IGNORECASE)
+        ]
+    )
     m = _YEAR_RANGE.search(text)
     if m:
         f.since, f.until = m.group(1), m.group(2)

@@ -38,6 +38,9 @@ _PLAIN_WORDS: dict[str, str] = {
     r"kids?|teenagers?|youngsters?": "child young",
     r"sectioned": "Mental Health Act section 136",
     r"call takers?|operators?": "call handler control room",
+    r"hung up|hangs? up|hanging up|put the phone down|(?:line|call) went dead|silent (?:999 )?calls?": (
+        "abandoned silent call"
+    ),
     r"strip(?:ped)?[- ]search(?:ed)?|stripped": "strip search",
     r"spit (?:hoods?|masks?)": "spit bite guard",
     r"body ?cams?|body cameras?|bodycams?": "body-worn video BWV",

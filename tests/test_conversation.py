@@ -158,6 +158,12 @@ def test_everyday_ways_of_asking_what_was_done_ask_for_the_responses(message):
     assert follow.kind == "responses" and follow.cases == ["mer", "kent", "sx"]
 
 
+def test_a_long_message_with_nothing_of_its_own_still_follows_up():
+    follow = resolve("Have Sussex got back to them on that yet, or is it still outstanding?", [LISTED])
+    assert follow.kind == "responses" and follow.question.filters.forces == ["Sussex Police"]
+    assert follow.question.filters.statuses == []  # asked about, not selected by
+
+
 def test_what_a_named_force_did_is_its_response_among_the_cases_just_cited():
     follow = resolve("What did Sussex do?", [LISTED])
     assert follow.kind == "responses" and follow.question.filters.forces == ["Sussex Police"]

@@ -14,10 +14,28 @@ from assistant.question import Intent, lists_cases, read_question, search_text, 
         ("custody deaths in south yorks", "South Yorkshire Police"),
         ("Did the Square Mile force get slated?", "City of London Police"),
         ("a knifeman shot on Teesside", "Cleveland Police"),
+        ("what did the chief constables' council tell forces?", "National Police Chiefs' Council"),
     ],
 )
 def test_forces_are_read_in_any_case_and_by_what_trainers_call_them(text, force):
     assert read_question(text).filters.forces == [force]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Which recommendations went to the NPCC rather than to one force (not counting the College or the Home Office)?",
+        "What was the NPCC told, other than what the Home Office was told?",
+        "Any NPCC recommendations apart from those to the College of Policing?",
+    ],
+)
+def test_a_force_the_question_leaves_out_is_no_filter(text):
+    assert read_question(text).filters.forces == ["National Police Chiefs' Council"]
+
+
+def test_what_went_to_a_body_enumerates_its_recommendations():
+    q = read_question("Which recommendations went to the chief constables' council rather than to one force?")
+    assert q.kind == "filter" and q.filters.forces == ["National Police Chiefs' Council"]
 
 
 @pytest.mark.parametrize(

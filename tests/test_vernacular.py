@@ -51,6 +51,8 @@ def test_more_everyday_words_reach_the_keyword_search():
     )
     assert "firearms officers" in keyword_query("armed response shot a knifeman")
     assert "Joint Operating Protocol" in keyword_query("told to get a proper written working agreement with the NHS")
+    assert "abandoned silent" in keyword_query("999 calls where the caller hung up")
+    assert "abandoned" not in keyword_query("he hung himself in the cell")
     assert "MOSOVO" in keyword_query("a registered sex offender's home checks") and "Home Risk Review" in (
         keyword_query("his home checks")
     )
