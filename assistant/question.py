@@ -450,18 +450,20 @@ def stated_filters(text: str) -> Filters:
             if not re.search(r"(?<!\w)" + re.escape(written) + r"(?!\w)", left_out, re.IGNORECASE)
         ]
     )
-    m = _YEAR_RANGE.search(text)
+    # A year told in the story before the question ("…at a criminal trial in 2019. What did the IOPC tell the
+    # force?") dates the events, not the case (dated by its page: the recommendation came in 2021): no filter.
+    asking = asking_part(text)
+    m = _YEAR_RANGE.search(asking)
     if m:
         f.since, f.until = m.group(1), m.group(2)
-    elif (m := _YEAR_SINCE.search(text)) and (m.group(1).lower() != "from" or m.group(3)):
+    elif (m := _YEAR_SINCE.search(asking)) and (m.group(1).lower() != "from" or m.group(3)):
         f.since = m.group(2)
-    elif m := _YEAR_IN.search(text):
+    elif m := _YEAR_IN.search(asking):
         f.since = f.until = m.group(1)
-    if not f.until and (m := _YEAR_UNTIL.search(text)):
+    if not f.until and (m := _YEAR_UNTIL.search(asking)):
         f.until = str(int(m.group(1)) - 1) if m.group(0).lower().startswith("before") else m.group(1)
     if _NATIONAL.search(text) and not _FORCES_OR_NATIONAL.search(text):
         f.national = True
-    asking = asking_part(text)
     for pattern, status in _STATUS:
         # "…and whether each was accepted" asks for the status of each, not for the accepted ones only.
         if pattern.search(asking) and not re.search(r"\bwhether\b[^.?]*" + pattern.pattern, asking, re.IGNORECASE):

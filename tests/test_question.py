@@ -131,6 +131,13 @@ def test_a_status_word_in_the_story_is_no_filter(text):
     assert read_question(text).filters.statuses == []
 
 
+def test_a_year_told_in_the_story_is_no_filter_and_one_asked_about_is():
+    told = read_question("Exhibits were never logged before a trial in 2019. What did the IOPC tell the force?")
+    assert (told.filters.since, told.filters.until) == (None, None)
+    asked = read_question("A man hid a spoon in his cell. What did the IOPC say about that in 2022?")
+    assert (asked.filters.since, asked.filters.until) == ("2022", "2022")
+
+
 def test_a_status_in_the_asking_sentence_after_a_story_is_a_filter():
     q = read_question("We had a custody death last year. Which custody recommendations are still awaiting a response?")
     assert q.filters.statuses == ["awaiting response"]
