@@ -146,13 +146,7 @@ class LookupAnswerer:
         if verdict is Confidence.NONE or not ctx.evidence:
             return _abstain(ctx)
         s = ctx.settings
-
-        def strength(w: CaseEvidence) -> float:
-            return w.sentence + w.alignment
-
-        top = strength(ctx.evidence[0])
-        keep = [w for w in ctx.evidence[: s.lookup_max_cases] if strength(w) >= top - s.lookup_margin]
-        keep = keep or ctx.evidence[:1]
+        keep = shown_cases(ctx.evidence, ctx.question.intent, s)
         groups = [_passages_for(w, ctx.question.intent, s.passages_per_case) for w in keep]
         spans = ctx.spans([h for g in groups for h in g])
         groups = [_distinct_quotes(g, spans) for g in groups]
@@ -174,6 +168,22 @@ class LookupAnswerer:
             ),
             verdict,
         )
+
+
+def shown_cases(evidence: list[CaseEvidence], intent: Intent, s: AnswerSettings) -> list[CaseEvidence]:
+    """The cases a lookup shows: the best and those close to it. Asked what a force was told or did, and none
+    of them publishes it: the closest case that does and is about as close takes the last place."""
+
+    def strength(w: CaseEvidence) -> float:
+        return w.sentence + w.alignment
+
+    top = strength(evidence[0])
+    near = [w for w in evidence[: 2 * s.lookup_max_cases] if strength(w) >= top - s.lookup_margin]
+    keep = near[: s.lookup_max_cases] or evidence[:1]
+    publishing = [w for w in near if not _lacks(w, intent)]
+    if publishing and not any(w in publishing for w in keep):
+        keep[-1] = publishing[0]
+    return keep
 
 
 def _lacks(w: CaseEvidence, intent: Intent) -> str:
