@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from assistant.catalog import Catalog
-from assistant.types import Filters, Hit
+from assistant.types import CaseSummary, Filters, Hit
 from ingest.passages import case_date
 from vectorstore import ChromaStore, Embedder, reciprocal_rank_fusion
 
@@ -82,7 +82,7 @@ class HybridRetriever:
             force=(case.force if case else None) or md.force,
             section=md.section,
             rec_no=md.rec_no or None,
-            status=md.status,
+            status=_case_status(case, md.rec_no) or md.status,
             text=self.catalog.passages[pid].text,
             source=md.source,
             url=md.url or None,
@@ -94,3 +94,12 @@ class HybridRetriever:
             response_due=(case.response_due if case else None) or md.response_due,
             response_due_inferred=case.response_due_inferred if case else md.response_due_inferred,
         )
+
+
+def _case_status(case: CaseSummary | None, rec_no: int | None) -> str:
+    """The status of recommendation `rec_no` as the case knows it (twins merged: the source that knows more
+    wins), "" when it knows none: a twin page that shows no status does not hide the other's."""
+    if case is None or not rec_no:
+        return ""
+    status = next((r.get("status") or "" for r in case.recommendations if r.get("number") == rec_no), "")
+    return "" if status == "unknown" else status

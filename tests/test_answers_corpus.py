@@ -45,6 +45,14 @@ def test_twins_are_one_case(corpus_assistant):
     ]
 
 
+def test_a_status_one_twin_states_is_shown_whichever_twin_is_quoted(corpus_assistant):
+    # Sussex, August 2025: the accountability page says "Awaiting response"; its policeconduct twin says nothing.
+    answer = corpus_assistant.ask("What were Sussex told about suicide risk assessments in August 2025?")
+    first = [c for c in answer.citations if c.rec_no == 1 and "august 2025" in c.title.casefold()]
+    sources = {c.source.rsplit("/", 1)[-1] for c in first}
+    assert first and all(c.status == "awaiting response" for c in first), sources
+
+
 def test_a_case_quoted_from_its_twins_never_shows_one_sentence_twice(corpus_assistant):
     answer = corpus_assistant.ask("What happened in the Cleveland case from December 2020?")
     quotes = [" ".join(c.quote.split()).casefold() for c in answer.citations]
