@@ -356,6 +356,8 @@ class Assistant:
         """The stages, once each and in order: retrieve and weigh, judge, answer, (write,) check."""
         if not self.catalog.passages:
             return abstention(q.text, 0, q.filters)
+        if q.filters.statuses and not q.filters.case_ids and not self.catalog.allowed(q.filters):
+            return self._without_status(q, query, write)
         ctx = self.weigh(q, query)
         if q.kind == "filter":
             return self._finish(TableAnswerer().answer(ctx), query, write)
@@ -371,6 +373,18 @@ class Assistant:
             ctx.judgement = replace(ctx.judgement, confidence=Confidence.LOW)
         answerer = ListAnswerer(every_case=given_cases) if q.kind == "list" else LookupAnswerer()
         return self._finish(answerer.answer(ctx), query, write)
+
+    def _without_status(self, q: Question, query: str, write: bool) -> Answer:
+        """A status no recommendation in scope has ("in which cases did the force push back?" where none is
+        marked not accepted): said first, then the question answered without it (a story may tell of it)."""
+        wide = replace(q, filters=replace(q.filters, statuses=[]))
+        scope = replace(wide.filters, case_ids=[]).describe() if not wide.filters.is_empty() else ""
+        said = " or ".join(f"“{s}”" for s in q.filters.statuses)
+        where = f" ({scope})" if scope else ""
+        none = f"No recommendation in the {len(self.catalog.cases)} cases{where} is marked {said}."
+        answer = self._answer(wide, query, write=write)
+        answer.text = none if answer.abstained and not answer.citations else f"{none}\n\n{answer.text}"
+        return answer
 
     def _judged_beyond_the_force(self, q: Question, query: str, ctx: Context) -> Judgement:
         """The judgement of a question about a force's cases that the force's own did not answer, made among all

@@ -53,6 +53,14 @@ def test_a_status_one_twin_states_is_shown_whichever_twin_is_quoted(corpus_assis
     assert first and all(c.status == "awaiting response" for c in first), sources
 
 
+def test_a_status_no_recommendation_has_is_said_and_the_rest_of_the_question_answered(corpus_assistant):
+    none = corpus_assistant.ask("Which recommendations did forces turn down?")
+    assert none.text.startswith("No recommendation in the ") and none.text.endswith("is marked “not accepted”.")
+    kent = corpus_assistant.ask("Which Kent recommendations are still awaiting a response?")
+    assert kent.text.startswith("No recommendation in the ") and "(force: Kent Police) is marked" in kent.text
+    assert not kent.abstained and kent.citations and {c.force for c in kent.citations} == {"Kent Police"}
+
+
 def test_a_case_quoted_from_its_twins_never_shows_one_sentence_twice(corpus_assistant):
     answer = corpus_assistant.ask("What happened in the Cleveland case from December 2020?")
     quotes = [" ".join(c.quote.split()).casefold() for c in answer.citations]
