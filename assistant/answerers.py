@@ -7,7 +7,7 @@ composes the Answer; none goes back to retrieval.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from assistant.catalog import Catalog
@@ -275,14 +275,21 @@ class ListAnswerer:
             + (f" ({len(told)} told in the case's story: no recommendation is published apart)" if told else ""),
             Intent.RESPONSE: _what_was_done(kept),
         }.get(q.intent, "about this")
-        scope = (
-            _nearest(ctx)
-            if verdict is Confidence.LOW
-            else (
+        if verdict is Confidence.LOW:
+            scope = _nearest(ctx)
+        elif self.every_case:
+            # The cases were chosen by the conversation: how many were checked, and among how many, says nothing.
+            rest = replace(q.filters, case_ids=[])
+            notes = [f"filters: {rest.describe()}"] if not rest.is_empty() else []
+            said = what if q.intent in (Intent.RECOMMENDED, Intent.RESPONSE) else ""
+            notes += [said.strip("()")] if said.startswith("(") else []
+            tail = f", {said}" if said and not said.startswith("(") else ""
+            scope = f"{len(kept)} of the cases just given" + (f" ({'; '.join(notes)})" if notes else "") + f"{tail}:"
+        else:
+            scope = (
                 f"{len(kept)} case{'s' if len(kept) != 1 else ''} {what}, of the {len(ctx.evidence)} closest "
                 f"checked among the {ctx.n_cases} cases{_applied(ctx)}:"
             )
-        )
         text, cites = list_text([[h] for h in kept], spans, scope)
         return _scored(
             ctx,
