@@ -204,7 +204,7 @@ def test_follow_up_then_new_conversation(ui):
     ui.ask("what was the force response to it?")
     follow = ui.cards(2).all_inner_texts()
     assert follow and all("Kent Police" in t for t in follow)
-    assert "from the previous answer" in ui.last_answer()
+    assert "of the cases just given" in ui.last_answer()
     assert ui.page.locator("#chat .message.bot").count() == 2
     # the first answer's markers still lead to the first answer's (folded) cards
     ui.page.locator('#chat a.cite-link[href="#cite-1-1"]').click()
