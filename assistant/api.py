@@ -14,12 +14,12 @@ from assistant.answerers import Context, ListAnswerer, LookupAnswerer, TableAnsw
 from assistant.catalog import Catalog, collector_paused
 from assistant.compose import Writer, abstention, check_markers
 from assistant.conversation import NOTHING_EARLIER, Earlier, resolve
-from assistant.evidence import clauses, weigh_cases
+from assistant.evidence import clauses, reorder_passages, weigh_cases
 from assistant.indexing import while_building, write_lock_held
 from assistant.limits import check_question
 from assistant.process_memory import return_freed_memory
 from assistant.question import Question, read_question, search_text
-from assistant.relevance import Confidence, Judgement, RelevanceJudge, SignalJudge
+from assistant.relevance import Confidence, Judgement, RelevanceJudge, SignalJudge, index_terms
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.settings import DEFAULT, AnswerSettings
 from assistant.themes import inferred_note
@@ -449,6 +449,10 @@ class Assistant:
             allowed,
             s.keyword_case_weight,
         )
+        if s.passage_keyword_weight and (terms := index_terms(view.catalog, q.topic)):
+            reorder_passages(
+                ctx.evidence, lambda pid: view.catalog.keyword.coverage(terms, [pid]), s.passage_keyword_weight
+            )
         return ctx
 
     def _finish(self, answer: Answer, query: str, write: bool = True) -> Answer:

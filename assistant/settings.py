@@ -43,6 +43,8 @@ class AnswerSettings:
     list_max_cases: int = 15
     # Quotes: the weight of words shared with the question, beside the cosine, when picking a sentence.
     quote_keyword_weight: float = 0.2
+    # The same when picking a case's passage: its share of the question's rarer terms beside its best cosine.
+    passage_keyword_weight: float = 0.2
     # A best sentence shorter than this (characters) is quoted with its neighbour.
     short_sentence: int = 90
     # Rows of a filter table before it is cut, with a note saying so.

@@ -1,7 +1,7 @@
-"""Which cases a lookup shows (assistant/answerers.py shown_cases): no model, no store."""
+"""Which cases a lookup shows and in which order a case's passages are read (assistant/answerers.py, evidence.py)."""
 
 from assistant.answerers import shown_cases
-from assistant.evidence import CaseEvidence
+from assistant.evidence import CaseEvidence, reorder_passages
 from assistant.question import Intent
 from assistant.settings import DEFAULT
 from assistant.types import Hit
@@ -32,3 +32,20 @@ def test_the_cases_are_left_as_they_are_when_one_shown_publishes_it_or_nothing_c
     ]
     assert [w.case_id for w in shown_cases([*STORIES, FAR], Intent.RECOMMENDED, DEFAULT)] == ["a", "b", "c"]
     assert [w.case_id for w in shown_cases([*STORIES, TOLD], Intent.ANY, DEFAULT)] == ["a", "b", "c"]
+
+
+def test_of_passages_about_as_close_the_one_naming_the_questions_words_comes_first():
+    def case() -> CaseEvidence:
+        w = _case("met", 1.0, ("response", "response", "response"))
+        w.passage_score = {"met-response": 0.50, "met-response-2": 0.46, "met-response-3": 0.20}
+        for h, pid in zip(w.passages, w.passage_score, strict=True):
+            h.id = pid
+        return w
+
+    names_the_words = {"met-response-2": 1.0, "met-response-3": 1.0}
+    plain, weighed = case(), case()
+    reorder_passages([plain], lambda pid: names_the_words.get(pid, 0.0), 0.0)
+    reorder_passages([weighed], lambda pid: names_the_words.get(pid, 0.0), DEFAULT.passage_keyword_weight)
+    assert [h.id for h in plain.passages] == ["met-response", "met-response-2", "met-response-3"]
+    # a close passage that names the words moves up; a far one does not
+    assert [h.id for h in weighed.passages] == ["met-response-2", "met-response", "met-response-3"]
