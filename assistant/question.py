@@ -431,25 +431,42 @@ def asking_part(text: str) -> str:
     return " ".join(asked) or text
 
 
-# What a question leaves out ("…rather than to one force, not counting the College or the Home Office"): the
-# forces named there are no filter. Up to the end of the clause or sentence.
+# What a question leaves out ("…rather than to one force (not counting the College or the Home Office)"): a force
+# named right after these words, or listed after one that is ("…the College or the Home Office"), is no filter.
+# Right after, give or take a few joining words: in "Tasers rather than batons in Kent" Kent stays a filter.
 _LEAVES_OUT = re.compile(
     r"\b(?:not counting|not including|except(?: for)?|excluding|other than|apart from|aside from|besides|"
-    r"but not|leaving out|rather than)\b[^.;:?!]*",
+    r"but not|leaving out|rather than)(?:\s+(?:what|those|ones|the|to|from|by|in|for|at|made|given|sent))*\s+$",
     re.IGNORECASE,
 )
+_LISTED_AFTER = re.compile(r"(?:,|\bor|\band|\bnor)(?:\s+the)?\s+$", re.IGNORECASE)
+
+
+def _left_out(text: str, named: list[tuple[str, str]]) -> set[str]:
+    """The forces among `named` (canonical name, as written) that `text` says to leave out."""
+    at = sorted(
+        (m.start(), m.end(), name)
+        for name, written in named
+        for m in re.finditer(r"(?<!\w)" + re.escape(written) + r"(?!\w)", text, re.IGNORECASE)
+    )
+    out: set[str] = set()
+    previous_end, previous_out = 0, False
+    for start, end, name in at:
+        before = text[:start]
+        if _LEAVES_OUT.search(before) or (previous_out and _LISTED_AFTER.search(text[previous_end:start])):
+            out.add(name)
+            previous_out = True
+        else:
+            previous_out = False
+        previous_end = end
+    return out
 
 
 def stated_filters(text: str) -> Filters:
     """Force, year and status filters stated plainly in the question."""
-    left_out = " ".join(m.group(0) for m in _LEAVES_OUT.finditer(text))
-    f = Filters(
-        forces=[
-            name
-            for name, written in named_forces(text)
-            if not re.search(r"(?<!\w)" + re.escape(written) + r"(?!\w)", left_out, re.IGNORECASE)
-        ]
-    )
+    named = named_forces(text)
+    left_out = _left_out(text, named)
+    f = Filters(forces=[name for name, _ in named if name not in left_out])
     # A year told in the story before the question ("…at a criminal trial in 2019. What did the IOPC tell the
     # force?") dates the events, not the case (dated by its page: the recommendation came in 2021): no filter.
     asking = asking_part(text)

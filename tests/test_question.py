@@ -33,6 +33,13 @@ def test_a_force_the_question_leaves_out_is_no_filter(text):
     assert read_question(text).filters.forces == ["National Police Chiefs' Council"]
 
 
+def test_a_force_named_further_on_after_rather_than_is_still_a_filter():
+    assert read_question("Which forces were told to use Tasers rather than batons in Kent?").filters.forces == [
+        "Kent Police"
+    ]
+    assert read_question("Forces other than the Met and Kent told to change?").filters.forces == []
+
+
 def test_what_went_to_a_body_enumerates_its_recommendations():
     q = read_question("Which recommendations went to the chief constables' council rather than to one force?")
     assert q.kind == "filter" and q.filters.forces == ["National Police Chiefs' Council"]
