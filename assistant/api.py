@@ -450,9 +450,9 @@ class Assistant:
             s.keyword_case_weight,
         )
         if s.passage_keyword_weight and (terms := index_terms(view.catalog, q.topic)):
-            reorder_passages(
-                ctx.evidence, lambda pid: view.catalog.keyword.coverage(terms, [pid]), s.passage_keyword_weight
-            )
+            passages = [h.id for w in ctx.evidence for h in w.passages]
+            cover = view.catalog.keyword.coverage_each(terms, passages)
+            reorder_passages(ctx.evidence, cover, s.passage_keyword_weight)
         return ctx
 
     def _finish(self, answer: Answer, query: str, write: bool = True) -> Answer:

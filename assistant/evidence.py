@@ -11,7 +11,7 @@ the alignment, the best sentence and the case's best BM25 score are then fused a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -103,12 +103,12 @@ def weigh_cases(
     return sorted(weighed, key=lambda w: -w.fused)
 
 
-def reorder_passages(evidence: list[CaseEvidence], cover: Callable[[str], float], weight: float) -> None:
+def reorder_passages(evidence: list[CaseEvidence], cover: Mapping[str, float], weight: float) -> None:
     """Each case's passages best first by their best sentence's cosine plus `weight` times their share of the
     question's rarer terms (`cover`, by passage id): of a case's many responses about as close to the question
     ("what has the Met done about search warrant applications?"), the one that names its words comes first."""
     for w in evidence:
-        score = {h.id: w.passage_score[h.id] + weight * cover(h.id) for h in w.passages}
+        score = {h.id: w.passage_score[h.id] + weight * cover.get(h.id, 0.0) for h in w.passages}
         w.passages.sort(key=lambda h: -score[h.id])
 
 

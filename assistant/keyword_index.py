@@ -28,6 +28,10 @@ class KeywordSearch(Protocol):
         """Share of the query's terms, weighted by idf, that occur in the given passages."""
         ...
 
+    def coverage_each(self, query_terms: list[str], ids: Iterable[str]) -> dict[str, float]:
+        """coverage() of each of `ids` alone."""
+        ...
+
     def search(self, query: str, k: int = 50, allowed: Iterable[str] | None = None) -> list[tuple[str, float]]:
         """The k best (id, score) with score > 0, restricted to `allowed` ids when given."""
         ...

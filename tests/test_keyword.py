@@ -90,6 +90,17 @@ def test_coverage_weighs_rare_terms(corpus):
     assert index.with_changes([], ["x"]).document_frequency(index.terms("spork")[0]) == 0
 
 
+def test_coverage_of_each_passage_is_its_coverage_alone_to_the_bit(corpus):
+    ids, texts, _ = corpus
+    index = KeywordIndex([*ids, "x"], [*texts, "the detainee swallowed a spork"]).with_changes([], [ids[0]])
+    terms = index.terms("the detainee swallowed a spork while the officer watched")
+    asked = [*ids[:50], "x", "not stored"]
+    each = index.coverage_each(terms, asked)
+    assert list(each) == asked
+    assert each == {i: index.coverage(terms, [i]) for i in asked}
+    assert each["x"] > 0 and each["not stored"] == 0.0 and each[ids[0]] == 0.0  # removed: no longer covers
+
+
 def test_many_additions_merge_into_one_segment(corpus):
     ids, texts, queries = corpus
     index = KeywordIndex(ids[:5], texts[:5])

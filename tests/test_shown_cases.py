@@ -44,8 +44,8 @@ def test_of_passages_about_as_close_the_one_naming_the_questions_words_comes_fir
 
     names_the_words = {"met-response-2": 1.0, "met-response-3": 1.0}
     plain, weighed = case(), case()
-    reorder_passages([plain], lambda pid: names_the_words.get(pid, 0.0), 0.0)
-    reorder_passages([weighed], lambda pid: names_the_words.get(pid, 0.0), DEFAULT.passage_keyword_weight)
+    reorder_passages([plain], names_the_words, 0.0)
+    reorder_passages([weighed], names_the_words, DEFAULT.passage_keyword_weight)
     assert [h.id for h in plain.passages] == ["met-response", "met-response-2", "met-response-3"]
     # a close passage that names the words moves up; a far one does not
     assert [h.id for h in weighed.passages] == ["met-response-2", "met-response", "met-response-3"]

@@ -181,6 +181,22 @@ class KeywordIndex:
         present = [t for t in weights if len(positions) and np.isin(positions, self._postings(t)[0]).any()]
         return sum(weights[t] for t in present) / total
 
+    def coverage_each(self, query_terms: list[str], ids: Iterable[str]) -> dict[str, float]:
+        """coverage() of each of `ids` alone, with one look-up of each term for all of them (a look-up per term
+        and passage cost seconds a question at 10,000 cases)."""
+        ids = list(ids)
+        known = [i in self._position for i in ids]
+        positions = np.array([self._position[i] for i, k in zip(ids, known, strict=True) if k], dtype=np.int32)
+        weights = {t: self.idf(t) for t in sorted(set(query_terms))}  # the order coverage() sums in
+        total = sum(weights.values())
+        covered = np.zeros(len(positions))
+        if total and len(positions):
+            for t, weight in weights.items():
+                covered += np.where(np.isin(positions, self._postings(t)[0]), weight, 0.0)
+            covered /= total
+        shares = iter(covered.tolist())
+        return {i: next(shares) if k else 0.0 for i, k in zip(ids, known, strict=True)}
+
     def search(self, query: str, k: int = 50, allowed: Iterable[str] | None = None) -> list[tuple[str, float]]:
         """The k best (id, score) with score > 0, restricted to `allowed` ids when given."""
         if not len(self):
