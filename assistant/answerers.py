@@ -181,7 +181,7 @@ def shown_cases(evidence: list[CaseEvidence], intent: Intent, s: AnswerSettings)
     near = [w for w in evidence[: 2 * s.lookup_max_cases] if strength(w) >= top - s.lookup_margin]
     keep = near[: s.lookup_max_cases] or evidence[:1]
     publishing = [w for w in near if not _lacks(w, intent)]
-    if publishing and not any(w in publishing for w in keep):
+    if publishing and all(_lacks(w, intent) for w in keep):
         keep[-1] = publishing[0]
     return keep
 

@@ -378,9 +378,8 @@ class Assistant:
         """A status no recommendation in scope has ("in which cases did the force push back?" where none is
         marked not accepted): said first, then the question answered without it (a story may tell of it)."""
         wide = replace(q, filters=replace(q.filters, statuses=[]))
-        scope = replace(wide.filters, case_ids=[]).describe() if not wide.filters.is_empty() else ""
+        where = f" ({wide.filters.describe()})" if not wide.filters.is_empty() else ""
         said = " or ".join(f"“{s}”" for s in q.filters.statuses)
-        where = f" ({scope})" if scope else ""
         none = f"No recommendation in the {len(self.catalog.cases)} cases{where} is marked {said}."
         answer = self._answer(wide, query, write=write)
         answer.text = none if answer.abstained and not answer.citations else f"{none}\n\n{answer.text}"
