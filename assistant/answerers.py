@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from assistant.catalog import Catalog
-from assistant.compose import abstention, list_text, lookup_text, table_text
+from assistant.compose import abstention, in_short, list_text, lookup_text, table_text
 from assistant.evidence import CaseEvidence
 from assistant.question import Intent, Question, lists_cases
 from assistant.quotes import best_spans, first_matching, first_sentence
@@ -155,7 +155,10 @@ class LookupAnswerer:
             if verdict is Confidence.LOW
             else f"The most relevant of the {ctx.n_cases} cases{_applied(ctx)}:"
         )
-        text, cites = lookup_text(groups, spans, scope, [_lacks(w, ctx.question.intent) for w in keep])
+        lacks = [_lacks(w, ctx.question.intent) for w in keep]
+        asked = ctx.question.intent in (Intent.RECOMMENDED, Intent.RESPONSE) and not lacks[0]
+        lead = in_short(groups[0][0], len(groups) > 1) if verdict is Confidence.HIGH and asked else ""
+        text, cites = lookup_text(groups, spans, scope, lacks, lead)
         return _scored(
             ctx,
             Answer(

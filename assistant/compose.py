@@ -87,11 +87,37 @@ def status_note(hit: Hit) -> str:
     return f" ({status_shown(hit)})" if hit.section != "summary" and hit.status else ""
 
 
+def in_short(hit: Hit, more_cases: bool) -> str:
+    """A written first line for a lookup whose best case has the part asked about: who was told, or how the
+    body answered, said as a sentence citing [1] (the passage quoted first below). "" for a narrative."""
+    if hit.rec_no is None or hit.section == "summary":
+        return ""
+    body = hit.addressed_to or hit.force or "The force"
+    rec = f"recommendation {hit.rec_no} of the {'first ' if more_cases else ''}case below"
+    if hit.section == "recommendation":
+        told = f"In short: the IOPC's {rec} went to {body}"
+        if hit.status == "awaiting response":
+            due = status_shown(hit).removeprefix(f"{hit.status}, ")
+            return f"{told}, which has yet to respond{f' ({due})' if due != hit.status else ''} [1]."
+        return f"{told} ({hit.status}) [1]." if hit.status and hit.status != "unknown" else f"{told} [1]."
+    verb = {
+        "accepted": f"{body} accepted {rec}",
+        "partially accepted": f"{body} partially accepted {rec}",
+        "not accepted": f"{body} did not accept {rec}",
+    }.get(hit.status, f"{body} responded to {rec} (no status is published)")
+    return f"In short: {verb}; the response is quoted below [1]."
+
+
 def lookup_text(
-    groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scope: str, notes: list[str] | None = None
+    groups: list[list[Hit]],
+    spans: dict[str, tuple[int, int]],
+    scope: str,
+    notes: list[str] | None = None,
+    lead: str = "",
 ) -> tuple[str, list[Citation]]:
-    """The most relevant cases, each with its quoted passages (after its note, when it has one)."""
-    lines: list[str] = [scope]
+    """The most relevant cases, each with its quoted passages (after its note, when it has one), after a
+    written `lead` when there is one (its [1] is the first passage quoted)."""
+    lines: list[str] = [lead + "\n", scope] if lead else [scope]
     cites: list[Citation] = []
     for n, hits in enumerate(groups):
         head = hits[0]

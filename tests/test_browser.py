@@ -169,10 +169,11 @@ def test_answer_with_cards_and_marker_links(ui):
     assert first.locator("mark").inner_text().strip() in first.locator("blockquote").inner_text()
     # the [n] marker in the answer is a link to its card; clicking it shows (flashes) the card
     ui.page.locator("#sources").evaluate("e => e.querySelector('.html-container, div').scrollTop = 9999")
+    # the written first line and the quote both cite [1]: each marker links to the one card
     marker = ui.page.locator('#chat a.cite-link[href="#cite-1-1"]')
-    assert marker.count() == 1
+    assert marker.count() == 2
     before = ui.page.url
-    marker.click()
+    marker.first.click()
     ui.page.wait_for_selector("#cite-1-1.flash", timeout=5000)
     assert ui.page.url == before and len(ui.context.pages) == 1  # no navigation, no new tab
     assert first.is_visible()

@@ -70,3 +70,44 @@ def test_a_recommendation_awaiting_a_response_says_when_it_is_due():
     assert status_shown(inferred) == "awaiting response, response due about 7 Jul 2025"
     assert status_shown(rec) == "awaiting response"  # no date known: none made up
     assert status_shown(replace(rec, status="accepted", response_due="2025-07-07")) == "accepted"
+
+
+def _passage(section: str, status: str, addressed_to: str = "") -> Hit:
+    return Hit(
+        "p",
+        "c",
+        "Recommendation - Sussex Police, March 2023",
+        "Sussex Police",
+        section,
+        1,
+        status,
+        "text",
+        "s",
+        None,
+        0.0,
+        0.0,
+        0.0,
+        date="2023-03-01",
+        addressed_to=addressed_to,
+        response_due="2023-04-26",
+    )
+
+
+def test_a_lookup_opens_with_a_written_sentence_of_the_part_asked_about():
+    from assistant.compose import in_short
+
+    assert in_short(_passage("response", "accepted"), more_cases=False) == (
+        "In short: Sussex Police accepted recommendation 1 of the case below; the response is quoted below [1]."
+    )
+    assert in_short(_passage("response", "not accepted"), more_cases=True).startswith(
+        "In short: Sussex Police did not accept recommendation 1 of the first case below"
+    )
+    assert "responded to recommendation 1 of the case below (no status is published)" in in_short(
+        _passage("response", "unknown"), more_cases=False
+    )
+    told = in_short(_passage("recommendation", "awaiting response", "College of Policing"), more_cases=False)
+    assert told == (
+        "In short: the IOPC's recommendation 1 of the case below went to College of Policing, which has yet to "
+        "respond (response due 26 Apr 2023) [1]."
+    )
+    assert in_short(_passage("summary", ""), more_cases=False) == ""  # a story is quoted, not summed up
