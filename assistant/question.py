@@ -22,8 +22,8 @@ class Intent(StrEnum):
 _LIST_START = re.compile(
     r"^\s*(which|list|name|what (forces|bodies|cases|national bodies|other forces|recommendations)|have any|has any|"
     r"how many (cases|forces|bodies|recommendations|incidents|investigations)|"
-    r"are there( any)?|in which|show (me )?(all|every)|give (me )?(all|a list)|who (was|were|has|have) (been )?"
-    r"(told|asked|given|recommended))\b",
+    r"are there( any)?|in which|show (me )?(all|every)|give (me )?(all|a list)|"
+    r"who(['’]s| was| were| has| have) (been )?(told|asked|given|recommended))\b",
     re.IGNORECASE,
 )
 # What forces as a whole were told or did ("What have forces been told about X?") is a list too.
@@ -44,7 +44,7 @@ _RECOMMENDED = re.compile(
     r"were told|was told|been told|got told|told off|"
     r"pulled up\b|criticised|criticized|"
     r"ask(ed)? (the |it |them )|"
-    r"learning for|what should|want(ed)? .{0,30} to)\b",
+    r"learning for|what should|want(ed)? .{0,30} to|iopc (tell|told|say|said))\b",
     re.IGNORECASE,
 )
 _HAPPENED = re.compile(
@@ -310,6 +310,9 @@ _GENERIC = set(
         "rather",
         "than",
         "individual",
+        "apart",
+        "aside",
+        "besides",
         "individually",
         "subject",
         "subjects",

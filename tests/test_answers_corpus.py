@@ -83,3 +83,18 @@ def test_a_story_with_the_cases_own_rare_words_finds_that_case_first(corpus_assi
     q = next(json.loads(line) for line in lines if json.loads(line)["id"] == qid)
     answer = corpus_assistant.ask(q["question"])
     assert Path(answer.citations[0].source).stem in q["expected_cases"], [c.title for c in answer.citations]
+
+
+def test_a_lookup_asked_how_a_force_answered_says_so_in_a_sentence_first(corpus_assistant):
+    answer = corpus_assistant.ask("was the Sussex strip search recommendation accepted?")
+    first = answer.text.splitlines()[0]
+    assert first.startswith("In short: Sussex Police accepted recommendation 1") and first.endswith("[1].")
+    assert answer.citations[0].title == "Recommendation - Sussex Police, March 2023"  # the strip-search case
+    assert answer.citations[0].section == "force response to recommendation 1"
+
+
+def test_national_bodies_apart_from_forces_are_every_national_recommendation(corpus_assistant):
+    answer = corpus_assistant.ask("Apart from individual forces, which national bodies have had IOPC recommendations?")
+    assert answer.kind == "filter" and not answer.abstained
+    bodies = {c.addressed_to or c.force for c in answer.citations}
+    assert {"Home Office", "College of Policing", "National Police Chiefs' Council"} <= bodies

@@ -72,6 +72,7 @@ def test_whether_each_was_accepted_asks_for_statuses_not_a_filter():
         "Which national bodies, rather than individual forces, have been handed IOPC recommendations?",
         "Summarise the IOPC recommendations made to Cleveland Police.",
         "Briefly outline the recommendations to Kent Police",
+        "Apart from individual forces, which national bodies have had IOPC recommendations?",
     ],
 )
 def test_a_question_made_only_of_filters_is_a_filter_table(text):
@@ -114,6 +115,8 @@ def test_a_topic_next_to_a_status_stays_the_topic():
         ("Which forces changed what they were told to?", Intent.RESPONSE),
         ("Which forces got pulled up on how they use spit hoods?", Intent.RECOMMENDED),
         ("What happened to the man who died in the cell?", Intent.HAPPENED),
+        ("What did the IOPC tell the NPCC about metal detectors?", Intent.RECOMMENDED),
+        ("Prisoner hid a bit of razor and cut his wrist - what did the IOPC say?", Intent.RECOMMENDED),
     ],
 )
 def test_intent_picks_the_part_of_a_case_asked_about(text, intent):
@@ -228,3 +231,8 @@ def test_the_joining_words_of_a_list_question_are_no_part_of_its_topic():
 )
 def test_a_list_asks_for_cases_or_for_who_was_told(text, cases):
     assert lists_cases(text) is cases
+
+
+def test_who_has_been_told_is_a_list_however_it_is_contracted():
+    for text in ("Who's been told to do something about cutlery in cells?", "Who has been told to fix the cell CCTV?"):
+        assert read_question(text).kind == "list"
