@@ -25,7 +25,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"tail(?:ed|ing)?|chas(?:e|es|ed|ing)|car chases?": "pursuit pursued followed",
     r"crash(?:ed|es)?|smash(?:ed)?|pile-?up": "collision",
     r"cuffs|cuffed": "handcuffs handcuffed",
-    r"pinned (?:down|to the (?:floor|ground))|held down|sat on": "restraint restrained prone",
+    r"pinned (?:down|to the (?:floor|ground))|held down|sat on (?:him|her|them|top of)": "restraint restrained prone",
     r"tasered|zapped|stun gun": "Taser discharged",
     r"pepper spray(?:ed)?|sprayed": "PAVA incapacitant spray",
     r"top(?:ped)? (?:him|her|them)sel(?:f|ves)|kill(?:ed)? (?:him|her|them)sel(?:f|ves)|end (?:his|her|their) life": (
@@ -38,10 +38,12 @@ _PLAIN_WORDS: dict[str, str] = {
     r"kids?|teenagers?|youngsters?": "child young",
     r"sectioned": "Mental Health Act section 136",
     r"call takers?|operators?": "call handler control room",
-    r"hung up|hangs? up|hanging up|put the phone down|(?:line|call) went dead|silent (?:999 )?calls?": (
-        "abandoned silent call"
-    ),
+    r"hung up|hangs? up|hanging up|put the phone down|(?:line|call) (?:went dead|drops|dropped|cuts? out|cut out)|"
+    r"silent (?:999 )?calls?|(?:nobody|no one|caller) (?:says|said) (?:anything|nothing)|says nothing|"
+    r"(?:couldn't|could not|can't|cannot|unable to) speak": ("abandoned silent call"),
     r"strip(?:ped)?[- ]search(?:ed)?|stripped": "strip search",
+    r"(?:clothes|clothing|kit) (?:(?:come|came|coming|taken|taking|removed)(?: off)?|off)|(?:take|took|taking|get|got) "
+    r"(?:their|his|her|them|the) (?:clothes|clothing|kit) off|clothes off": "strip search removal of clothing intimate",
     r"spit (?:hoods?|masks?)": "spit bite guard",
     r"body ?cams?|body cameras?|bodycams?": "body-worn video BWV",
     r"cams?": "camera cameras",  # "body" alone is no topic word ("national bodies"), so "cams" may stand alone
@@ -49,7 +51,10 @@ _PLAIN_WORDS: dict[str, str] = {
     r"sacked|fired from|lost (?:his|her|their) job|got the sack": "dismissed gross misconduct disciplinary",
     r"disciplined|punished": "misconduct disciplinary",
     r"(?:got|been|was|were|get) nicked|lifted by the police": "arrested arrest",
-    r"booked in(?:to custody)?": "custody booking detention",
+    # A person is booked in ("when he was booked in"); property is too ("never booked in"), so the person's
+    # phrasing only.
+    r"(?:was|were|being|been|get|got|gets|is|are|when|after|before|on being) booked in(?:to custody)?|"
+    r"booked (?:him|her|them) in|booked into custody": "custody booking detention",
     r"cut (?:him|her|them)sel(?:f|ves)|cutting (?:him|her|them)sel(?:f|ves)|self[- ]harm(?:ed|ing)?": (
         "self-harm self-harming"
     ),
@@ -67,6 +72,13 @@ _PLAIN_WORDS: dict[str, str] = {
     r"dispatchers?": "call handler control room",
     r"took (?:ages|hours|too long) to (?:arrive|come|turn up|get there|respond)": "delay delayed attendance",
     r"never turned up|slow to (?:respond|arrive|attend)": "delay delayed attendance",
+    r"kni(?:fe|ves) and forks?|cutlery": "cutlery Spork utensils",
+    r"push(?:ed|ing)? (?:\S+ ){0,3}up to (?:a |the )?(?:supervisor|sergeant|inspector)|kick(?:ed)? upstairs": (
+        "escalate escalation supervisor"
+    ),
+    r"sat on the log|sitting on the log|left on the log|(?:nobody|no one|no units?|no officers?) (?:free|available)": (
+        "outstanding resources available delay"
+    ),
     r"frisk(?:ed)?|pat(?:ted)? (?:him|her|them) down|patted down": "search searched",
     r"truncheon|cosh": "baton",
     r"motor ?bikes?": "motorcycle",

@@ -74,3 +74,23 @@ def test_everyday_phrases_among_the_topic_words_are_put_in_the_cases_terms():
         "forced",
         "entry",
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        ("searches where the person's clothes come off", "strip search removal of clothing"),
+        ("prisoners getting hold of the knife and fork from their meal", "cutlery Spork"),
+        ("999 calls where the line drops or nobody says anything", "abandoned silent call"),
+        ("jobs pushed up to a supervisor when nobody is free to send", "escalate escalation"),
+        ("he was booked in at 2am", "custody booking"),
+    ],
+)
+def test_everyday_phrases_reach_the_cases_terms(question, terms):
+    assert keyword_query(question).endswith(terms) or f" {terms} " in keyword_query(question) + " "
+
+
+def test_a_phrase_of_another_sense_adds_nothing():
+    # Property is booked in too, and a log is sat on: neither is custody or a restraint.
+    for question in ("stuff the team had seized was never booked in", "jobs sat on the log for hours"):
+        assert "custody" not in keyword_query(question) and "restraint" not in keyword_query(question)
