@@ -54,7 +54,8 @@ _HAPPENED = re.compile(
 )
 
 _YEAR_IN = re.compile(
-    r"\b(?:in|during|from|for|of)\s+(?:the\s+year\s+)?((?:19|20)\d\d)\b(?!\s*(?:and|to|-|–)\s*(?:19|20)\d\d)",
+    r"\b(?:in|during|from|for|of|what about|how about)\s+(?:the\s+year\s+)?((?:19|20)\d\d)\b"
+    r"(?!\s*(?:and|to|-|–)\s*(?:19|20)\d\d)",
     re.IGNORECASE,
 )
 # "from 2019" alone is that year ("cases from 2017" are 2017's); "from 2019 onwards" is a start.

@@ -83,3 +83,13 @@ def test_what_was_done_about_the_cases_just_given_says_so_in_its_first_line(corp
     assert "closest checked" not in head  # the conversation chose the cases, not a search
     accepted = corpus_assistant.chat("Which of those were accepted?", [first, done])
     assert "(filters: status: accepted; " in accepted.text.splitlines()[0]
+
+
+def test_what_about_a_year_asks_the_same_topic_in_that_year(corpus_assistant):
+    first = corpus_assistant.chat("In 2023, was anyone told to change how call takers handle silent 999 calls?", [])
+    assert first.citations and first.filters.since == "2023"
+    other = corpus_assistant.chat("What about 2022 — anything on dropped 999 calls that year?", [first])
+    assert other.filters.since == other.filters.until == "2022"
+    cases = corpus_assistant.catalog.cases
+    assert other.citations and all(case_date(cases[c.case_id]).startswith("2022") for c in other.citations)
+    assert any("abandoned" in c.passage for c in other.citations)

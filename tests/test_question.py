@@ -189,6 +189,8 @@ def test_what_a_force_is_doing_or_did_asks_for_its_response(text):
         ("anything from 2019 on?", "2019", None),
         ("since 2019", "2019", None),
         ("from 2018 to 2020", "2018", "2020"),
+        ("What about 2022 — anything on dropped 999 calls that year?", "2022", "2022"),
+        ("how about 2019?", "2019", "2019"),
     ],
 )
 def test_from_a_year_is_that_year_unless_it_says_onwards(text, since, until):
