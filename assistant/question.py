@@ -23,7 +23,9 @@ _LIST_START = re.compile(
     r"^\s*(which|list|name|what (forces|bodies|cases|national bodies|other forces|recommendations)|have any|has any|"
     r"how many (cases|forces|bodies|recommendations|incidents|investigations)|"
     r"are there( any)?|in which|show (me )?(all|every)|give (me )?(all|a list)|"
-    r"who(['’]s| was| were| has| have) (been )?(told|asked|given|recommended))\b",
+    r"who(['’]s| was| were| has| have) (been )?(told|asked|given|recommended)|"
+    r"(has|have|was|were) (anyone|anybody|any (forces?|bodies|body|police forces?))( ever)?( been| got)? "
+    r"(told|asked|given|recommended|advised|criticised|pulled up))\b",
     re.IGNORECASE,
 )
 # What forces as a whole were told or did ("What have forces been told about X?") is a list too.

@@ -235,6 +235,19 @@ def test_a_list_asks_for_cases_or_for_who_was_told(text, cases):
     assert lists_cases(text) is cases
 
 
-def test_who_has_been_told_is_a_list_however_it_is_contracted():
-    for text in ("Who's been told to do something about cutlery in cells?", "Who has been told to fix the cell CCTV?"):
-        assert read_question(text).kind == "list"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Who's been told to do something about cutlery in cells?",
+        "Who has been told to fix the cell CCTV?",
+        "Has anyone been told to sort out the level of watch on prisoners in the cells?",
+        "Was anyone told to improve how they record hate crime?",
+        "Were any forces told to tighten up on body cams?",
+    ],
+)
+def test_whether_anyone_was_told_is_a_list(text):
+    assert read_question(text).kind == "list"
+
+
+def test_whether_anyone_had_something_done_to_them_is_a_lookup():
+    assert read_question("Has anyone been Tasered while pregnant?").kind == "lookup"
