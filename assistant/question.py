@@ -35,7 +35,9 @@ _LIST_CLAUSE = re.compile(
     r"[,;:]\s*(which|what) (forces|bodies|cases|national bodies|recommendations|organisations)\b", re.IGNORECASE
 )
 _RESPONSE = re.compile(
-    r"\b(what did (they|the force|[A-Z][\w ]+?) do|how did .{0,40}\brespond|respon(se|ded|d)|chang(e|ed|ing)|"
+    r"\b(what did (they|the force|[A-Z][\w ]+?) do|"
+    r"(say|said|says) (it|they|it['’]d|they['’]d) (had|has|have|would|will)? ?(done|do|doing|change|changed)|"
+    r"how did .{0,40}\brespond|respon(se|ded|d)|chang(e|ed|ing)|"
     r"changes? (did|have|has|were|was)|amend(ed|ing)?|updat(e|ed|ing)|introduc(ed|e|ing)|put in place|"
     r"implement(ed|ing)?|actually do|(do|did|done|doing) (something |anything )?about (it|this|that)|acted on|"
     r"act on it|take action|took action|agree(d)? to do|said yes|accept(ed)?)\b",

@@ -86,6 +86,10 @@ _PLAIN_WORDS: dict[str, str] = {
     r"spice|legal highs?": "psychoactive substances",
     r"neck hold|choke ?hold|headlock|strangle ?hold": "neck restraint",
     r"leg (?:restraints|straps)": "limb restraints",
+    r"(?:applying|applied|apply|go|went|going) to (?:the )?magistrates?|(?:get|got|getting|go|going) into "
+    r"(?:people['’]s|someone['’]s|their|his|her|a) (?:houses?|homes?|flats?|propert(?:y|ies))": (
+        "search warrant premises"
+    ),
     r"kicked (?:the|his|her|their) door in|forced (?:the|his|her|their) way in": "forced entry warrant",
     r"slept with|affair with|sexual relationship with|relationship with a (?:victim|witness)": (
         "abuse of position sexual purpose"

@@ -84,6 +84,7 @@ def test_everyday_phrases_among_the_topic_words_are_put_in_the_cases_terms():
         ("999 calls where the line drops or nobody says anything", "abandoned silent call"),
         ("jobs pushed up to a supervisor when nobody is free to send", "escalate escalation"),
         ("he was booked in at 2am", "custody booking"),
+        ("officers applying to the magistrates to get into people's houses", "search warrant premises"),
     ],
 )
 def test_everyday_phrases_reach_the_cases_terms(question, terms):
