@@ -97,6 +97,9 @@ _PLAIN_WORDS: dict[str, str] = {
     r"domestic violence|DV": "domestic abuse",
     r"paramedics?|ambulance crew|ambos?": "ambulance paramedic",
     r"suicide watch|constant watch|on watch": "constant observation observations",
+    r"levels? of (?:watch|checks)|watch(?:ed|ing)? (?:on|over) (?:the )?(?:prisoners?|detainees?|him|her|them)|"
+    r"how often (?:they|he|she|prisoners|detainees) (?:get|gets|got|are|were|was|is) checked": "observation level",
+    r"watch(?:es|ed|ing)? (?:the )?(?:cameras?|cctv|monitors?|screens?)": "CCTV monitored",
     r"obs": "observations",
     r"beat(?:en)? up|battered|roughed up": "assault assaulted",
     r"legged it|ran off|did a runner|made off": "ran fled",

@@ -85,6 +85,7 @@ def test_everyday_phrases_among_the_topic_words_are_put_in_the_cases_terms():
         ("jobs pushed up to a supervisor when nobody is free to send", "escalate escalation"),
         ("he was booked in at 2am", "custody booking"),
         ("officers applying to the magistrates to get into people's houses", "search warrant premises"),
+        ("the level of watch on prisoners and who's watching the camera", "observation level CCTV monitored"),
     ],
 )
 def test_everyday_phrases_reach_the_cases_terms(question, terms):
