@@ -96,6 +96,10 @@ _PLAIN_WORDS: dict[str, str] = {
     ),
     r"domestic violence|DV": "domestic abuse",
     r"paramedics?|ambulance crew|ambos?": "ambulance paramedic",
+    r"long[- ]term (?:illness(?:es)?|conditions?|health (?:problems?|conditions?))|ongoing (?:illness|condition)": (
+        "chronic health condition"
+    ),
+    r"meds|tablets|pills": "medication",
     r"suicide watch|constant watch|on watch": "constant observation observations",
     r"levels? of (?:watch|checks)|watch(?:ed|ing)? (?:on|over) (?:the )?(?:prisoners?|detainees?|him|her|them)|"
     r"how often (?:they|he|she|prisoners|detainees) (?:get|gets|got|are|were|was|is) checked": "observation level",
