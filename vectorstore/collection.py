@@ -12,6 +12,7 @@ from vectorstore.connection import CollectionSpec, Connection
 from vectorstore.record import HASH_FIELD, SOURCE_FIELD, Passage, SourceRecord, source_id
 
 _PAGE = 1000  # records per call, so large collections are read and written in bounded pieces
+_OVERFETCH = 4  # nearest passages asked of Chroma per passage kept (see Passages.query)
 # Chroma insists on a vector per record; records looked up by id only carry this one.
 _NO_VECTOR = [1.0]
 
@@ -109,16 +110,22 @@ class Passages(_Collection):
         """Nearest passages as (id, cosine similarity), best first; restricted to `ids` when given."""
         if ids is not None and not ids:
             return []
-        # No count() first (a round trip per question): Chroma returns fewer when it has fewer.
-        n = min(n, len(ids)) if ids is not None else n
+        # Chroma's HNSW search is approximate and a process does not always load the same graph: the last tenth
+        # of 100 nearest differed from one process to the next, and so did which case a question's answer led
+        # with. Four times as many are asked for and the nearest n kept, ties broken by id: the same question
+        # gets the same passages in every process (twice as many still differed at 10,000 cases; four times
+        # costs 2 ms a query there). No count() first (a round trip per question): Chroma returns fewer when
+        # it has fewer.
+        asked = min(_OVERFETCH * n, len(ids)) if ids is not None else _OVERFETCH * n
         with self._use() as chroma:
             res = chroma.query(
                 query_embeddings=[list(map(float, embedding))],
-                n_results=n,
+                n_results=asked,
                 ids=list(ids) if ids is not None else None,
                 include=["distances"],
             )
-        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=False)]
+        nearest = sorted(zip(res["ids"][0], res["distances"][0], strict=False), key=lambda p: (p[1], p[0]))[:n]
+        return [(i, 1.0 - float(d)) for i, d in nearest]
 
 
 # The stored name of SourceRecord.key: indexes already built hold it under this name.
