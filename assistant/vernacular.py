@@ -38,9 +38,11 @@ _PLAIN_WORDS: dict[str, str] = {
     r"kids?|teenagers?|youngsters?": "child young",
     r"sectioned": "Mental Health Act section 136",
     r"call takers?|operators?": "call handler control room",
-    r"hung up|hangs? up|hanging up|put the phone down|(?:line|call) (?:went dead|drops|dropped|cuts? out|cut out)|"
+    r"hung up|hangs? up|hanging up|put the phone down|"
+    r"(?:line|call|phone) (?:(?:went|goes|going|gone) dead|drops|dropped|cuts? out|cut out)|"
+    r"(?:nobody|no one) (?:speaks|spoke|talks|talked)|"
     r"silent (?:999 )?calls?|(?:nobody|no one|caller) (?:says|said) (?:anything|nothing)|says nothing|"
-    r"(?:couldn't|could not|can't|cannot|unable to) speak": ("abandoned silent call"),
+    r"(?:couldn't|could not|can't|cannot|unable to) speak": "abandoned silent call",
     r"strip(?:ped)?[- ]search(?:ed)?|stripped": "strip search",
     r"(?:clothes|clothing|kit) (?:(?:come|came|coming|taken|taking|removed)(?: off)?|off)|(?:take|took|taking|get|got) "
     r"(?:their|his|her|them|the) (?:clothes|clothing|kit) off|clothes off": "strip search removal of clothing intimate",
@@ -101,7 +103,8 @@ _PLAIN_WORDS: dict[str, str] = {
     ),
     r"meds|tablets|pills": "medication",
     r"suicide watch|constant watch|on watch": "constant observation observations",
-    r"levels? of (?:watch|checks)|watch(?:ed|ing)? (?:on|over) (?:the )?(?:prisoners?|detainees?|him|her|them)|"
+    r"levels? (?:of )?(?:watch|checks)|keep(?:s|ing)? (?:an )?eye (?:on )?(?:prisoners?|detainees?|him|her|them)|"
+    r"watch(?:ed|ing)? (?:on|over) (?:the )?(?:prisoners?|detainees?|him|her|them)|"
     r"how often (?:they|he|she|prisoners|detainees) (?:get|gets|got|are|were|was|is) checked": "observation level",
     r"watch(?:es|ed|ing)? (?:the )?(?:cameras?|cctv|monitors?|screens?)": "CCTV monitored",
     r"obs": "observations",

@@ -82,6 +82,7 @@ def test_everyday_phrases_among_the_topic_words_are_put_in_the_cases_terms():
         ("searches where the person's clothes come off", "strip search removal of clothing"),
         ("prisoners getting hold of the knife and fork from their meal", "cutlery Spork"),
         ("999 calls where the line drops or nobody says anything", "abandoned silent call"),
+        ("999 calls where the line goes dead or nobody speaks", "abandoned silent call"),
         ("jobs pushed up to a supervisor when nobody is free to send", "escalate escalation"),
         ("he was booked in at 2am", "custody booking"),
         ("officers applying to the magistrates to get into people's houses", "search warrant premises"),
@@ -97,3 +98,8 @@ def test_a_phrase_of_another_sense_adds_nothing():
     # Property is booked in too, and a log is sat on: neither is custody or a restraint.
     for question in ("stuff the team had seized was never booked in", "jobs sat on the log for hours"):
         assert "custody" not in keyword_query(question) and "restraint" not in keyword_query(question)
+
+
+def test_a_phrase_is_found_among_a_questions_topic_words_too():
+    # Topic words have lost "of" and "the": "level of watch" reaches the judge and list rows as "level watch".
+    assert in_case_terms(["level", "watch", "prisoners"]) == ["observation", "level", "prisoners"]
