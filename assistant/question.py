@@ -539,7 +539,7 @@ def _without_filter_phrases(text: str) -> str:
 # What a body was told to do, to the end of its clause: the recommendation's content, so a response word in it
 # ("told to update their policy", "an agreement on how they respond together") asks nothing about a response.
 _TOLD_TO = re.compile(
-    r"\b(?:told|asked|advised|recommended|tell(?: \w+){1,3}?) to\b.*?"
+    r"\b(?:told|asked|advised|recommended|(?:tell|ask|want|wanted)(?: \w+){1,3}?) to\b.*?"
     r"(?=[?.;]|,? and (?:did|do|does|have|has|had|was|were|what|how|which|if|whether)\b|$)",
     re.IGNORECASE,
 )
