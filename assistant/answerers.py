@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from assistant.catalog import Catalog
-from assistant.compose import abstention, in_short, list_text, lookup_text, table_text
+from assistant.compose import abstention, in_short, list_text, lookup_text, statuses_in_short, table_text
 from assistant.evidence import CaseEvidence
 from assistant.question import Intent, Question, lists_cases
 from assistant.quotes import best_spans, first_matching, first_sentence
@@ -293,7 +293,10 @@ class ListAnswerer:
                 f"{len(kept)} case{'s' if len(kept) != 1 else ''} {what}, of the {len(ctx.evidence)} closest "
                 f"checked among the {ctx.n_cases} cases{_applied(ctx)}:"
             )
-        text, cites = list_text([[h] for h in kept], spans, scope)
+        # Asked how the cases just given were answered ("was it accepted?"), the answer says so first.
+        asked = self.every_case and q.intent is Intent.RESPONSE and verdict is Confidence.HIGH
+        lead = statuses_in_short(kept) if asked else ""
+        text, cites = list_text([[h] for h in kept], spans, f"{lead}\n\n{scope}" if lead else scope)
         return _scored(
             ctx,
             Answer(question=q.text, text=text, citations=cites, kind="list", filters=q.filters, searched=ctx.n_cases),

@@ -92,20 +92,55 @@ def in_short(hit: Hit, more_cases: bool) -> str:
     body answered, said as a sentence citing [1] (the passage quoted first below). "" for a narrative."""
     if hit.rec_no is None or hit.section == "summary":
         return ""
-    body = hit.addressed_to or hit.force or "The force"
-    rec = f"recommendation {hit.rec_no} of the {'first ' if more_cases else ''}case below"
+    where = f" of the {'first ' if more_cases else ''}case below"
     if hit.section == "recommendation":
-        told = f"In short: the IOPC's {rec} went to {body}"
+        told = f"In short: the IOPC's recommendation {hit.rec_no}{where} went to {_body(hit)}"
         if hit.status == "awaiting response":
-            due = status_shown(hit).removeprefix(f"{hit.status}, ")
-            return f"{told}, which has yet to respond{f' ({due})' if due != hit.status else ''} [1]."
+            return f"{told}, which has yet to respond{_due(hit)} [1]."
         return f"{told} ({hit.status}) [1]." if hit.status and hit.status != "unknown" else f"{told} [1]."
-    verb = {
-        "accepted": f"{body} accepted {rec}",
-        "partially accepted": f"{body} partially accepted {rec}",
-        "not accepted": f"{body} did not accept {rec}",
-    }.get(hit.status, f"{body} responded to {rec} (no status is published)")
-    return f"In short: {verb}; the response is quoted below [1]."
+    return f"In short: {answered(hit, where)}; the response is quoted below [1]."
+
+
+def statuses_in_short(rows: list[Hit], at_most: int = 3) -> str:
+    """A written first line for the responses of cases just given ("was it accepted?"): how each of the first
+    rows' bodies answered, each citing its row, up to the first row that is no recommendation or response (so
+    the markers keep the rows' order). "" when the first row is none."""
+    said = []
+    for n, hit in enumerate(rows[:at_most], 1):
+        if hit.rec_no is None or hit.section == "summary":
+            break
+        said.append(f"{answered(hit)} [{n}]")
+    if not said:
+        return ""
+    more = len(rows) - len(said)
+    return "In short: " + "; ".join(said) + (f"; {more} more below" if more else "") + "."
+
+
+def answered(hit: Hit, where: str = "") -> str:
+    """How the body a recommendation went to answered it, as a clause ("Kent Police accepted recommendation
+    2"), by the status the case records."""
+    body, rec = _body(hit), f"recommendation {hit.rec_no}{where}"
+    if hit.status == "awaiting response":
+        return f"{body} has yet to respond to {rec}{_due(hit)}"
+    if verb := {
+        "accepted": "accepted",
+        "partially accepted": "partially accepted",
+        "not accepted": "did not accept",
+    }.get(hit.status):
+        return f"{body} {verb} {rec}"
+    if hit.section == "response":
+        return f"{body} responded to {rec} (no status is published)"
+    return f"{body}'s response to {rec} is not published"
+
+
+def _body(hit: Hit) -> str:
+    return hit.addressed_to or hit.force or "the force"
+
+
+def _due(hit: Hit) -> str:
+    """ " (response due 7 Jul 2025)" for a recommendation awaiting a response whose due date is known."""
+    due = status_shown(hit).removeprefix(f"{hit.status}, ")
+    return f" ({due})" if due != hit.status else ""
 
 
 def lookup_text(

@@ -111,3 +111,19 @@ def test_a_lookup_opens_with_a_written_sentence_of_the_part_asked_about():
         "respond (response due 26 Apr 2023) [1]."
     )
     assert in_short(_passage("summary", ""), more_cases=False) == ""  # a story is quoted, not summed up
+
+
+def test_how_the_cases_just_given_were_answered_is_said_first_in_their_order():
+    from assistant.compose import statuses_in_short
+
+    accepted, waiting = _passage("response", "accepted"), _passage("recommendation", "awaiting response", "Home Office")
+    story = _passage("summary", "")
+    assert statuses_in_short([accepted, waiting]) == (
+        "In short: Sussex Police accepted recommendation 1 [1]; Home Office has yet to respond to recommendation 1 "
+        "(response due 26 Apr 2023) [2]."
+    )
+    # A row that is no recommendation ends the sentence, so its markers stay in the rows' order.
+    assert statuses_in_short([accepted, story, waiting]) == (
+        "In short: Sussex Police accepted recommendation 1 [1]; 2 more below."
+    )
+    assert statuses_in_short([story, accepted]) == ""

@@ -78,11 +78,12 @@ def test_a_new_scope_of_a_list_of_forces_stays_a_list_of_what_they_were_told(cor
 def test_what_was_done_about_the_cases_just_given_says_so_in_its_first_line(corpus_assistant):
     first = corpus_assistant.chat("Which forces were told to rewrite their domestic abuse policy?", [])
     done = corpus_assistant.chat("What did they do about it?", [first])
-    head = done.text.splitlines()[0]
+    lead, head = done.text.split("\n\n")[:2]
+    assert lead.startswith("In short: ") and "accepted recommendation" in lead  # how they answered, said first
     assert head.startswith(f"{len({c.case_id for c in done.citations})} of the cases just given")
     assert "closest checked" not in head  # the conversation chose the cases, not a search
     accepted = corpus_assistant.chat("Which of those were accepted?", [first, done])
-    assert "(filters: status: accepted; " in accepted.text.splitlines()[0]
+    assert "(filters: status: accepted; " in accepted.text.split("\n\n")[1]
 
 
 def test_what_about_a_year_asks_the_same_topic_in_that_year(corpus_assistant):
