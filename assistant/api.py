@@ -13,7 +13,7 @@ from assistant import catalog_file
 from assistant.answerers import Context, ListAnswerer, LookupAnswerer, TableAnswerer
 from assistant.catalog import Catalog, collector_paused
 from assistant.compose import Writer, abstention, check_markers
-from assistant.conversation import NOTHING_EARLIER, Earlier, resolve
+from assistant.conversation import NOTHING_EARLIER, Earlier, FollowUp, resolve
 from assistant.evidence import clauses, reorder_passages, weigh_cases
 from assistant.indexing import while_building, write_lock_held
 from assistant.limits import check_question
@@ -334,10 +334,27 @@ class Assistant:
             follow.question,
             follow.query,
             given_cases=follow.kind in ("responses", "item", "narrow"),
-            scope_of=follow.before,
+            scope_of=follow.before if follow.kind == "scope" else None,
             write=write,
         )
+        if follow.kind == "narrow" and answer.abstained:
+            answer = self._beyond_the_cases_given(follow, write)
         return self._while_building(answer)
+
+    def _beyond_the_cases_given(self, follow: FollowUp, write: bool) -> Answer:
+        """A scope none of the cases just given is in ("just the ones from 2021?" after a list with none from
+        2021): said, then the same topic in that scope among all the cases, judged as a new scope is (against
+        the answer it follows)."""
+        q = follow.question
+        wide = replace(q, filters=replace(q.filters, case_ids=[]))
+        answer = self._answer(wide, follow.query, scope_of=follow.before, write=write)
+        given = len(follow.cases)
+        said = (
+            f"None of the {given} case{'s' if given != 1 else ''} just given is in this scope "
+            f"({wide.filters.describe()}); among all the {len(self.catalog.cases)} cases:"
+        )
+        answer.text = f"{said}\n\n{answer.text}"
+        return answer
 
     def _while_building(self, answer: Answer) -> Answer:
         """An abstention given while an ingest runs says so, with the cases in so far."""

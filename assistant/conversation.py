@@ -262,7 +262,7 @@ class FollowUp:
     question: Question
     query: str
     cases: list[str] = field(default_factory=list)
-    before: Earlier | None = None  # for "scope": the answer it follows
+    before: Earlier | None = None  # for "scope", "narrow" and "more": the answer it follows
 
 
 def is_follow_up(message: str) -> bool:
@@ -404,7 +404,7 @@ def _again(message: str, previous: Answer, cases: Filters, new: Filters, kind: s
     q = read_question(previous.query or previous.question)
     q.filters = previous.filters.merged(new).merged(cases)
     q.text = message
-    return FollowUp(kind, q, previous.query or previous.question, cited)
+    return FollowUp(kind, q, previous.query or previous.question, cited, before=_earlier(previous))
 
 
 def _scope(message: str, previous: Answer, new: Filters) -> FollowUp:
@@ -433,10 +433,15 @@ def _scope(message: str, previous: Answer, new: Filters) -> FollowUp:
         q.intent = asked
     if q.kind == "filter" and q.topic:
         q.kind = "list"
+    return FollowUp("scope", q, base, before=_earlier(previous))
+
+
+def _earlier(previous: Answer) -> Earlier:
+    """The answer a follow-up in a new scope is weighed against."""
     earlier = read_question(previous.query or previous.question)
     earlier.filters = previous.filters
     answered_by = () if previous.abstained else tuple(_cited_cases(previous))
-    return FollowUp("scope", q, base, before=Earlier(earlier, previous.query or previous.question, answered_by))
+    return Earlier(earlier, previous.query or previous.question, answered_by)
 
 
 def _relative_years(message: str, new: Filters, before: Filters) -> Filters:

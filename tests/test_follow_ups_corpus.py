@@ -94,3 +94,14 @@ def test_what_about_a_year_asks_the_same_topic_in_that_year(corpus_assistant):
     cases = corpus_assistant.catalog.cases
     assert other.citations and all(case_date(cases[c.case_id]).startswith("2022") for c in other.citations)
     assert any("abandoned" in c.passage for c in other.citations)
+
+
+def test_a_scope_none_of_the_cases_just_given_is_in_is_looked_for_among_all(corpus_assistant):
+    first = corpus_assistant.chat("Which forces were told to change their bodycam policy?", [])
+    cases = corpus_assistant.catalog.cases
+    assert first.citations and not any(case_date(cases[c.case_id]).startswith("2021") for c in first.citations)
+    narrowed = corpus_assistant.chat("Just the ones from 2021?", [first])
+    assert narrowed.text.startswith(f"None of the {len({c.case_id for c in first.citations})} cases just given")
+    assert not narrowed.abstained and narrowed.citations
+    assert all(case_date(cases[c.case_id]).startswith("2021") for c in narrowed.citations)
+    assert any("body worn" in c.passage.lower() for c in narrowed.citations)
