@@ -14,11 +14,11 @@ from assistant.answerers import Context, ListAnswerer, LookupAnswerer, TableAnsw
 from assistant.catalog import Catalog, collector_paused
 from assistant.compose import Writer, abstention, check_markers
 from assistant.conversation import NOTHING_EARLIER, Earlier, FollowUp, resolve
-from assistant.evidence import clauses, reorder_passages, weigh_cases
+from assistant.evidence import clauses, dated_first, reorder_passages, weigh_cases
 from assistant.indexing import while_building, write_lock_held
 from assistant.limits import check_question
 from assistant.process_memory import return_freed_memory
-from assistant.question import Question, read_question, search_text
+from assistant.question import Question, read_question, search_text, told_months
 from assistant.relevance import Confidence, Judgement, RelevanceJudge, SignalJudge, index_terms
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.settings import DEFAULT, AnswerSettings
@@ -26,6 +26,7 @@ from assistant.themes import inferred_note
 from assistant.types import Answer, CaseSummary, Filters, Hit, Stats
 from assistant.vernacular import keyword_query
 from assistant.writing import SWITCHED_OFF, Draft
+from ingest.passages import case_date
 from ingest.pipeline import Ingester, IngestReport
 from ingest.readers import DEFAULT_MAX_BYTES
 from vectorstore import ChromaStore, Embedder, StoreLocation
@@ -465,6 +466,10 @@ class Assistant:
             allowed,
             s.keyword_case_weight,
         )
+        if months := told_months(q.text):
+            cases = view.catalog.cases
+            dates = {w.case_id: case_date(cases[w.case_id]) for w in ctx.evidence if w.case_id in cases}
+            dated_first(ctx.evidence, months, dates, s.dated_among)
         if s.passage_keyword_weight and (terms := index_terms(view.catalog, q.topic)):
             passages = [h.id for w in ctx.evidence for h in w.passages]
             cover = view.catalog.keyword.coverage_each(terms, passages)

@@ -103,6 +103,14 @@ def weigh_cases(
     return sorted(weighed, key=lambda w: -w.fused)
 
 
+def dated_first(evidence: list[CaseEvidence], months: list[str], date_of: Mapping[str, str], among: int) -> None:
+    """Of the first `among` cases, those dated in a month the question names come first, in their order: a
+    trainer who says when it happened ("…stabbed her in January 2020") has told which case it is."""
+    head = evidence[:among]
+    head.sort(key=lambda w: date_of.get(w.case_id, "")[:7] not in months)
+    evidence[:among] = head
+
+
 def reorder_passages(evidence: list[CaseEvidence], cover: Mapping[str, float], weight: float) -> None:
     """Each case's passages best first by their best sentence's cosine plus `weight` times their share of the
     question's rarer terms (`cover`, by passage id): of a case's many responses about as close to the question

@@ -19,6 +19,8 @@ class AnswerSettings:
     # alignment, best sentence) when the weighed cases are fused: an exact rare word ("MOSOVO", "ligature") is the
     # strongest evidence a retold story gives, and MiniLM blurs it among the three.
     keyword_case_weight: float = 2.0
+    # Of the first `dated_among` weighed cases, those dated in a month the question names come first.
+    dated_among: int = 6
     # Relevance: a weighted sum of the signals (assistant/relevance.py) against two bars. At or above `high_bar`
     # the answer stands; between the bars the nearest cases are shown as nearest and the answer abstains;
     # below `low_bar` nothing is shown. Weights from a logistic fit on the tune sets (bench/calibrate.py).

@@ -255,3 +255,11 @@ def test_whether_anyone_was_told_is_a_list(text):
 
 def test_whether_anyone_had_something_done_to_them_is_a_lookup():
     assert read_question("Has anyone been Tasered while pregnant?").kind == "lookup"
+
+
+def test_a_month_named_with_its_year_is_when_it_happened():
+    from assistant.question import told_months
+
+    text = "He stabbed her in January 2020; the review was in Sept 2021, not in 2019."
+    assert told_months(text) == ["2020-01", "2021-09"]
+    assert told_months("Any cases from 2019?") == []
