@@ -28,9 +28,8 @@ _PLAIN_WORDS: dict[str, str] = {
     r"pinned (?:down|to the (?:floor|ground))|held down|sat on (?:him|her|them|top of)": "restraint restrained prone",
     r"tasered|zapped|stun gun": "Taser discharged",
     r"pepper spray(?:ed)?|sprayed": "PAVA incapacitant spray",
-    r"top(?:ped)? (?:him|her|them)sel(?:f|ves)|kill(?:ed)? (?:him|her|them)sel(?:f|ves)|end (?:his|her|their) life": (
-        "suicide suicidal"
-    ),
+    r"top(?:ped|ping|s)? (?:him|her|them)sel(?:f|ves)|kill(?:ed|ing|s)? (?:him|her|them)sel(?:f|ves)|"
+    r"end(?:ed|ing|s)? (?:his|her|their) (?:own )?life": ("suicide suicidal"),
     r"hanged|hung (?:him|her|them)sel(?:f|ves)": "ligature",
     r"drunk|pissed|hammered|plastered|legless": "intoxicated alcohol",
     r"off (?:his|her|their) face|high on": "intoxicated drugs",

@@ -88,6 +88,7 @@ def test_everyday_phrases_among_the_topic_words_are_put_in_the_cases_terms():
         ("officers applying to the magistrates to get into people's houses", "search warrant premises"),
         ("the level of watch on prisoners and who's watching the camera", "observation level CCTV monitored"),
         ("he had a long-term illness and asked for his meds", "chronic health condition medication"),
+        ("a suspect at risk of killing themselves", "suicide suicidal"),
     ],
 )
 def test_everyday_phrases_reach_the_cases_terms(question, terms):
