@@ -29,7 +29,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"tasered|zapped|stun gun": "Taser discharged",
     r"pepper spray(?:ed)?|sprayed": "PAVA incapacitant spray",
     r"top(?:ped|ping|s)? (?:him|her|them)sel(?:f|ves)|kill(?:ed|ing|s)? (?:him|her|them)sel(?:f|ves)|"
-    r"end(?:ed|ing|s)? (?:his|her|their) (?:own )?life": ("suicide suicidal"),
+    r"end(?:ed|ing|s)? (?:his|her|their) (?:own )?life": "suicide suicidal",
     r"hanged|hung (?:him|her|them)sel(?:f|ves)": "ligature",
     r"drunk|pissed|hammered|plastered|legless": "intoxicated alcohol",
     r"off (?:his|her|their) face|high on": "intoxicated drugs",
