@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from assistant.question import Intent, Question, named_forces, read_question, stated_filters, topic_words
 from assistant.types import Answer, Filters
+from ingest.bodies import is_national
 
 _FOLLOW_UP_START = re.compile(
     r"^\s*(and|but|also|what about|how about|same (?:[\w'’-]+ )?(?:for|in)|and what about|then|so)\b", re.IGNORECASE
@@ -67,6 +68,15 @@ _LATER = re.compile(r"\b(later|more recent(?:ly)?|newer)\b", re.IGNORECASE)
 # "case 2", "number 3": the n-th case of the previous answer.
 _NUMBERED = re.compile(r"\b(?:case|number|no\.?|item|#)\s*(\d{1,2})\b", re.IGNORECASE)
 _ITEM = re.compile(r"\b(the|that)\s+(?:[\w'’-]+\s+){0,3}(one|case)\b|\bmore (about|on|detail)\b", re.IGNORECASE)
+_ABOUT_ONE_GIVEN = re.compile(
+    r"\b(?:tell me (?:more )?about|more (?:on|about)|what about|what happened (?:in|with)) the "
+    r"(?:[\w'’-]+\s+){0,3}(?:one|case)\b",
+    re.IGNORECASE,
+)
+_TO_EVERY_FORCE = re.compile(
+    r"\b(national|nationally|every force|all (?:the )?forces|each force|(?:across|around) the country|countrywide)\b",
+    re.IGNORECASE,
+)
 # "just the ones from 2021", "which of those were in Kent?": a scope that picks among the cases just given.
 _NARROWS = re.compile(
     r"\b(?:which|any|how many|all) of (?:those|these|them|the above)\b|\b(?:just|only) (?:the )?(?:ones?|those|these|"
@@ -278,6 +288,9 @@ def is_follow_up(message: str) -> bool:
         # However long: "have Sussex got back to them on that yet, or is it still outstanding?" names nothing
         # but what it points at.
         or (refers_back and not _stands_alone(message))
+        # However long, a message about one of the cases just given ("tell me more about the one that went out
+        # to every force") points at it.
+        or bool(_ABOUT_ONE_GIVEN.search(message))
     )
 
 
@@ -479,19 +492,24 @@ def _item(message: str, previous: Answer, cases: list[str], picked_only: bool = 
     if m := _NUMBERED.search(message):
         n = int(m.group(1)) - 1
         return cases[n] if 0 <= n < len(cases) else None
+    if _ITEM.search(message) and _TO_EVERY_FORCE.search(message):
+        # "the one that went out to every force": the case whose recommendation went to a national body.
+        return next((cid for cid in cases if any(is_national(b) for b in _bodies_of(previous, cid))), None)
     if _ITEM.search(message):
         named = {name for name, _ in named_forces(message)}
         if named:
             for cid in cases:
-                forces = {c.force for c in previous.citations if c.case_id == cid} | {
-                    c.addressed_to for c in previous.citations if c.case_id == cid
-                }
-                if named & forces:
+                if named & _bodies_of(previous, cid):
                     return cid
             return None
         if len(cases) == 1 and not picked_only:
             return cases[0]
     return None
+
+
+def _bodies_of(answer: Answer, case_id: str) -> set[str]:
+    """The forces and addressees of a case's citations in `answer`."""
+    return {b for c in answer.citations if c.case_id == case_id for b in (c.force, c.addressed_to) if b}
 
 
 def _in_new_scope(text: str, new: Filters) -> str:

@@ -46,7 +46,7 @@ _RESPONSE = re.compile(
 _RECOMMENDED = re.compile(
     r"\b(recommend(ed|ation|ations)?|told to|tell( \w+){1,3}? to|asked to|advised to|"
     r"were told|was told|been told|got told|told off|"
-    r"pulled up\b|criticised|criticized|"
+    r"pulled up\b|criticised|criticized|(?:been|were|was|got|get) warned|"
     r"ask(ed)? (the |it |them )|"
     r"learning for|what should|want(ed)? .{0,30} to|iopc (tell|told|say|said))\b",
     re.IGNORECASE,

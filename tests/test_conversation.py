@@ -362,3 +362,23 @@ def test_a_short_question_about_people_in_the_case_just_given_asks_about_that_ca
     assert follow.kind == "item" and follow.cases == ["dc"]
     assert follow.query == message  # searched by what it asks: the finding, not the story again
     assert resolve("Why?", [previous]).query.endswith(previous.question)
+
+
+def test_the_one_that_went_to_every_force_is_the_national_case_just_given():
+    from assistant.conversation import resolve
+    from assistant.types import Answer, Citation
+
+    def cite(n, case_id, force, to):
+        return Citation(n, case_id, "t", force, "recommendation 1", 1, "q", "q", "s", None, 0.0, addressed_to=to)
+
+    listed = Answer(
+        question="Which forces have been warned about plastic cutlery in cells?",
+        text="",
+        citations=[
+            cite(1, "hants", "Hampshire Constabulary", "Hampshire Constabulary"),
+            cite(2, "npcc", "National Police Chiefs' Council", "National Police Chiefs' Council"),
+        ],
+        kind="list",
+    )
+    follow = resolve("Tell me more about the one that went out to every force, not just the one force.", [listed])
+    assert follow.kind == "item" and follow.question.filters.case_ids == ["npcc"]

@@ -119,6 +119,7 @@ def test_a_topic_next_to_a_status_stays_the_topic():
         ("What did the Met say it had done about search warrants?", Intent.RESPONSE),
         ("What did the IOPC ask the government to do about it?", Intent.RECOMMENDED),
         ("What did the IOPC want the force to do about it?", Intent.RECOMMENDED),
+        ("Which forces have been warned about leaving prisoners with plastic cutlery?", Intent.RECOMMENDED),
         ("What did the force say they'd change?", Intent.RESPONSE),
         ("Prisoner hid a bit of razor and cut his wrist - what did the IOPC say?", Intent.RECOMMENDED),
     ],
