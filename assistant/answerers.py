@@ -147,7 +147,9 @@ class LookupAnswerer:
             return _abstain(ctx)
         s = ctx.settings
         keep = shown_cases(ctx.evidence, ctx.question.intent, s)
-        groups = [_passages_for(w, ctx.question.intent, s.passages_per_case) for w in keep]
+        # One case shown (the only close one, or the one a follow-up asked about) is told more fully.
+        per_case = s.passages_per_case if len(keep) > 1 else s.passages_one_case
+        groups = [_passages_for(w, ctx.question.intent, per_case) for w in keep]
         spans = ctx.spans([h for g in groups for h in g])
         groups = [_distinct_quotes(g, spans) for g in groups]
         scope = (

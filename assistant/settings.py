@@ -34,6 +34,7 @@ class AnswerSettings:
     lookup_max_cases: int = 3
     lookup_margin: float = 0.4
     passages_per_case: int = 2
+    passages_one_case: int = 3  # when a lookup shows one case only (the only close one, or one a follow-up names)
     # A list shows the cases whose best recommendation or response is within `list_margin` of the best one
     # (cosine of its best sentence with the question's topic words alone), whose clause alignment is within
     # `list_alignment_margin` of the best, and whose row passage covers `list_min_coverage` of what the
