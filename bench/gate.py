@@ -61,12 +61,12 @@ FLOORS = {
     # measured: follow-up hit@5 0.909 -> 1.000, must-cite 0.818 -> 0.909, refusal after a refusal 1.000, false 0.000
     "conversations-tune6": {"follow_up_hit_at_5": 0.9, "refusal_after_refusal": 0.95, "false_abstention_max": 0.1},
     # measured on arrival (the previous session's code and this one's alike: 0.969, 0.906, 0.986 / 0.952, 0.700 /
-    # 0.725, 0.615, 0.031), then after tuning on it: 0.969, 0.938, 0.986, 0.733, 0.615, 0.031 (hit@1 0.844)
-    "questions-tune7": {"hit_at_5": 0.93, "must_cite": 0.9, "force_recall": 0.93, "list_precision": 0.68,
+    # 0.725, 0.615, 0.031), then after tuning on it: 0.969, 0.969, 0.986, 0.733, 0.615, 0.031 (hit@1 0.844)
+    "questions-tune7": {"hit_at_5": 0.93, "must_cite": 0.93, "force_recall": 0.93, "list_precision": 0.68,
                         "abstention_accuracy": 0.53, "false_abstention_max": 0.07},
-    # measured: follow-up hit@5 0.818 -> 0.909, must-cite 0.818 -> 0.909, refusal after a refusal 0.333 (1 of 3),
+    # measured: follow-up hit@5 0.818 -> 1.000, must-cite 0.818 -> 1.000, refusal after a refusal 0.333 (1 of 3),
     # false abstention 0.182 -> 0.091
-    "conversations-tune7": {"follow_up_hit_at_5": 0.81, "refusal_after_refusal": 0.3, "false_abstention_max": 0.19},
+    "conversations-tune7": {"follow_up_hit_at_5": 0.9, "refusal_after_refusal": 0.3, "false_abstention_max": 0.19},
 }
 
 
