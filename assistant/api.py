@@ -18,7 +18,7 @@ from assistant.evidence import clauses, dated_first, reorder_passages, weigh_cas
 from assistant.indexing import while_building, write_lock_held
 from assistant.limits import check_question
 from assistant.process_memory import return_freed_memory
-from assistant.question import Question, read_question, search_text, told_months
+from assistant.question import Question, read_question, search_text
 from assistant.relevance import Confidence, Judgement, RelevanceJudge, SignalJudge, index_terms
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.settings import DEFAULT, AnswerSettings
@@ -26,6 +26,7 @@ from assistant.themes import inferred_note
 from assistant.types import Answer, CaseSummary, Filters, Hit, Stats
 from assistant.vernacular import keyword_query
 from assistant.writing import SWITCHED_OFF, Draft
+from ingest.layouts.common import months_of
 from ingest.passages import case_date
 from ingest.pipeline import Ingester, IngestReport
 from ingest.readers import DEFAULT_MAX_BYTES
@@ -466,7 +467,8 @@ class Assistant:
             allowed,
             s.keyword_case_weight,
         )
-        if months := told_months(q.text):
+        # A month named with its year ("…stabbed her in January 2020"), read as a case's title month is.
+        if months := months_of(q.text):
             cases = view.catalog.cases
             dates = {w.case_id: case_date(cases[w.case_id]) for w in ctx.evidence if w.case_id in cases}
             dated_first(ctx.evidence, months, dates, s.dated_among)

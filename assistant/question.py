@@ -470,20 +470,6 @@ def _left_out(text: str, named: list[tuple[str, str]]) -> set[str]:
     return out
 
 
-_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_TOLD_MONTH = re.compile(
-    r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+((?:19|20)\d\d)\b",
-    re.IGNORECASE,
-)
-
-
-def told_months(text: str) -> list[str]:
-    """The months a question names with their year ("in January 2020" -> "2020-01"), anywhere in it: when
-    something happened, which tells the case apart, unlike a year alone, which is no filter in a story."""
-    return [f"{year}-{_MONTH_NAMES.index(name[:3].lower()) + 1:02d}" for name, year in _TOLD_MONTH.findall(text)]
-
-
 def stated_filters(text: str) -> Filters:
     """Force, year and status filters stated plainly in the question."""
     named = named_forces(text)

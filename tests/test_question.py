@@ -259,8 +259,8 @@ def test_whether_anyone_had_something_done_to_them_is_a_lookup():
 
 
 def test_a_month_named_with_its_year_is_when_it_happened():
-    from assistant.question import told_months
+    from ingest.layouts.common import months_of  # the rule a case's title month is read with
 
     text = "He stabbed her in January 2020; the review was in Sept 2021, not in 2019."
-    assert told_months(text) == ["2020-01", "2021-09"]
-    assert told_months("Any cases from 2019?") == []
+    assert months_of(text) == ["2020-01", "2021-09"]
+    assert months_of("Any cases from 2019?") == []

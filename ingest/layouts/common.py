@@ -83,10 +83,12 @@ def iso_date(text: str | None) -> str | None:
 
 def month_of(text: str | None) -> str | None:
     """ "YYYY-MM" of the first "<Month YYYY>" in `text` ("Sept 2020" too), else None."""
-    m = MONTH_YEAR_RE.search(text or "")
-    if not m:
-        return None
-    return f"{int(m.group(2)):04d}-{MONTHS[m.group(1).lower()[:3]]:02d}"
+    return next(iter(months_of(text)), None)
+
+
+def months_of(text: str | None) -> list[str]:
+    """ "YYYY-MM" of every "<Month YYYY>" in `text`, in order."""
+    return [f"{int(year):04d}-{MONTHS[month.lower()[:3]]:02d}" for month, year in MONTH_YEAR_RE.findall(text or "")]
 
 
 def references(text: str) -> list[str]:
