@@ -90,7 +90,7 @@ def status_note(hit: Hit) -> str:
 def in_short(hit: Hit, more_cases: bool) -> str:
     """A written first line for a lookup whose best case has the part asked about: who was told, or how the
     body answered, said as a sentence citing [1] (the passage quoted first below). "" for a narrative."""
-    if hit.rec_no is None or hit.section == "summary":
+    if not _of_a_recommendation(hit):
         return ""
     where = f" of the {'first ' if more_cases else ''}case below"
     if hit.section == "recommendation":
@@ -107,7 +107,7 @@ def statuses_in_short(rows: list[Hit], at_most: int = 3) -> str:
     the markers keep the rows' order). "" when the first row is none."""
     said = []
     for n, hit in enumerate(rows[:at_most], 1):
-        if hit.rec_no is None or hit.section == "summary":
+        if not _of_a_recommendation(hit):
             break
         said.append(f"{answered(hit)} [{n}]")
     if not said:
@@ -131,6 +131,11 @@ def answered(hit: Hit, where: str = "") -> str:
     if hit.section == "response":
         return f"{body} responded to {rec} (no status is published)"
     return f"{body}'s response to {rec} is not published"
+
+
+def _of_a_recommendation(hit: Hit) -> bool:
+    """Whether the passage is a recommendation or its response (a story has no status to tell)."""
+    return hit.rec_no is not None and hit.section != "summary"
 
 
 def _body(hit: Hit) -> str:

@@ -492,10 +492,10 @@ def _item(message: str, previous: Answer, cases: list[str], picked_only: bool = 
     if m := _NUMBERED.search(message):
         n = int(m.group(1)) - 1
         return cases[n] if 0 <= n < len(cases) else None
-    if _ITEM.search(message) and _TO_EVERY_FORCE.search(message):
-        # "the one that went out to every force": the case whose recommendation went to a national body.
-        return next((cid for cid in cases if any(is_national(b) for b in _bodies_of(previous, cid))), None)
     if _ITEM.search(message):
+        if _TO_EVERY_FORCE.search(message):
+            # "the one that went out to every force": the case whose recommendation went to a national body.
+            return next((cid for cid in cases if any(is_national(b) for b in _bodies_of(previous, cid))), None)
         named = {name for name, _ in named_forces(message)}
         if named:
             for cid in cases:
