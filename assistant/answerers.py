@@ -119,20 +119,27 @@ def _scored(ctx: Context, a: Answer, confidence: Confidence) -> Answer:
 
 
 def _distinct_quotes(hits: list[Hit], spans: dict[str, tuple[int, int]]) -> list[Hit]:
-    """Without a passage that repeats another's quote and text: a case's twin sources carry the same
-    paragraph, one often longer (the kept one, shown on its card). Two recommendations opening with the
-    same sentence are both kept."""
+    """Without a passage that repeats another's quote: a case's twin sources carry the same paragraph, one
+    often longer (the kept one, shown on its card) or spaced differently ("wasdetained"). Two recommendations
+    of one source opening with the same sentence are both kept."""
 
-    def flat(text: str) -> str:  # a truncated copy ends in a mark the whole one does not have
-        return " ".join(text.split()).casefold().rstrip(" .…")
+    def flat(text: str) -> str:  # letters and digits only: twins differ in spacing, quotes and a cut-off mark
+        return re.sub(r"[\W_]+", "", text).casefold()
+
+    def repeats(h: Hit, quote: str, text: str, other: tuple[str, str, Hit]) -> bool:
+        q, t, o = other
+        if not (quote in q or q in quote):
+            return False
+        same_item = h.source != o.source and (h.section, h.rec_no) == (o.section, o.rec_no)
+        return same_item or text in t or t in text
 
     kept: list[tuple[str, str, Hit]] = []  # (quote, text) flattened once, and the hit
     for h in hits:
         quote, text = flat(h.text[spans[h.id][0] : spans[h.id][1]]), flat(h.text)
-        twin = next((i for i, (q, t, _) in enumerate(kept) if q == quote and (text in t or t in text)), None)
+        twin = next((i for i, other in enumerate(kept) if repeats(h, quote, text, other)), None)
         if twin is None:
             kept.append((quote, text, h))
-        elif len(text) > len(kept[twin][1]):
+        elif len(quote) > len(kept[twin][0]):
             kept[twin] = (quote, text, h)
     return [h for _, _, h in kept]
 
@@ -149,9 +156,10 @@ class LookupAnswerer:
         keep = shown_cases(ctx.evidence, ctx.question.intent, s)
         # One case shown (the only close one, or the one a follow-up asked about) is told more fully.
         per_case = s.passages_per_case if len(keep) > 1 else s.passages_one_case
-        groups = [_passages_for(w, ctx.question.intent, per_case) for w in keep]
+        # One spare passage each: a twin's repeat of a quote gives way to the case's next passage.
+        groups = [_passages_for(w, ctx.question.intent, per_case + 1) for w in keep]
         spans = ctx.spans([h for g in groups for h in g])
-        groups = [_distinct_quotes(g, spans) for g in groups]
+        groups = [_distinct_quotes(g, spans)[:per_case] for g in groups]
         scope = (
             _nearest(ctx)
             if verdict is Confidence.LOW
