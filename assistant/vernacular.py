@@ -27,7 +27,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"cuffs|cuffed": "handcuffs handcuffed",
     r"pinned (?:down|to the (?:floor|ground))|held down|sat on (?:him|her|them|top of)": "restraint restrained prone",
     r"tasered|zapped|stun gun": "Taser discharged",
-    r"pepper spray(?:ed)?|sprayed": "PAVA incapacitant spray",
+    r"pepper spray(?:ed)?|sprayed|gass(?:ed|ing)|CS (?:gas|spray)": "PAVA incapacitant spray Captor",
     r"top(?:ped|ping|s)? (?:him|her|them)sel(?:f|ves)|kill(?:ed|ing|s)? (?:him|her|them)sel(?:f|ves)|"
     r"end(?:ed|ing|s)? (?:his|her|their) (?:own )?life": "suicide suicidal",
     r"hanged|hung (?:him|her|them)sel(?:f|ves)": "ligature",
@@ -66,7 +66,11 @@ _PLAIN_WORDS: dict[str, str] = {
     r"broken (?:arm|leg|wrist|ankle|nose|jaw|ribs?)": "fracture fractured",
     r"A&E|casualty department": "hospital emergency department",
     r"cops?|coppers?|bobb(?:y|ies)|old bill": "police officers",
-    r"sarge": "sergeant",
+    r"sarge|skippers?": "sergeant",
+    r"(?:finger ?)?prints": "fingerprints",
+    r"(?:tear|rip)[- ]?proof|anti[- ]?rip": "anti-rip clothing",
+    r"mispers?": "missing person",
+    r"video kit|(?:wear|wore|wearing) (?:a |their |his |her |any )?cameras?": "body-worn video BWV",
     r"door[- ]?(?:breaking|opening|bashing) (?:kit|gear|tools?|equipment)|battering rams?|door rams?|big red key": (
         "method of entry equipment forced entry"
     ),
@@ -95,7 +99,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"slept with|affair with|sexual relationship with|relationship with a (?:victim|witness)": (
         "abuse of position sexual purpose"
     ),
-    r"domestic violence|DV": "domestic abuse",
+    r"domestic violence|DV|DA": "domestic abuse",
     r"paramedics?|ambulance crew|ambos?": "ambulance paramedic",
     r"long[- ]term (?:illness(?:es)?|conditions?|health (?:problems?|conditions?))|ongoing (?:illness|condition)": (
         "chronic health condition"
