@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.question import Intent, Question, named_forces, read_question, stated_filters, topic_words
 from assistant.types import Answer, Filters
@@ -32,7 +32,7 @@ _RESPONSES = re.compile(
     r"react(ed|ion)?|t(ake|ook) (it|that|this)|go(ne)? along|went along|compl(y|ied)|as a result|"
     r"follow(ed)? (it|that|this|them|those|these|the advice|the recommendations?|the learning|through)|"
     r"implement(ed)?|into (practice|place|effect)|on board|carr(y|ied) (it|that|this|them) out|adopt(ed)?|"
-    r"sa(y|id) (yes|no|back)|outstanding|pending)\b",
+    r"sa(y|id) (yes|no|back)|outstanding|pending|sign(ed)? (up|off)|(got|get|come|came) back)\b",
     re.IGNORECASE,
 )
 # "What did Sussex do?": what a force named did is its response, as "what did they do?" is.
@@ -185,6 +185,14 @@ _REFERRING = set(
         "got",
         "anything",
         "something",
+        "thing",
+        "signed",
+        "sign",
+        "up",
+        "out",
+        "well",
+        "sent",
+        "things",
         "put",
         "place",
         "places",
@@ -311,6 +319,13 @@ def _stands_alone(message: str) -> bool:
     return any(w.lower() not in _REFERRING for w in topic_words(message))
 
 
+def _without_forces(message: str) -> str:
+    """The message without the forces it names: "have Sussex signed up to it yet?" asks nothing of its own."""
+    for _, written in named_forces(message):
+        message = re.sub(r"\b" + re.escape(written) + r"\b", " ", message, flags=re.IGNORECASE)
+    return message
+
+
 def _own_words(message: str) -> list[str]:
     """The message's topic words other than those that refer back."""
     return [w for w in topic_words(message) if w.lower() not in _REFERRING]
@@ -353,6 +368,10 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
                 return FollowUp("fresh", read_question(message, explicit), message)
             if previous.citations:
                 return _scope(message, previous, new)
+    same_force = new.forces and set(new.forces) <= set(previous.filters.forces)
+    if same_force and not previous.abstained and not _rescoped(new, previous.filters):
+        # "Have Sussex signed up to it yet?" after an answer about Sussex: the force already asked of, no new scope.
+        new = replace(new, forces=[])
     cases = _cited_cases(previous)
     if previous.abstained and cases and (picked := _item(message, previous, cases, picked_only=True)):
         # Nearest cases were shown (not claimed as answers), and the message picks one of them by its place or
@@ -374,6 +393,9 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
     item = _item(message, previous, cases)
     if item is not None:
         return _about(message, previous, item)
+    if _TO_EVERY_FORCE.search(message) and not _stands_alone(_TO_EVERY_FORCE.sub(" ", message)):
+        # "Did the same go out to all forces?" of an answer with no national case: the topic, nationally.
+        return _scope(message, previous, replace(new, forces=[], national=True))
     asks_responses = bool(_RESPONSES.search(message) or (new.forces and _FORCE_DID.search(message)))
     if new.has_scope() and not asks_responses and _NARROWS.search(message):
         return _again(message, previous, Filters(case_ids=cases), new, "narrow", cases)
@@ -382,7 +404,7 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
     if _MORE.search(message) and not _stands_alone(message) and not asks_responses:
         shown = list(dict.fromkeys([*previous.filters.other_than, *cases]))  # "any more?" asked again
         return _again(message, previous, Filters(other_than=shown), new, "more", cases)
-    if asks_responses and not _stands_alone(message):
+    if asks_responses and not _stands_alone(_without_forces(message)):
         # A force it names ("did the Home Office accept it?") is a filter on those cases, and so is a status it
         # selects by ("which of those were accepted?"); a status asked about ("have they agreed to it yet?") is not.
         statuses = new.statuses if _SELECTS.search(message) else []
@@ -432,11 +454,12 @@ def _scope(message: str, previous: Answer, new: Filters) -> FollowUp:
         until=new.until,
         statuses=new.statuses or previous.filters.statuses,
         themes=new.themes or previous.filters.themes,
+        national=new.national,
     )
     if not (new.since or new.until):
         filters.since, filters.until = previous.filters.since, previous.filters.until
     # A new scope replaces only what it states: "same for 2021?" after a Sussex question is Sussex in 2021.
-    if not new.forces:
+    if not new.forces and not new.national:
         filters.forces = previous.filters.forces
     q = read_question(base)
     q.filters = filters
@@ -514,10 +537,10 @@ def _bodies_of(answer: Answer, case_id: str) -> set[str]:
 
 def _in_new_scope(text: str, new: Filters) -> str:
     """`text` asked of the new scope: the forces (or years) it names replaced by those `new` states."""
-    if new.forces:
+    if new.forces or new.national:
         named = [written for _, written in named_forces(text)]
         for n, written in enumerate(named):
-            instead = " and ".join(new.forces) if n == 0 else " "
+            instead = (" and ".join(new.forces) or "all forces") if n == 0 else " "
             text = re.sub(r"\b" + re.escape(written) + r"\b", instead, text, count=1, flags=re.IGNORECASE)
     if new.since or new.until:
         when = new.since if new.since == new.until or not new.until else f"{new.since or ''} to {new.until}"

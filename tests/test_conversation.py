@@ -382,3 +382,30 @@ def test_the_one_that_went_to_every_force_is_the_national_case_just_given():
     )
     follow = resolve("Tell me more about the one that went out to every force, not just the one force.", [listed])
     assert follow.kind == "item" and follow.question.filters.case_ids == ["npcc"]
+
+
+@pytest.mark.parametrize(
+    "message", ["Did the same thing go out to all forces as well?", "Was that sent out nationally too?"]
+)
+def test_the_same_to_every_force_after_an_answer_with_no_national_case_asks_the_topic_nationally(message):
+    previous = _answer(
+        "What was Hampshire told about leaving plastic cutlery in the cell?",
+        [("hants", "Hampshire and Isle of Wight Constabulary")],
+        filters=Filters(forces=["Hampshire and Isle of Wight Constabulary"]),
+    )
+    follow = resolve(message, [previous])
+    assert follow.kind == "scope" and follow.question.filters.national is True
+    assert follow.question.filters.forces == [] and "plastic cutlery" in follow.query
+    assert "Hampshire" not in follow.query
+
+
+def test_the_force_already_asked_of_named_again_asks_how_the_cases_just_given_were_answered():
+    previous = _answer(
+        "Sussex again: man took his own life during a rape investigation. What did the IOPC recommend?",
+        [("sx", "Sussex Police")],
+        filters=Filters(forces=["Sussex Police"]),
+    )
+    follow = resolve("Have Sussex signed up to it yet?", [previous])
+    assert follow.kind == "responses" and follow.cases == ["sx"] and follow.question.intent is Intent.RESPONSE
+    # Another force named is a filter on those cases, as "did the Home Office accept it?" is.
+    assert resolve("Have Kent signed up to it yet?", [previous]).question.filters.forces == ["Kent Police"]
