@@ -42,6 +42,10 @@ _STATES_LEARNING = re.compile(
     r"(identified|shared|progressed))",
     re.IGNORECASE,
 )
+# The sentence of a recommendation that states it ("The IOPC recommends that…", "…should ensure…").
+_RECOMMENDS = re.compile(
+    r"\b(recommend(s|ed)? that|should|must|ensure|to (review|consider|update|amend|develop))\b", re.IGNORECASE
+)
 _SECTIONS = {Intent.RECOMMENDED: ("recommendation",), Intent.RESPONSE: ("response",), Intent.HAPPENED: ("summary",)}
 
 
@@ -67,6 +71,7 @@ class Context:
     def spans(self, hits: list[Hit]) -> dict[str, tuple[int, int]]:
         """The quoted span of each hit: the sentence(s) that best answer the question."""
         s = self.settings
+        asked = self.question.intent is Intent.RECOMMENDED
         return dict(
             zip(
                 (h.id for h in hits),
@@ -77,6 +82,9 @@ class Context:
                     self.sentence_vectors,
                     s.quote_keyword_weight,
                     s.short_sentence,
+                    # Asked what was recommended, a recommendation is quoted where it says what, not by the
+                    # sentence that retells the case it arose from.
+                    [_RECOMMENDS if asked and h.section == "recommendation" else None for h in hits],
                 ),
                 strict=False,
             )

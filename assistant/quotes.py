@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ingest.sentences import sentence_spans
 
@@ -15,25 +16,34 @@ def _stems(text: str) -> set[str]:
 
 
 def best_spans(
-    texts: list[str], question: str, question_vector, sentence_vectors, keyword_weight: float = 0.2, short: int = 90
+    texts: list[str],
+    question: str,
+    question_vector,
+    sentence_vectors,
+    keyword_weight: float = 0.2,
+    short: int = 90,
+    prefer: Sequence[re.Pattern[str] | None] = (),
 ) -> list[tuple[int, int]]:
     """For each text, the (start, end) of its sentence(s) that best answer the question.
 
     `sentence_vectors` has `embed_cached(texts)`: a SentenceVectors (stored at ingest) or an Embedder. Words
     shared with the question add `keyword_weight`; a best sentence shorter than `short` characters is quoted
-    with its better neighbour."""
+    with its better neighbour. `prefer`, one per text: the best is chosen among the sentences the pattern
+    matches, when any does."""
     spans = [sentence_spans(t) or [(0, len(t))] for t in texts]
     flat = [t[s:e] for t, sp in zip(texts, spans, strict=False) for s, e in sp]
     vectors = sentence_vectors.embed_cached(flat) if flat else []
     q_stems = _stems(question)
     out, i = [], 0
-    for text, sp in zip(texts, spans, strict=False):
+    for n, (text, sp) in enumerate(zip(texts, spans, strict=False)):
         scores = []
         for s, e in sp:
             overlap = len(q_stems & _stems(text[s:e])) / max(1, len(q_stems))
             scores.append(float(vectors[i] @ question_vector) + keyword_weight * overlap)
             i += 1
-        best = max(range(len(sp)), key=scores.__getitem__)
+        pattern = prefer[n] if n < len(prefer) else None
+        chosen = [k for k, (s, e) in enumerate(sp) if pattern.search(text[s:e])] if pattern else []
+        best = max(chosen or range(len(sp)), key=scores.__getitem__)
         start, end = sp[best]
         if end - start < short and len(sp) > 1:
             # Too short to stand alone ("Accepted action: Yes."): take the better neighbour too.

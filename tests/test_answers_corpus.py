@@ -98,3 +98,12 @@ def test_national_bodies_apart_from_forces_are_every_national_recommendation(cor
     assert answer.kind == "filter" and not answer.abstained
     bodies = {c.addressed_to or c.force for c in answer.citations}
     assert {"Home Office", "College of Policing", "National Police Chiefs' Council"} <= bodies
+
+
+def test_asked_what_was_recommended_a_recommendation_is_quoted_where_it_says_what(corpus_assistant):
+    # Sussex, August 2025: each recommendation opens with the case it arose from, then says what it asks.
+    answer = corpus_assistant.ask(
+        "A man took his own life while he was being looked at for an old rape allegation. What did the IOPC recommend?"
+    )
+    quoted = [c.quote for c in answer.citations if c.section.startswith("recommendation") and "2025" in c.title]
+    assert quoted and all("recommends that" in q for q in quoted), quoted
