@@ -80,7 +80,10 @@ _STATUS = [
             r"(still )?waiting (for|on) (a |an |the |their |its |any )?(force(['’]s)? )?(response|reply|answer)|"
             r"pending|outstanding|no (response|reply|answer) (yet|from)|not (yet )?(been )?"
             r"(respon|answer|repl)|yet to (respond|reply|answer)|still (awaiting|waiting|open)|unanswered|"
-            r"haven'?t (replied|responded|answered))",
+            r"haven'?t (replied|responded|answered)|"
+            r"(come|came|got|get|gotten) back (to (the IOPC|them|us) )?with (a |an |the |their |its |any )?"
+            r"(answer|response|reply)|(hasn'?t|haven'?t|has not|have not|yet to|not yet) (come|got|gotten) back to "
+            r"the IOPC)",
             re.IGNORECASE,
         ),
         "awaiting response",
@@ -501,7 +504,10 @@ def stated_filters(text: str) -> Filters:
 # 2019?"): with a scope and no other topic, it asks for the cases in it. Not generic words elsewhere: in
 # "what happened when a man was restrained?" they lead to the story, and dropping "involved" from topics
 # cost list recall.
-_SCOPE_FRAME = {"happened", "happen", "happens", "happening", "occurred", "involving", "concerning", "regarding"}
+_SCOPE_FRAME = {
+    *("happened", "happen", "happens", "happening", "occurred", "involving", "concerning", "regarding"),
+    *("change", "changes", "changed", "changing"),  # "anything the College of Policing was asked to change?"
+}
 
 
 def topic_words(text: str, filters: Filters | None = None) -> list[str]:
@@ -539,7 +545,7 @@ def _without_filter_phrases(text: str) -> str:
 # What a body was told to do, to the end of its clause: the recommendation's content, so a response word in it
 # ("told to update their policy", "an agreement on how they respond together") asks nothing about a response.
 _TOLD_TO = re.compile(
-    r"\b(?:told|asked|advised|recommended|(?:tell|ask|want|wanted)(?: \w+){1,3}?) to\b.*?"
+    r"\b(?:told|asked|advised|recommended|(?:tell|told|ask|asked|want|wanted)(?: [\w'’]+){1,4}?) to\b.*?"
     r"(?=[?.;]|,? and (?:did|do|does|have|has|had|was|were|what|how|which|if|whether)\b|$)",
     re.IGNORECASE,
 )

@@ -52,6 +52,8 @@ def test_what_went_to_a_body_enumerates_its_recommendations():
         ("which recommendations are still waiting for a reply?", "awaiting response"),
         ("which recommendations did forces turn down?", "not accepted"),
         ("in which cases did the force push back and disagree with the IOPC?", "not accepted"),
+        ("Are there any recommendations where the force still hasn't come back with an answer?", "awaiting response"),
+        ("Which forces haven't got back to the IOPC yet?", "awaiting response"),
     ],
 )
 def test_status_phrasing_is_a_filter(text, status):
@@ -133,12 +135,18 @@ def test_since_a_year_is_a_date_filter():
     assert (f.since, f.until) == ("2019", None)
 
 
+def test_what_a_body_was_asked_to_change_is_its_recommendations():
+    q = read_question("Anything the IOPC asked the College of Policing to change?")
+    assert q.kind == "filter" and q.intent is Intent.RECOMMENDED and q.filters.forces == ["College of Policing"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "An officer knocked, got no answer and left. When they went back he was dead. What was the force told?",
         "Her report sat in a tray waiting to be handed out, and he killed her. What was the force told to fix?",
         "Was a man awaiting trial ever left alone in a cell?",
+        "He went missing and still hasn't come back. What was the force told?",
     ],
 )
 def test_a_status_word_in_the_story_is_no_filter(text):
