@@ -7,6 +7,7 @@ the same citations; its [n] markers are checked against them, so it cannot cite 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Protocol
 
 from assistant.limits import ECHO_CHARS
@@ -106,10 +107,12 @@ def statuses_in_short(rows: list[Hit], at_most: int = 3) -> str:
     rows' bodies answered, each citing its row, up to the first row that is no recommendation or response (so
     the markers keep the rows' order). "" when the first row is none."""
     said = []
+    several = len({h.case_id for h in rows}) > 1  # "recommendation 1" of which case, then
     for n, hit in enumerate(rows[:at_most], 1):
         if not _of_a_recommendation(hit):
             break
-        said.append(f"{answered(hit)} [{n}]")
+        when = month_year(hit.date)
+        said.append(f"{answered(hit, f' of the {when} case' if several and when else '')} [{n}]")
     if not said:
         return ""
     more = len(rows) - len(said)
@@ -167,8 +170,16 @@ def lookup_text(
         for h in hits:
             c = citation(len(cites) + 1, h, spans[h.id])
             cites.append(c)
-            lines.append(f"- {c.section.capitalize()}{status_note(h)}: “{one_line(c.quote)}” [{c.n}]")
+            lines.append(f"- {c.section.capitalize()}{status_note(h)}: {quoted(c)} [{c.n}]")
     return "\n".join(lines), cites
+
+
+def quoted(c: Citation, form: Callable[[str], str] = one_line) -> str:
+    """The citation's quote in quotation marks, said to break off where its page does mid-word (pages are
+    often captured cut short: "Accepted action: Cleve" is all the page says)."""
+    text = c.passage.rstrip()
+    cut = text[-1:].isalpha() and text.endswith(c.quote.rstrip())
+    return f"“{form(c.quote)}”" + (" (the page breaks off here)" if cut else "")
 
 
 def case_heading(hit: Hit) -> str:
@@ -197,7 +208,7 @@ def list_text(groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scope:
         c = citation(len(cites) + 1, h, spans[h.id])
         cites.append(c)
         lines.append(
-            f"- **{who(h)}** — {one_line(h.title)}: “{one_line(c.quote)}” [{c.n}]"
+            f"- **{who(h)}** — {one_line(h.title)}: {quoted(c)} [{c.n}]"
             f" ({c.section}{', ' + status_shown(h) if h.section != 'summary' and h.status else ''})"
         )
     return "\n".join(lines), cites
@@ -221,10 +232,10 @@ def table_text(
         if response is not None:
             r = citation(len(cites) + 1, response, spans[response.id])
             cites.append(r)
-            answer = f"“{cell(r.quote)}” [{r.n}]"
+            answer = f"{quoted(r, cell)} [{r.n}]"
         lines.append(
             f"| {cell(h.title)} | {cell(who(h))} | {month_year(h.date)} | {c.section} | "
-            f"{status_shown(h) or '—'} | “{cell(c.quote)}” [{c.n}] | {answer} |"
+            f"{status_shown(h) or '—'} | {quoted(c, cell)} [{c.n}] | {answer} |"
         )
     return "\n".join(lines), cites
 

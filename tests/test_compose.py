@@ -127,3 +127,33 @@ def test_how_the_cases_just_given_were_answered_is_said_first_in_their_order():
         "In short: Sussex Police accepted recommendation 1 [1]; 2 more below."
     )
     assert statuses_in_short([story, accepted]) == ""
+
+
+def test_how_cases_just_given_were_answered_names_each_case_when_there_are_several():
+    from dataclasses import replace
+
+    from assistant.compose import statuses_in_short
+
+    spit_guard = replace(_passage("recommendation", "unknown"), case_id="a", date="2021-04-01")
+    disclosure = replace(_passage("response", "accepted"), case_id="b", date="2021-02-01")
+    assert statuses_in_short([spit_guard, disclosure]) == (
+        "In short: Sussex Police's response to recommendation 1 of the April 2021 case is not published [1]; "
+        "Sussex Police accepted recommendation 1 of the February 2021 case [2]."
+    )
+
+
+def test_a_quote_that_runs_to_where_its_page_breaks_off_mid_word_says_so():
+    from assistant.compose import quoted
+    from assistant.types import Citation
+
+    def cite(quote: str, passage: str) -> Citation:
+        return Citation(
+            1, "c", "t", "Cleveland Police", "force response to recommendation 1", 1, quote, passage, "s", None, 0.0
+        )
+
+    assert quoted(cite("Accepted action: Cleve", "Accepted action: Cleve")) == (
+        "“Accepted action: Cleve” (the page breaks off here)"
+    )
+    assert quoted(cite("Accepted action.", "Accepted action. The force agr")) == "“Accepted action.”"
+    assert quoted(cite("It was reviewed.", "It was reviewed.")) == "“It was reviewed.”"
+    assert quoted(cite("in January 2022", "Title in January 2022")) == "“in January 2022”"  # a year ends a title
