@@ -244,15 +244,19 @@ class ListAnswerer:
         self.every_case = every_case
 
     def _candidates(
-        self, w: CaseEvidence, intent: Intent, sections: tuple[str, ...] | None, stories: bool
+        self, w: CaseEvidence, intent: Intent, sections: tuple[str, ...] | None, stories: bool, one_force: bool
     ) -> list[Hit]:
         """The passages of a case that may be its row: those of the part asked about; asked for cases that led
         to recommendations, the story of a case that has none apart; asked what forces did, never a response
         saying the force did not, and for a case with no response its accepted recommendations. `stories`: the
-        list is of cases, so a story telling of its learning may stand for a recommendation."""
+        list is of cases, so a story telling of its learning may stand for a recommendation; `one_force`: the
+        list is of what one force was told, so a story stating its learning may."""
         hits = [h for h in w.passages if sections is None or h.section in sections]
-        if intent is Intent.RECOMMENDED and not hits and not self.every_case and stories:
-            return [h for h in w.passages if h.section == "summary" and _TELLS_LEARNING.search(h.text)]
+        if intent is Intent.RECOMMENDED and not hits and not self.every_case and (stories or one_force):
+            # Asked what one force was told, a story that states its learning ("We identified organisational
+            # learning…": the page was captured before its recommendations) stands for them too.
+            tells = _TELLS_LEARNING if stories else _STATES_LEARNING
+            return [h for h in w.passages if h.section == "summary" and tells.search(h.text)]
         if intent is not Intent.RESPONSE or self.every_case:
             return hits
         return [h for h in hits if not _not_done(h)] or [h for h in w.passages if _did_something(h)]
@@ -265,7 +269,8 @@ class ListAnswerer:
         s, q = ctx.settings, ctx.question
         sections = _SECTIONS.get(q.intent) if q.intent is not Intent.HAPPENED else None
         stories = lists_cases(ctx.query)  # the list's own question: a follow-up's words may not say
-        candidates = {w.case_id: self._candidates(w, q.intent, sections, stories) for w in ctx.evidence}
+        one_force = len(q.filters.forces) == 1
+        candidates = {w.case_id: self._candidates(w, q.intent, sections, stories, one_force) for w in ctx.evidence}
         # Asked for recommendations or responses, each case's row is the one that is itself most about the
         # topic, not the one nearest the whole question, whose frame ("which forces were told to…") fits them
         # all; asked what happened, it is the passage nearest the whole question (the story asked about).

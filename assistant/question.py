@@ -38,7 +38,11 @@ _RESPONSE = re.compile(
     r"\b(what did (they|the force|[A-Z][\w ]+?) do|"
     r"(say|said|says) (it|they|it['’]d|they['’]d) (had|has|have|would|will)? ?(done|do|doing|change|changed)|"
     r"how did .{0,40}\brespond|respon(se|ded|d)|chang(e|ed|ing)|"
-    r"changes? (did|have|has|were|was)|amend(ed|ing)?|updat(e|ed|ing)|introduc(ed|e|ing)|put in place|"
+    r"changes? (did|have|has|were|was)|amend(ed|ing)?|introduc(ed|e|ing)|put in place|"
+    # An update a body made ("have they updated their policy?"), not one a victim is kept ("keeping victims
+    # updated"), which is a topic.
+    r"(has|have|had|they|it|force|forces) updat(e|ed|ing)|updat(e|ed|ing)(?= (their|its|the|a|policy|"
+    r"policies|guidance|procedures?|training|systems?)\b)|"
     r"implement(ed|ing)?|actually do|(do|did|done|doing) (something |anything )?about (it|this|that)|acted on|"
     r"act on it|take action|took action|agree(d)? to do|said yes|accept(ed)?)\b",
     re.IGNORECASE,

@@ -107,3 +107,14 @@ def test_asked_what_was_recommended_a_recommendation_is_quoted_where_it_says_wha
     )
     quoted = [c.quote for c in answer.citations if c.section.startswith("recommendation") and "2025" in c.title]
     assert quoted and all("recommends that" in q for q in quoted), quoted
+
+
+def test_what_one_force_was_told_includes_a_case_whose_page_states_its_learning_before_it_breaks_off(
+    corpus_assistant,
+):
+    # Met, November 2024: the captured page ends before its recommendations; its story states the learning.
+    answer = corpus_assistant.ask(
+        "What recommendations did the Met get about keeping victims of sexual assault updated?"
+    )
+    assert not answer.abstained
+    assert "Metropolitan Police Service, November 2024" in answer.citations[0].title

@@ -124,6 +124,9 @@ def test_a_topic_next_to_a_status_stays_the_topic():
         ("Which forces have been warned about leaving prisoners with plastic cutlery?", Intent.RECOMMENDED),
         ("What did the force say they'd change?", Intent.RESPONSE),
         ("Prisoner hid a bit of razor and cut his wrist - what did the IOPC say?", Intent.RECOMMENDED),
+        ("What recommendations did the Met get about keeping victims updated?", Intent.RECOMMENDED),
+        ("Which forces updated their strip search policy?", Intent.RESPONSE),
+        ("Has Kent updated its guidance?", Intent.RESPONSE),
     ],
 )
 def test_intent_picks_the_part_of_a_case_asked_about(text, intent):
