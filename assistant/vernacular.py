@@ -20,10 +20,10 @@ _PLAIN_WORDS: dict[str, str] = {
     r"check(?:ed|ing)? (?:if |whether |that )?(?:they|he|she) (?:was|were) (?:ok|okay|alright|all right)": (
         "welfare checks observations roused rousing"
     ),
-    r"fits?|fitting|convuls\w*": "seizure seizures epileptic",
+    r"fits?|(?<!light )fitting|convuls\w*": "seizure seizures epileptic",  # not a light fitting
     r"medics?|nurses?|custody doctor": "healthcare professional HCP",
     r"tail(?:ed|ing)?|chas(?:e|es|ed|ing)|car chases?": "pursuit pursued followed",
-    r"crash(?:ed|es)?|smash(?:ed)?|pile-?up": "collision",
+    r"crash(?:ed|es)?|smash(?:ed|es)? into|pile-?up": "collision",  # smashing a window is no collision
     r"cuffs|cuffed": "handcuffs handcuffed",
     r"pinned (?:down|to the (?:floor|ground))|held down|sat on (?:him|her|them|top of)": "restraint restrained prone",
     r"tasered|zapped|stun gun": "Taser discharged",
@@ -49,7 +49,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"body ?cams?|body cameras?|bodycams?": "body-worn video BWV",
     r"cams?": "camera cameras",  # "body" alone is no topic word ("national bodies"), so "cams" may stand alone
     r"went missing|run away|ran away|missing kid": "missing person",
-    r"sacked|fired from|lost (?:his|her|their) job|got the sack": "dismissed gross misconduct disciplinary",
+    r"sacked|sacking|fired from|lost (?:his|her|their) job|got the sack": "dismissed gross misconduct disciplinary",
     r"disciplined|punished": "misconduct disciplinary",
     r"(?:got|been|was|were|get) nicked|lifted by the police": "arrested arrest",
     # A person is booked in ("when he was booked in"); property is too ("never booked in"), so the person's
@@ -126,6 +126,13 @@ _PLAIN_WORDS: dict[str, str] = {
     r"groin|privates|private parts": "genital",
     r"armed response": "firearms officers armed police",
     r"knife ?m[ae]n": "man with a knife",
+    # Words no case page uses (the pages say detainee, injured, concern, mother…).
+    r"hurt": "injured injury injuries",
+    r"worried|worrying|worries": "concern concerns concerned",
+    r"mum": "mother",
+    r"dad": "father",
+    r"weed": "cannabis drugs",
+    r"inquiry": "investigation",
     r"(?:joint|working|formal|written|proper) (?:working )?agreements?|agreements? (?:in place )?with the "
     r"(?:NHS|ambulance)": "Joint Operating Protocol Memorandum of Understanding",
 }
