@@ -14,7 +14,7 @@ from assistant.catalog import Catalog
 from assistant.compose import abstention, in_short, list_text, lookup_text, statuses_in_short, table_text
 from assistant.evidence import CaseEvidence
 from assistant.question import Intent, Question, lists_cases
-from assistant.quotes import best_spans, first_matching, first_sentence
+from assistant.quotes import after_title, best_spans, first_matching, first_sentence
 from assistant.relevance import Confidence, Judgement, index_terms
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AnswerSettings
@@ -72,9 +72,10 @@ class Context:
         """The quoted span of each hit: the sentence(s) that best answer the question."""
         s = self.settings
         asked = self.question.intent is Intent.RECOMMENDED
-        return dict(
-            zip(
-                (h.id for h in hits),
+        return {
+            h.id: after_title(h.text, span, h.title)
+            for h, span in zip(
+                hits,
                 best_spans(
                     [h.text for h in hits],
                     keyword_query(self.query),  # "sacked" shares words with "dismissed", as in the search
@@ -88,7 +89,7 @@ class Context:
                 ),
                 strict=False,
             )
-        )
+        }
 
 
 class Answerer(Protocol):

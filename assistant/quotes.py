@@ -78,3 +78,15 @@ def first_sentence(text: str, short: int = 90, title: str = "") -> tuple[int, in
     if end - start < short and len(spans) > 1:
         end = spans[1][1]
     return start, end
+
+
+def after_title(text: str, span: tuple[int, int], title: str) -> tuple[int, int]:
+    """`span` without the case's title line it opens with, when more follows it in the span (a story's first
+    sentence runs on from its title: "Recommendations - Sussex Police, August 2025 We identified…")."""
+    start, end = span
+    if not title or not text.startswith(title, start):
+        return span
+    rest = start + len(title)
+    while rest < end and text[rest].isspace():
+        rest += 1
+    return (rest, end) if end - rest >= 20 else span

@@ -1,4 +1,4 @@
-"""A case's twin sources repeat a paragraph: a lookup quotes it once (assistant/answerers.py)."""
+"""What a lookup quotes: a paragraph twin sources repeat once, and no title line (assistant/answerers.py, quotes.py)."""
 
 from assistant.answerers import _distinct_quotes
 from assistant.types import Hit
@@ -36,3 +36,15 @@ def test_different_quotes_of_twins_are_both_kept():
     a = _hit("a", "page.txt", "summary", None, "The man was arrested.")
     b = _hit("b", "twin.txt", "summary", None, "He was taken to hospital.")
     assert [h.id for h in _distinct_quotes([a, b], _whole(a, b))] == ["a", "b"]
+
+
+def test_a_quote_leaves_out_the_title_line_its_first_sentence_runs_on_from():
+    from assistant.quotes import after_title
+
+    title = "Recommendations - Sussex Police, August 2025"
+    text = f"{title} We identified organisational learning as a result of an investigation. More."
+    first = (0, text.index("More.") - 1)
+    start, end = after_title(text, first, title)
+    assert text[start:end] == "We identified organisational learning as a result of an investigation."
+    assert after_title(title, (0, len(title)), title) == (0, len(title))  # a title alone stays quoted
+    assert after_title(text, (len(title) + 1, len(text)), title) == (len(title) + 1, len(text))
