@@ -104,3 +104,13 @@ def test_a_phrase_of_another_sense_adds_nothing():
 def test_a_phrase_is_found_among_a_questions_topic_words_too():
     # Topic words have lost "of" and "the": "level of watch" reaches the judge and list rows as "level watch".
     assert in_case_terms(["level", "watch", "prisoners"]) == ["observation", "level", "prisoners"]
+
+
+def test_a_word_is_read_as_the_cases_term_only_in_the_sense_it_has_there():
+    def terms(text: str) -> list[str]:
+        return in_case_terms([text])
+
+    assert terms("he smashed a light fitting") == ["he", "smashed", "a", "light", "fitting"]
+    assert "collision" in terms("the car smashed into a wall")
+    assert "seizure" in terms("he was fitting in the cell")
+    assert terms("his worried mum") == ["his", "concern", "concerns", "concerned", "mother"]
