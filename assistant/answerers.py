@@ -11,7 +11,15 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from assistant.catalog import Catalog
-from assistant.compose import abstention, in_short, list_text, lookup_text, statuses_in_short, table_text
+from assistant.compose import (
+    abstention,
+    in_short,
+    list_text,
+    lookup_text,
+    statuses_counted,
+    statuses_in_short,
+    table_text,
+)
 from assistant.evidence import CaseEvidence
 from assistant.question import Intent, Question, lists_cases
 from assistant.quotes import after_title, best_spans, first_matching, first_sentence
@@ -433,9 +441,13 @@ class TableAnswerer:
             if h is not None
         }
         n_shown_cases = len({h.case_id for h, _ in shown})
+        # Asked how they were answered ("were they all accepted?"), the statuses are counted first.
+        asked = q.intent is Intent.RESPONSE and not q.filters.statuses
+        counted = statuses_counted([h for h, _ in rows]) if asked else ""
         scope = (
             f"{len(rows)} item{'s' if len(rows) != 1 else ''} in {n_shown_cases} of the {ctx.n_cases} cases"
             f" (filters: {q.filters.describe()})"
+            + (f"; {counted}" if counted else "")
             + (f"; the first {len(shown)} are shown." if len(shown) < len(rows) else ":")
         )
         text, cites = table_text(shown, spans, scope)

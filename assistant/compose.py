@@ -7,6 +7,7 @@ the same citations; its [n] markers are checked against them, so it cannot cite 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Protocol
 
@@ -117,6 +118,18 @@ def statuses_in_short(rows: list[Hit], at_most: int = 3) -> str:
         return ""
     more = len(rows) - len(said)
     return "In short: " + "; ".join(said) + (f"; {more} more below" if more else "") + "."
+
+
+def statuses_counted(hits: list[Hit]) -> str:
+    """How the recommendations among `hits` stand, counted ("of the 6 recommendations, 3 accepted, 1 awaiting
+    response, 2 with no status published"); "" when there are none."""
+    recs = [h for h in hits if h.section == "recommendation"]
+    if not recs:
+        return ""
+    counts = Counter(h.status if h.status and h.status != "unknown" else "" for h in recs)
+    order = ["accepted", "partially accepted", "not accepted", "awaiting response", ""]
+    parts = [f"{counts[s]} {s or 'with no status published'}" for s in order if counts[s]]
+    return f"of the {len(recs)} recommendation{'s' if len(recs) != 1 else ''}, " + ", ".join(parts)
 
 
 def answered(hit: Hit, where: str = "") -> str:

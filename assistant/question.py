@@ -511,6 +511,7 @@ def stated_filters(text: str) -> Filters:
 _SCOPE_FRAME = {
     *("happened", "happen", "happens", "happening", "occurred", "involving", "concerning", "regarding"),
     *("change", "changes", "changed", "changing"),  # "anything the College of Policing was asked to change?"
+    "many",  # "how many recommendations has Sussex had?"
 }
 
 

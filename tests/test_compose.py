@@ -157,3 +157,19 @@ def test_a_quote_that_runs_to_where_its_page_breaks_off_mid_word_says_so():
     assert quoted(cite("Accepted action.", "Accepted action. The force agr")) == "“Accepted action.”"
     assert quoted(cite("It was reviewed.", "It was reviewed.")) == "“It was reviewed.”"
     assert quoted(cite("in January 2022", "Title in January 2022")) == "“in January 2022”"  # a year ends a title
+
+
+def test_how_recommendations_stand_is_counted_by_status():
+    from assistant.compose import statuses_counted
+
+    rows = [
+        _passage("recommendation", "accepted"),
+        _passage("recommendation", "accepted"),
+        _passage("recommendation", "unknown"),
+        _passage("recommendation", "awaiting response"),
+        _passage("summary", ""),
+    ]
+    assert statuses_counted(rows) == (
+        "of the 4 recommendations, 2 accepted, 1 awaiting response, 1 with no status published"
+    )
+    assert statuses_counted([_passage("summary", "")]) == ""

@@ -143,6 +143,12 @@ def test_what_a_body_was_asked_to_change_is_its_recommendations():
     assert q.kind == "filter" and q.intent is Intent.RECOMMENDED and q.filters.forces == ["College of Policing"]
 
 
+def test_how_many_recommendations_a_force_had_is_the_table_of_them():
+    q = read_question("How many recommendations has Sussex had and were they all accepted?")
+    assert q.kind == "filter" and q.intent is Intent.RESPONSE and q.filters.forces == ["Sussex Police"]
+    assert read_question("How many cases involved a Taser?").kind == "list"  # a topic of its own: a list
+
+
 @pytest.mark.parametrize(
     "text",
     [
