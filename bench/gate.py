@@ -43,9 +43,9 @@ FLOORS = {
                         "abstention_accuracy": 0.43, "false_abstention_max": 0.14},
     # measured: follow-up hit@5 0.889, must-cite 0.556, refusal after a refusal 0.667 (2 of 3), false 0.000
     "conversations-tune4": {"follow_up_hit_at_5": 0.8, "refusal_after_refusal": 0.6, "false_abstention_max": 0.1},
-    # measured (never tuned on), on a fresh index: 0.913, refusal after a refusal 1.000, false abstention 0.043
-    # (1 of 23)
-    "conversations-frozen": {"follow_up_hit_at_5": 0.86, "refusal_after_refusal": 0.8, "false_abstention_max": 0.05},
+    # measured (never tuned on), on a fresh index: 0.957 (0.913 until a national follow-up was read as one),
+    # refusal after a refusal 1.000, false abstention 0.043 (1 of 23)
+    "conversations-frozen": {"follow_up_hit_at_5": 0.91, "refusal_after_refusal": 0.8, "false_abstention_max": 0.05},
     # measured on 2026-12-01, first before any tuning (0.844, 0.812, 0.737, 0.677, 0.538, 0.031), then after
     # the ninth session's changes: hit@5 0.969, must-cite 0.906, force recall 0.927, list precision 0.788,
     # near-miss abstention 0.538 (7 of 13), false abstention 0.031 (1 of 32)
@@ -67,6 +67,14 @@ FLOORS = {
     # measured: follow-up hit@5 0.818 -> 1.000, must-cite 0.818 -> 1.000, refusal after a refusal 0.333 (1 of 3),
     # false abstention 0.182 -> 0.091
     "conversations-tune7": {"follow_up_hit_at_5": 0.9, "refusal_after_refusal": 0.3, "false_abstention_max": 0.19},
+    # measured on arrival, before any change (0.938, 0.812, 0.917, 0.757, 0.385, 0.094), then after the eleventh
+    # session's changes: hit@5 0.969, must-cite 0.844, force recall 0.967, list precision 0.781, near-miss
+    # abstention 0.385 (5 of 13), false abstention 0.031 (1 of 32)
+    "questions-tune8": {"hit_at_5": 0.93, "must_cite": 0.8, "force_recall": 0.9, "list_precision": 0.7,
+                        "abstention_accuracy": 0.3, "false_abstention_max": 0.07},
+    # measured: follow-up hit@5 0.917 -> 1.000, must-cite 0.750 -> 0.833, refusal after a refusal 0.500 (1 of 2),
+    # false abstention 0.000
+    "conversations-tune8": {"follow_up_hit_at_5": 0.9, "refusal_after_refusal": 0.45, "false_abstention_max": 0.1},
 }
 
 
