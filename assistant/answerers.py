@@ -22,7 +22,7 @@ from assistant.compose import (
 )
 from assistant.evidence import CaseEvidence
 from assistant.question import Intent, Question, lists_cases
-from assistant.quotes import after_title, best_spans, first_matching, first_sentence
+from assistant.quotes import best_spans, first_matching, first_sentence
 from assistant.relevance import Confidence, Judgement, index_terms
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AnswerSettings
@@ -54,6 +54,17 @@ _STATES_LEARNING = re.compile(
 _RECOMMENDS = re.compile(
     r"\b(recommend(s|ed)? that|should|must|ensure|to (review|consider|update|amend|develop))\b", re.IGNORECASE
 )
+# Asked what came of it for those involved ("were the officers disciplined?"), a story is quoted where it says.
+_ASKS_OUTCOME = re.compile(
+    r"\b(disciplin\w*|sacked|sacking|dismissed|misconduct|in (bother|trouble)|punished|case to answer|"
+    r"action (was )?taken against)\b",
+    re.IGNORECASE,
+)
+_STATES_OUTCOME = re.compile(
+    r"\b(misconduct|case to answer|disciplinary|dismiss\w*|written warning|management action|reflective practice|"
+    r"performance (issues?|matters?|requirements?)|no further action|unsatisfactory performance)\b",
+    re.IGNORECASE,
+)
 _SECTIONS = {Intent.RECOMMENDED: ("recommendation",), Intent.RESPONSE: ("response",), Intent.HAPPENED: ("summary",)}
 
 
@@ -80,10 +91,16 @@ class Context:
         """The quoted span of each hit: the sentence(s) that best answer the question."""
         s = self.settings
         asked = self.question.intent is Intent.RECOMMENDED
-        return {
-            h.id: after_title(h.text, span, h.title)
-            for h, span in zip(
-                hits,
+        outcome = bool(_ASKS_OUTCOME.search(self.question.text))
+
+        def prefer(h: Hit) -> re.Pattern[str] | None:
+            if asked and h.section == "recommendation":
+                return _RECOMMENDS
+            return _STATES_OUTCOME if outcome and h.section == "summary" else None
+
+        return dict(
+            zip(
+                (h.id for h in hits),
                 best_spans(
                     [h.text for h in hits],
                     keyword_query(self.query),  # "sacked" shares words with "dismissed", as in the search
@@ -93,11 +110,12 @@ class Context:
                     s.short_sentence,
                     # Asked what was recommended, a recommendation is quoted where it says what, not by the
                     # sentence that retells the case it arose from.
-                    [_RECOMMENDS if asked and h.section == "recommendation" else None for h in hits],
+                    [prefer(h) for h in hits],
+                    [h.title for h in hits],
                 ),
                 strict=False,
             )
-        }
+        )
 
 
 class Answerer(Protocol):
@@ -174,7 +192,8 @@ class LookupAnswerer:
         # One case shown (the only close one, or the one a follow-up asked about) is told more fully.
         per_case = s.passages_per_case if len(keep) > 1 else s.passages_one_case
         # One spare passage each: a twin's repeat of a quote gives way to the case's next passage.
-        groups = [_passages_for(w, ctx.question.intent, per_case + 1) for w in keep]
+        outcome = bool(_ASKS_OUTCOME.search(ctx.question.text))
+        groups = [_passages_for(w, ctx.question.intent, per_case + 1, outcome) for w in keep]
         spans = ctx.spans([h for g in groups for h in g])
         groups = [_distinct_quotes(g, spans)[:per_case] for g in groups]
         scope = (
@@ -227,12 +246,16 @@ def _lacks(w: CaseEvidence, intent: Intent) -> str:
     return ""
 
 
-def _passages_for(w: CaseEvidence, intent: Intent, n: int) -> list[Hit]:
-    """The passage of the part the question asks about first, then the case's best-matching ones."""
+def _passages_for(w: CaseEvidence, intent: Intent, n: int, outcome: bool = False) -> list[Hit]:
+    """The passage of the part the question asks about first, then (asked what came of it for those involved)
+    the best one that says, then the case's best-matching ones."""
     wanted = w.best(_SECTIONS.get(intent))
     if intent is Intent.RESPONSE and wanted is None:
         wanted = w.best(("recommendation",))  # no response captured: the recommendation carries the status
     chosen = [wanted] if wanted else []
+    if outcome:
+        said = next((h for h in w.passages if h.section == "summary" and _STATES_OUTCOME.search(h.text)), None)
+        chosen += [said] if said and said not in chosen else []
     seen_text = {h.text for h in chosen}
     for h in w.passages:
         if len(chosen) >= n:

@@ -23,14 +23,18 @@ def best_spans(
     keyword_weight: float = 0.2,
     short: int = 90,
     prefer: Sequence[re.Pattern[str] | None] = (),
+    titles: Sequence[str] = (),
 ) -> list[tuple[int, int]]:
     """For each text, the (start, end) of its sentence(s) that best answer the question.
 
     `sentence_vectors` has `embed_cached(texts)`: a SentenceVectors (stored at ingest) or an Embedder. Words
     shared with the question add `keyword_weight`; a best sentence shorter than `short` characters is quoted
     with its better neighbour. `prefer`, one per text: the best is chosen among the sentences the pattern
-    matches, when any does."""
+    matches, when any does. `titles`, one per text: a sentence running on from the case's title line is
+    weighed and quoted without it (a title that reads like the question would win it the quote)."""
     spans = [sentence_spans(t) or [(0, len(t))] for t in texts]
+    for n, title in enumerate(titles[: len(texts)]):
+        spans[n] = _without_title(texts[n], spans[n], title)
     flat = [t[s:e] for t, sp in zip(texts, spans, strict=False) for s, e in sp]
     vectors = sentence_vectors.embed_cached(flat) if flat else []
     q_stems = _stems(question)
@@ -90,3 +94,14 @@ def after_title(text: str, span: tuple[int, int], title: str) -> tuple[int, int]
     while rest < end and text[rest].isspace():
         rest += 1
     return (rest, end) if end - rest >= 20 else span
+
+
+def _without_title(text: str, spans: list[tuple[int, int]], title: str) -> list[tuple[int, int]]:
+    """The sentence spans of `text` with its title line left out: a sentence that is only the title is
+    dropped, one that runs on from it starts after it (unless nothing else is left)."""
+    if not title or not spans or not text.startswith(title, spans[0][0]):
+        return spans
+    first = after_title(text, spans[0], title)
+    if first != spans[0]:
+        return [first, *spans[1:]]
+    return spans[1:] or spans

@@ -118,3 +118,12 @@ def test_what_one_force_was_told_includes_a_case_whose_page_states_its_learning_
     )
     assert not answer.abstained
     assert "Metropolitan Police Service, November 2024" in answer.citations[0].title
+
+
+def test_asked_whether_officers_were_disciplined_the_story_is_quoted_where_it_says(corpus_assistant):
+    answer = corpus_assistant.ask(
+        "Tasered bloke in West Yorkshire - how did he get hurt and were the officers disciplined?"
+    )
+    quotes = " ".join(c.quote for c in answer.citations if "West Yorkshire" in c.title)
+    assert "no performance issues" in quotes
+    assert "Man injured after being Tasered" not in quotes  # the title line is no quote

@@ -48,3 +48,17 @@ def test_a_quote_leaves_out_the_title_line_its_first_sentence_runs_on_from():
     assert text[start:end] == "We identified organisational learning as a result of an investigation."
     assert after_title(title, (0, len(title)), title) == (0, len(title))  # a title alone stays quoted
     assert after_title(text, (len(title) + 1, len(text)), title) == (len(title) + 1, len(text))
+
+
+def test_a_title_that_reads_like_the_question_does_not_win_the_quote():
+    from assistant.quotes import best_spans
+    from tests.support.hash_embedder import HashEmbedder
+
+    embedder = HashEmbedder()
+    title = "Man injured after being Tasered - West Yorkshire Police, November 2017"
+    text = f"{title}\nIn November 2017 a call came in from the city centre. After the Taser he fell and was injured."
+    question = "Man injured after being Tasered in West Yorkshire: how was he injured?"
+    ((start, end),) = best_spans([text], question, embedder.embed([question])[0], embedder, titles=[title])
+    assert not text[start:end].startswith(title) and "injured" in text[start:end]
+    ((start, _),) = best_spans([text], question, embedder.embed([question])[0], embedder)
+    assert text[start:].startswith(title)  # without the title given, the title line wins: what this guards
