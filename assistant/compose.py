@@ -205,10 +205,11 @@ def case_heading(hit: Hit) -> str:
 
 
 def who(hit: Hit) -> str:
-    """The force, and the addressee when the recommendation went to another body."""
+    """Who a row is about: the body a recommendation (or its response) went to, naming the case's own force
+    when that is another ("Metropolitan Police Service (a British Transport Police case)")."""
     force = hit.force or hit.addressed_to or "Force not stated"
     if hit.addressed_to and hit.addressed_to != force and hit.section != "summary":
-        return f"{force} (recommendation to {hit.addressed_to})"
+        return f"{hit.addressed_to} (a {force} case)"
     return force
 
 

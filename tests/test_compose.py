@@ -47,7 +47,7 @@ def test_a_row_names_the_addressee_when_the_case_names_no_force():
     assert who(rec) == "Kent Police"
     assert who(Hit("p", "c", "T", "", "summary", None, "", "t", "s", None, 0, 0, 0)) == "Force not stated"
     national = Hit("p", "c", "T", "Kent Police", "recommendation", 1, "", "t", "s", None, 0, 0, 0, addressed_to="NPCC")
-    assert who(national) == "Kent Police (recommendation to NPCC)"
+    assert who(national) == "NPCC (a Kent Police case)"  # asked who was told, the addressee comes first
 
 
 def test_a_story_then_its_question_after_a_dash_are_two_clauses():
