@@ -65,6 +65,11 @@ _STATES_OUTCOME = re.compile(
     r"performance (issues?|matters?|requirements?)|no further action|unsatisfactory performance)\b",
     re.IGNORECASE,
 )
+# A story saying how the force took the learning ("Lancashire police accepted our recommendations…").
+_STORY_TAKEN = re.compile(
+    r"\b(accepted|agreed (with|to)|did not accept|rejected)\b[^.]{0,40}\b(recommendations?|learning|findings)\b",
+    re.IGNORECASE,
+)
 _SECTIONS = {Intent.RECOMMENDED: ("recommendation",), Intent.RESPONSE: ("response",), Intent.HAPPENED: ("summary",)}
 
 
@@ -90,7 +95,8 @@ class Context:
     def spans(self, hits: list[Hit]) -> dict[str, tuple[int, int]]:
         """The quoted span of each hit: the sentence(s) that best answer the question."""
         s = self.settings
-        asked = self.question.intent is Intent.RECOMMENDED
+        # Asked what was recommended or how it was taken, a recommendation is quoted by what it asks.
+        asked = self.question.intent in (Intent.RECOMMENDED, Intent.RESPONSE)
         outcome = bool(_ASKS_OUTCOME.search(self.question.text))
 
         def prefer(h: Hit) -> re.Pattern[str] | None:
@@ -108,8 +114,6 @@ class Context:
                     self.sentence_vectors,
                     s.quote_keyword_weight,
                     s.short_sentence,
-                    # Asked what was recommended, a recommendation is quoted where it says what, not by the
-                    # sentence that retells the case it arose from.
                     [prefer(h) for h in hits],
                     [h.title for h in hits],
                 ),
@@ -318,6 +322,11 @@ class ListAnswerer:
             hit = max(hits, key=lambda h: topic[h.id]) if hits and by_topic else next(iter(hits), None)
             if hit is None and self.every_case:
                 hit = w.best(("recommendation",)) or w.best()
+                # Asked how it was taken, a case whose story says so ("Lancashire police accepted our
+                # recommendations") is shown by that, not by a recommendation of unknown status.
+                story = next((h for h in w.passages if h.section == "summary" and _STORY_TAKEN.search(h.text)), None)
+                if story and q.intent is Intent.RESPONSE and (hit is None or hit.status in ("", "unknown")):
+                    hit = story
             if hit is not None:
                 rows.append((w, hit))
         if not rows:
@@ -328,6 +337,9 @@ class ListAnswerer:
         told = [h for h in kept if q.intent is Intent.RECOMMENDED and h.section == "summary"]
         for h in told:  # the story's own words about its learning, not its opening
             spans[h.id] = first_matching(h.text, [_STATES_LEARNING, _TELLS_LEARNING], h.title) or spans[h.id]
+        for h in kept:  # the story's own words about how it was taken
+            if q.intent is Intent.RESPONSE and h.section == "summary":
+                spans[h.id] = first_matching(h.text, [_STORY_TAKEN], h.title) or spans[h.id]
         what = {
             Intent.RECOMMENDED: "whose recommendations are about this"
             + (f" ({len(told)} told in the case's story: no recommendation is published apart)" if told else ""),
@@ -364,12 +376,14 @@ def _what_was_done(rows: list[Hit]) -> str:
     recommendation and status, or by its story when it has neither, and the answer says so."""
     responses = sum(h.section == "response" for h in rows)
     recommendations = sum(h.section == "recommendation" for h in rows)
-    neither = len(rows) - responses - recommendations
-    if not recommendations and not neither:
+    stories = sum(h.section == "summary" and bool(_STORY_TAKEN.search(h.text)) for h in rows)
+    neither = len(rows) - responses - recommendations - stories
+    if not recommendations and not neither and not stories:
         return "whose force responses say what was done"
     parts = [
         f"{responses} with a published force response" if responses else "",
         f"{recommendations} with none published, shown by the recommendation and its status" if recommendations else "",
+        f"{stories} whose story says how it was taken" if stories else "",
         f"{neither} with no recommendation or response published" if neither else "",
     ]
     return "(" + "; ".join(p for p in parts if p) + ")"

@@ -105,3 +105,25 @@ def test_a_scope_none_of_the_cases_just_given_is_in_is_looked_for_among_all(corp
     assert not narrowed.abstained and narrowed.citations
     assert all(case_date(cases[c.case_id]).startswith("2021") for c in narrowed.citations)
     assert any("body worn" in c.passage.lower() for c in narrowed.citations)
+
+
+def test_asked_whether_it_was_accepted_a_case_whose_story_says_so_is_shown_by_that(corpus_assistant):
+    first = corpus_assistant.chat(
+        "There was one in Lancashire where two retired senior officers complained about how a senior officer had "
+        "run a misconduct investigation into them. What did the IOPC find?",
+        [],
+    )
+    taken = corpus_assistant.chat("And did Lancashire accept what they were told?", [first])
+    assert "whose story says how it was taken" in taken.text
+    assert any("accepted our recommendations" in c.quote for c in taken.citations if "June 2017" in c.title)
+
+
+def test_the_same_to_every_force_is_asked_of_the_national_recommendations(corpus_assistant):
+    first = corpus_assistant.chat(
+        "Hampshire got told something about leaving plastic cutlery in the cell with a prisoner who's at risk - "
+        "what was it?",
+        [],
+    )
+    nationally = corpus_assistant.chat("Did the same thing go out to all forces as well?", [first])
+    assert not nationally.abstained
+    assert "National Police Chiefs" in nationally.citations[0].force
