@@ -102,7 +102,11 @@ class Context:
         def prefer(h: Hit) -> re.Pattern[str] | None:
             if asked and h.section == "recommendation":
                 return _RECOMMENDS
-            return _STATES_OUTCOME if outcome and h.section == "summary" else None
+            if h.section != "summary":
+                return None
+            if outcome:
+                return _STATES_OUTCOME
+            return _STORY_TAKEN if self.question.intent is Intent.RESPONSE else None
 
         return dict(
             zip(
@@ -244,7 +248,10 @@ def _lacks(w: CaseEvidence, intent: Intent) -> str:
     if intent is Intent.RECOMMENDED and w.best(("recommendation",)) is None:
         return "No recommendation is published for this case."
     if intent is Intent.RESPONSE and w.best(("response",)) is None:
-        if w.best(("recommendation",)) is None:
+        rec = w.best(("recommendation",))
+        if (rec is None or rec.status in ("", "unknown")) and _story_taken(w):
+            return "No force response is published for this case; its story says how it was taken:"
+        if rec is None:
             return "No recommendation or force response is published for this case."
         return "No force response is published for this case; its recommendation and status:"
     return ""
@@ -256,6 +263,8 @@ def _passages_for(w: CaseEvidence, intent: Intent, n: int, outcome: bool = False
     wanted = w.best(_SECTIONS.get(intent))
     if intent is Intent.RESPONSE and wanted is None:
         wanted = w.best(("recommendation",))  # no response captured: the recommendation carries the status
+        if wanted is None or wanted.status in ("", "unknown"):
+            wanted = _story_taken(w) or wanted  # or the story, when it says how the force took it
     chosen = [wanted] if wanted else []
     if outcome:
         said = next((h for h in w.passages if h.section == "summary" and _STATES_OUTCOME.search(h.text)), None)
@@ -324,7 +333,7 @@ class ListAnswerer:
                 hit = w.best(("recommendation",)) or w.best()
                 # Asked how it was taken, a case whose story says so ("Lancashire police accepted our
                 # recommendations") is shown by that, not by a recommendation of unknown status.
-                story = next((h for h in w.passages if h.section == "summary" and _STORY_TAKEN.search(h.text)), None)
+                story = _story_taken(w)
                 if story and q.intent is Intent.RESPONSE and (hit is None or hit.status in ("", "unknown")):
                     hit = story
             if hit is not None:
@@ -337,9 +346,6 @@ class ListAnswerer:
         told = [h for h in kept if q.intent is Intent.RECOMMENDED and h.section == "summary"]
         for h in told:  # the story's own words about its learning, not its opening
             spans[h.id] = first_matching(h.text, [_STATES_LEARNING, _TELLS_LEARNING], h.title) or spans[h.id]
-        for h in kept:  # the story's own words about how it was taken
-            if q.intent is Intent.RESPONSE and h.section == "summary":
-                spans[h.id] = first_matching(h.text, [_STORY_TAKEN], h.title) or spans[h.id]
         what = {
             Intent.RECOMMENDED: "whose recommendations are about this"
             + (f" ({len(told)} told in the case's story: no recommendation is published apart)" if told else ""),
@@ -369,6 +375,11 @@ class ListAnswerer:
             Answer(question=q.text, text=text, citations=cites, kind="list", filters=q.filters, searched=ctx.n_cases),
             verdict,
         )
+
+
+def _story_taken(w: CaseEvidence) -> Hit | None:
+    """The passage of a case's story that says how the force took the learning, if one does."""
+    return next((h for h in w.passages if h.section == "summary" and _STORY_TAKEN.search(h.text)), None)
 
 
 def _what_was_done(rows: list[Hit]) -> str:

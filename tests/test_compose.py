@@ -173,3 +173,23 @@ def test_how_recommendations_stand_is_counted_by_status():
         "of the 4 recommendations, 2 accepted, 1 awaiting response, 1 with no status published"
     )
     assert statuses_counted([_passage("summary", "")]) == ""
+
+
+def test_a_case_with_no_response_whose_story_says_how_it_was_taken_is_shown_by_that():
+    from assistant.answerers import _lacks, _passages_for
+    from assistant.evidence import CaseEvidence
+    from assistant.question import Intent
+
+    story = Hit(
+        "s", "c", "T", "F", "summary", None, "", "Lancashire police accepted our recommendations.", "s", None, 0, 0, 0
+    )
+    rec = Hit("r", "c", "T", "F", "recommendation", 1, "unknown", "The IOPC recommends that…", "s", None, 0, 0, 0)
+    w = CaseEvidence("c", [rec, story])
+    assert (
+        _lacks(w, Intent.RESPONSE) == "No force response is published for this case; its story says how it was taken:"
+    )
+    assert _passages_for(w, Intent.RESPONSE, 1) == [story]
+    accepted = CaseEvidence(
+        "c", [Hit("r", "c", "T", "F", "recommendation", 1, "accepted", "x", "s", None, 0, 0, 0), story]
+    )
+    assert _lacks(accepted, Intent.RESPONSE).endswith("its recommendation and status:")  # the status says it
