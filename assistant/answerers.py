@@ -135,7 +135,7 @@ class Answerer(Protocol):
 
 
 def _abstain(ctx: Context) -> Answer:
-    a = abstention(ctx.question.text, ctx.n_cases, ctx.question.filters)
+    a = abstention(ctx.question.text, ctx.n_cases, ctx.question.filters, ctx.query)
     if hint := did_you_mean(ctx.question.topic, ctx.catalog):
         a.text += f" Did you mean: {hint}?"
     return a

@@ -254,10 +254,10 @@ def table_text(
     return "\n".join(lines), cites
 
 
-def abstention(question: str, n_cases: int, filters: Filters) -> Answer:
-    """The honest "nothing found" answer."""
+def abstention(question: str, n_cases: int, filters: Filters, searched: str = "") -> Answer:
+    """The honest "nothing found" answer, echoing what was searched for (a follow-up's earlier question)."""
     scope = f" (filters: {filters.describe()})" if not filters.is_empty() else ""
-    asked = one_line(question)
+    asked = one_line(searched or question)
     asked = asked if len(asked) <= ECHO_CHARS else asked[:ECHO_CHARS].rsplit(" ", 1)[0] + " …"
     text = f"I found nothing in the {n_cases} cases{scope} that answers this question. I searched for: “{asked}”."
     return Answer(

@@ -437,7 +437,8 @@ def _again(message: str, previous: Answer, cases: Filters, new: Filters, kind: s
     """The previous question asked again within its own filters, the scope the message states, and `cases`
     (the cases just given, to narrow them; or all but them, for more of the same)."""
     q = read_question(previous.query or previous.question)
-    q.filters = previous.filters.merged(new).merged(cases)
+    # Not the cases the previous answer was itself limited to ("which of those…"): `cases` says which now.
+    q.filters = replace(previous.filters, case_ids=[]).merged(new).merged(cases)
     q.text = message
     return FollowUp(kind, q, previous.query or previous.question, cited, before=_earlier(previous))
 

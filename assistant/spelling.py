@@ -23,6 +23,7 @@ def did_you_mean(topic: list[str], catalog: Catalog) -> str:
         low = w.lower()
         if (
             low in words
+            or _plural_of(low, words)  # "sporks": no case says it, but they say "spork"
             or not _WORD.fullmatch(low)
             or low in _english()
             or is_everyday(low)
@@ -37,6 +38,11 @@ def did_you_mean(topic: list[str], catalog: Catalog) -> str:
         fixed.append(match[0] if match else w)
         changed |= bool(match)
     return cut(" ".join(fixed), ECHO_CHARS) if changed else ""
+
+
+def _plural_of(word: str, words: frozenset[str] | set[str]) -> bool:
+    """Whether the word is the plural of a word the cases use."""
+    return (word.endswith("s") and word[:-1] in words) or (word.endswith("es") and word[:-2] in words)
 
 
 @functools.cache

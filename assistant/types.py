@@ -54,7 +54,8 @@ class Filters:
         if self.case_ids:
             parts.append(f"cases: {len(self.case_ids)} from the previous answer")
         if self.other_than:
-            parts.append(f"other than the {len(self.other_than)} cases of the previous answer")
+            n = len(self.other_than)
+            parts.append(f"other than the {n} case{'s' if n != 1 else ''} already given")
         if self.national is not None:
             parts.append("national recommendations" if self.national else "local recommendations")
         return "; ".join(parts)

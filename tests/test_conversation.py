@@ -409,3 +409,14 @@ def test_the_force_already_asked_of_named_again_asks_how_the_cases_just_given_we
     assert follow.kind == "responses" and follow.cases == ["sx"] and follow.question.intent is Intent.RESPONSE
     # Another force named is a filter on those cases, as "did the Home Office accept it?" is.
     assert resolve("Have Kent signed up to it yet?", [previous]).question.filters.forces == ["Kent Police"]
+
+
+def test_any_others_after_an_answer_limited_to_the_cases_given_looks_beyond_them():
+    previous = _answer(
+        "What was recommended about cutlery in custody? Did the NPCC accept it?",
+        [("npcc", "National Police Chiefs' Council")],
+        filters=Filters(case_ids=["hants", "npcc"], forces=["National Police Chiefs' Council"]),
+    )
+    follow = resolve("Any others like that?", [previous])
+    assert follow.kind == "more" and follow.question.filters.case_ids == []
+    assert follow.question.filters.other_than == ["npcc"]

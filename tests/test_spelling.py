@@ -33,3 +33,7 @@ def test_an_english_word_the_cases_do_not_use_is_no_typo():
 
 def test_an_everyday_word_is_no_typo():
     assert did_you_mean(["bloke", "cell"], _catalog(_WORDS | {"broke", "cell"})) == ""
+
+
+def test_the_plural_of_a_word_the_cases_use_is_no_typo():
+    assert did_you_mean(["sporks", "custody"], _catalog(_WORDS | {"spork", "sports"})) == ""
