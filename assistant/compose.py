@@ -121,14 +121,14 @@ def statuses_in_short(rows: list[Hit], at_most: int = 3) -> str:
 
 
 def statuses_counted(hits: list[Hit]) -> str:
-    """How the recommendations among `hits` stand, counted ("of the 6 recommendations, 3 accepted, 1 awaiting
-    response, 2 with no status published"); "" when there are none."""
+    """How the recommendations among `hits` stand, counted in the words of the table's Status column ("of the 6
+    recommendations, 3 accepted, 1 awaiting response, 2 unknown"); "" when there are none."""
     recs = [h for h in hits if h.section == "recommendation"]
     if not recs:
         return ""
     counts = Counter(h.status if h.status and h.status != "unknown" else "" for h in recs)
     order = ["accepted", "partially accepted", "not accepted", "awaiting response", ""]
-    parts = [f"{counts[s]} {s or 'with no status published'}" for s in order if counts[s]]
+    parts = [f"{counts[s]} {s or 'unknown'}" for s in order if counts[s]]
     return f"of the {len(recs)} recommendation{'s' if len(recs) != 1 else ''}, " + ", ".join(parts)
 
 

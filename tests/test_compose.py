@@ -169,9 +169,7 @@ def test_how_recommendations_stand_is_counted_by_status():
         _passage("recommendation", "awaiting response"),
         _passage("summary", ""),
     ]
-    assert statuses_counted(rows) == (
-        "of the 4 recommendations, 2 accepted, 1 awaiting response, 1 with no status published"
-    )
+    assert statuses_counted(rows) == "of the 4 recommendations, 2 accepted, 1 awaiting response, 1 unknown"
     assert statuses_counted([_passage("summary", "")]) == ""
 
 
