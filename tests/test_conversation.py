@@ -420,3 +420,13 @@ def test_any_others_after_an_answer_limited_to_the_cases_given_looks_beyond_them
     follow = resolve("Any others like that?", [previous])
     assert follow.kind == "more" and follow.question.filters.case_ids == []
     assert follow.question.filters.other_than == ["npcc"]
+
+
+def test_what_a_force_named_did_about_theirs_asks_for_its_responses_among_the_cases_given():
+    previous = _answer(
+        "Which forces were told about custody in 2021?",
+        [("wm", "West Midlands Police"), ("kent", "Kent Police")],
+        kind="list",
+    )
+    follow = resolve("What did West Midlands do about theirs?", [previous])
+    assert follow.kind == "responses" and follow.question.filters.forces == ["West Midlands Police"]
