@@ -52,8 +52,18 @@ def check_index_file(directory: Path) -> None:
         raise damaged(directory, f"{INDEX_FILE} is empty (0 bytes)")
     if not header.startswith(_SQLITE_MAGIC) or len(header) < 100:
         raise damaged(directory, f"{INDEX_FILE} is not a SQLite database")
-    if _cut_short(header, size) and (reason := _cut_short_while_locked(path)):
+    if _cut_short(header, size) and not _interrupted_commit(path) and (reason := _cut_short_while_locked(path)):
         raise damaged(directory, reason)
+
+
+def _interrupted_commit(path: Path) -> bool:
+    """Whether a commit was cut off with its rollback journal beside it (a writer killed mid-commit): SQLite
+    writes the new header before it grows the file, and rolls the commit back from the journal when the
+    store next opens the file for writing, so a header counting pages the file lacks is no damage then."""
+    try:
+        return (path.parent / f"{path.name}-journal").stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _cut_short(header: bytes, size: int) -> str | None:
