@@ -88,6 +88,11 @@ class Context:
     judgement: Judgement | None = None
 
     @property
+    def asks_outcome(self) -> bool:
+        """Whether the question asks what came of it for those involved ("were the officers disciplined?")."""
+        return bool(_ASKS_OUTCOME.search(self.question.text))
+
+    @property
     def n_cases(self) -> int:
         """Cases in the collection."""
         return len(self.catalog.cases)
@@ -97,7 +102,7 @@ class Context:
         s = self.settings
         # Asked what was recommended or how it was taken, a recommendation is quoted by what it asks.
         asked = self.question.intent in (Intent.RECOMMENDED, Intent.RESPONSE)
-        outcome = bool(_ASKS_OUTCOME.search(self.question.text))
+        outcome = self.asks_outcome
 
         def prefer(h: Hit) -> re.Pattern[str] | None:
             if asked and h.section == "recommendation":
@@ -200,8 +205,7 @@ class LookupAnswerer:
         # One case shown (the only close one, or the one a follow-up asked about) is told more fully.
         per_case = s.passages_per_case if len(keep) > 1 else s.passages_one_case
         # One spare passage each: a twin's repeat of a quote gives way to the case's next passage.
-        outcome = bool(_ASKS_OUTCOME.search(ctx.question.text))
-        groups = [_passages_for(w, ctx.question.intent, per_case + 1, outcome) for w in keep]
+        groups = [_passages_for(w, ctx.question.intent, per_case + 1, ctx.asks_outcome) for w in keep]
         spans = ctx.spans([h for g in groups for h in g])
         groups = [_distinct_quotes(g, spans)[:per_case] for g in groups]
         scope = (
@@ -248,10 +252,9 @@ def _lacks(w: CaseEvidence, intent: Intent) -> str:
     if intent is Intent.RECOMMENDED and w.best(("recommendation",)) is None:
         return "No recommendation is published for this case."
     if intent is Intent.RESPONSE and w.best(("response",)) is None:
-        rec = w.best(("recommendation",))
-        if (rec is None or rec.status in ("", "unknown")) and _story_taken(w):
+        if _taken_in_story(w):
             return "No force response is published for this case; its story says how it was taken:"
-        if rec is None:
+        if w.best(("recommendation",)) is None:
             return "No recommendation or force response is published for this case."
         return "No force response is published for this case; its recommendation and status:"
     return ""
@@ -262,12 +265,11 @@ def _passages_for(w: CaseEvidence, intent: Intent, n: int, outcome: bool = False
     the best one that says, then the case's best-matching ones."""
     wanted = w.best(_SECTIONS.get(intent))
     if intent is Intent.RESPONSE and wanted is None:
-        wanted = w.best(("recommendation",))  # no response captured: the recommendation carries the status
-        if wanted is None or wanted.status in ("", "unknown"):
-            wanted = _story_taken(w) or wanted  # or the story, when it says how the force took it
+        # No response captured: the story, when it says how the force took it, or the recommendation's status.
+        wanted = _taken_in_story(w) or w.best(("recommendation",))
     chosen = [wanted] if wanted else []
     if outcome:
-        said = next((h for h in w.passages if h.section == "summary" and _STATES_OUTCOME.search(h.text)), None)
+        said = _story_saying(w, _STATES_OUTCOME)
         chosen += [said] if said and said not in chosen else []
     seen_text = {h.text for h in chosen}
     for h in w.passages:
@@ -330,12 +332,10 @@ class ListAnswerer:
             hits = candidates[w.case_id]
             hit = max(hits, key=lambda h: topic[h.id]) if hits and by_topic else next(iter(hits), None)
             if hit is None and self.every_case:
-                hit = w.best(("recommendation",)) or w.best()
                 # Asked how it was taken, a case whose story says so ("Lancashire police accepted our
                 # recommendations") is shown by that, not by a recommendation of unknown status.
-                story = _story_taken(w)
-                if story and q.intent is Intent.RESPONSE and (hit is None or hit.status in ("", "unknown")):
-                    hit = story
+                story = _taken_in_story(w) if q.intent is Intent.RESPONSE else None
+                hit = story or w.best(("recommendation",)) or w.best()
             if hit is not None:
                 rows.append((w, hit))
         if not rows:
@@ -377,9 +377,18 @@ class ListAnswerer:
         )
 
 
-def _story_taken(w: CaseEvidence) -> Hit | None:
-    """The passage of a case's story that says how the force took the learning, if one does."""
-    return next((h for h in w.passages if h.section == "summary" and _STORY_TAKEN.search(h.text)), None)
+def _story_saying(w: CaseEvidence, pattern: re.Pattern[str]) -> Hit | None:
+    """The first passage of a case's story that `pattern` matches, if one does."""
+    return next((h for h in w.passages if h.section == "summary" and pattern.search(h.text)), None)
+
+
+def _taken_in_story(w: CaseEvidence) -> Hit | None:
+    """For a case with no response captured and no status known, the passage of its story that says how the
+    force took the learning, if one does."""
+    if w.best(("response",)) is not None:
+        return None
+    rec = w.best(("recommendation",))
+    return _story_saying(w, _STORY_TAKEN) if rec is None or rec.status in ("", "unknown") else None
 
 
 def _what_was_done(rows: list[Hit]) -> str:

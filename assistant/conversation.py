@@ -14,7 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from assistant.question import Intent, Question, named_forces, read_question, stated_filters, topic_words
+from assistant.question import (
+    Intent,
+    Question,
+    named_forces,
+    read_question,
+    stated_filters,
+    topic_words,
+    without_forces,
+)
 from assistant.types import Answer, Filters
 from ingest.bodies import is_national
 
@@ -322,13 +330,6 @@ def _stands_alone(message: str) -> bool:
     return any(w.lower() not in _REFERRING for w in topic_words(message))
 
 
-def _without_forces(message: str) -> str:
-    """The message without the forces it names: "have Sussex signed up to it yet?" asks nothing of its own."""
-    for _, written in named_forces(message):
-        message = re.sub(r"\b" + re.escape(written) + r"\b", " ", message, flags=re.IGNORECASE)
-    return message
-
-
 def _own_words(message: str) -> list[str]:
     """The message's topic words other than those that refer back."""
     return [w for w in topic_words(message) if w.lower() not in _REFERRING]
@@ -407,7 +408,7 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
     if _MORE.search(message) and not _stands_alone(message) and not asks_responses:
         shown = list(dict.fromkeys([*previous.filters.other_than, *cases]))  # "any more?" asked again
         return _again(message, previous, Filters(other_than=shown), new, "more", cases)
-    if asks_responses and not _stands_alone(_without_forces(message)):
+    if asks_responses and not _stands_alone(without_forces(message)):  # "have Sussex signed up to it yet?"
         # A force it names ("did the Home Office accept it?") is a filter on those cases, and so is a status it
         # selects by ("which of those were accepted?"); a status asked about ("have they agreed to it yet?") is not.
         statuses = new.statuses if _SELECTS.search(message) else []

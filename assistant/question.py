@@ -515,11 +515,17 @@ _SCOPE_FRAME = {
 }
 
 
+def without_forces(text: str) -> str:
+    """`text` without the forces it names, as it writes them ("have Sussex signed up to it yet?" -> "have
+    signed up to it yet?")."""
+    for _, written in named_forces(text):
+        text = re.sub(r"\b" + re.escape(written) + r"\b", " ", text, flags=re.IGNORECASE)
+    return text
+
+
 def topic_words(text: str, filters: Filters | None = None) -> list[str]:
     """Content words of the question, other than the forces it names, its years and generic words."""
-    stripped = text
-    for _, written in named_forces(text):
-        stripped = re.sub(r"\b" + re.escape(written) + r"\b", " ", stripped, flags=re.IGNORECASE)
+    stripped = without_forces(text)
     for name in filters.forces if filters else []:
         stripped = stripped.replace(name, " ")
     stripped = re.sub(r"\b(19|20)\d\d\b", " ", stripped)
