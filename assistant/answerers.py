@@ -29,7 +29,7 @@ from assistant.settings import AnswerSettings
 from assistant.spelling import did_you_mean
 from assistant.types import Answer, Hit
 from assistant.vernacular import in_case_terms, keyword_query
-from ingest.sentences import sentences
+from ingest.sentences import weighed_sentences
 
 NEAREST = (
     "No case clearly matches this question: I found nothing in the {n} cases{scope} that answers it directly. "
@@ -456,7 +456,7 @@ def _topic_scores(ctx: Context, hits: list[Hit]) -> dict[str, float]:
     topic = ctx.sentence_vectors.embed_cached([words])[0]  # type: ignore[attr-defined]
     out = {}
     for h in hits:
-        vectors = ctx.sentence_vectors.embed_cached(sentences(h.text) or [h.text])  # type: ignore[attr-defined]
+        vectors = ctx.sentence_vectors.embed_cached(list(weighed_sentences(h.text)))  # type: ignore[attr-defined]
         out[h.id] = float((vectors @ topic).max())
     return out
 

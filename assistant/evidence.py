@@ -20,7 +20,7 @@ from assistant.catalog import Catalog
 from assistant.limits import MAX_CLAUSES
 from assistant.retrieval import HybridRetriever
 from assistant.types import Hit
-from ingest.sentences import sentences
+from ingest.sentences import weighed_sentences
 from vectorstore import reciprocal_rank_fusion
 
 _CLAUSE_BREAK = re.compile(
@@ -152,6 +152,5 @@ def _passage_sentences(catalog: Catalog, case_id: str, allowed: set[str] | None)
     out = {}
     for pid in catalog.case_passages(case_id):
         if allowed is None or pid in allowed:
-            text = catalog.passages[pid].text
-            out[pid] = sentences(text) or [text]
+            out[pid] = list(weighed_sentences(catalog.passages[pid].text))
     return out

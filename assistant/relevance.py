@@ -141,12 +141,12 @@ def unsupported(q: Question, evidence: list[CaseEvidence], catalog: Catalog, emb
     out of the question; the least of those (a concept found in any near case is found). Only the
     MAX_LEFT_OUT words most of those cases lack are tried: each costs an embedding of the question."""
     cases = [(w, w.vectors) for w in evidence[:SUPPORT_CASES] if w.vectors is not None and len(w.vectors)]
+    terms_of = {word: terms for word in dict.fromkeys(q.topic) if (terms := index_terms(catalog, [word]))}
     absent = {
         w.case_id: {
             word
-            for word in dict.fromkeys(q.topic)
-            if (terms := index_terms(catalog, [word]))
-            and not catalog.keyword.coverage(terms, catalog.case_passages(w.case_id))
+            for word, terms in terms_of.items()
+            if not catalog.keyword.coverage(terms, catalog.case_passages(w.case_id))
         }
         for w, _ in cases
     }

@@ -70,13 +70,13 @@ class InferredThemes:
 def case_text(case_id: str, themes: Sequence[str], passage_texts: Sequence[str]) -> CaseText:
     """A case as inference reads it: its passages' text and their sentences (the ones whose vectors the
     store keeps, see ingest.pipeline.sentence_texts)."""
-    from ingest.sentences import sentences
+    from ingest.sentences import weighed_sentences
 
     return CaseText(
         case_id=case_id,
         themes=list(themes),
         text="\n".join(passage_texts),
-        sentences=[s for p in passage_texts for s in (sentences(p) or [p])],
+        sentences=[s for p in passage_texts for s in weighed_sentences(p)],
     )
 
 

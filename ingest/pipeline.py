@@ -13,7 +13,7 @@ from ingest.model import Case
 from ingest.passages import case_passages, index_text
 from ingest.progress import Progress
 from ingest.readers import DEFAULT_MAX_BYTES, expand, load
-from ingest.sentences import sentences
+from ingest.sentences import weighed_sentences
 from ingest.source_records import case_keys_of, cases_of, digests_lookup, digests_of, source_record
 from vectorstore import ChromaStore, Embedder, Passage, Shrunk, SourceRecord, WriteLock
 from vectorstore.lease import SourceBusyError
@@ -292,7 +292,7 @@ def vocabulary_words(passages: list[Passage]) -> list[str]:
 
 def sentence_texts(passages: list[Passage]) -> dict[str, str]:
     """Each sentence an answer may weigh in these passages, by the key its vector is stored under."""
-    return {sentence_key(s): s for p in passages for s in (sentences(p.text) or [p.text])}
+    return {sentence_key(s): s for p in passages for s in weighed_sentences(p.text)}
 
 
 def _finished(report: IngestReport) -> int:

@@ -7,6 +7,7 @@ every passage and every quote is an exact slice of the text as published (quirks
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # A sentence ends at . ! ? or … (optionally followed by closing quotes/brackets) before
 # whitespace and an upper-case letter, digit or opening quote; or at a line break.
@@ -48,3 +49,10 @@ def _push(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None
 def sentences(text: str) -> list[str]:
     """The sentences of `text` as verbatim slices."""
     return [text[s:e] for s, e in sentence_spans(text)]
+
+
+@lru_cache(maxsize=8192)  # bounded: answers come back to the same few thousand passages again and again
+def weighed_sentences(text: str) -> tuple[str, ...]:
+    """The sentences a passage is weighed by (ingest stores a vector for each): its own, or the whole
+    passage when it has no sentence break."""
+    return tuple(sentences(text)) or (text,)
