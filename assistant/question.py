@@ -82,7 +82,7 @@ _STATUS = [
             # waiting to be handed out"): they state a status only about a reply.
             r"\b(await(ing)? (a |an |the |their |its |any )?(force(['’]s)? )?(response|reply|answer)|"
             r"(still )?waiting (for|on) (a |an |the |their |its |any )?(force(['’]s)? )?(response|reply|answer)|"
-            r"pending|outstanding|no (response|reply|answer) (yet|from)|not (yet )?(been )?"
+            r"pending|outstanding|no (published )?(response|reply|answer) (yet|from|published)|not (yet )?(been )?"
             r"(respon|answer|repl)|yet to (respond|reply|answer)|still (awaiting|waiting|open)|unanswered|"
             r"haven'?t (replied|responded|answered)|"
             r"(come|came|got|get|gotten) back (to (the IOPC|them|us) )?with (a |an |the |their |its |any )?"
@@ -104,7 +104,7 @@ _STATUS = [
     (
         re.compile(
             r"\b(?:(?:which|that|were|was|have been|has been|got|been) accepted|accepted recommendations|"
-            r"said yes|agreed to|were agreed)\b",
+            r"said yes|agreed to|were agreed|accepted ones|(?:only|just) (?:those |the ones )?accepted)\b",
             re.IGNORECASE,
         ),
         "accepted",
@@ -126,8 +126,10 @@ _COLLOQUIAL = {
     "west yorks": "West Yorkshire Police",
     "north yorks": "North Yorkshire Police",
     "west mids": "West Midlands Police",
+    "devon and cornwall": "Devon and Cornwall Police",  # whole, so "cornwall" is not left as a topic
     "devon": "Devon and Cornwall Police",
     "cornwall": "Devon and Cornwall Police",
+    "avon and somerset": "Avon and Somerset Constabulary",
     "avon": "Avon and Somerset Constabulary",
     "somerset": "Avon and Somerset Constabulary",
     "dyfed": "Dyfed-Powys Police",
@@ -135,6 +137,11 @@ _COLLOQUIAL = {
     "hants": "Hampshire and Isle of Wight Constabulary",
     "herts": "Hertfordshire Constabulary",
     "lancs": "Lancashire Constabulary",
+    "lincs": "Lincolnshire Police",
+    "wmp": "West Midlands Police",
+    "wyp": "West Yorkshire Police",
+    "syp": "South Yorkshire Police",
+    "nyp": "North Yorkshire Police",
     "notts": "Nottinghamshire Police",
     "leics": "Leicestershire Police",
     "northants": "Northamptonshire Police",
@@ -264,6 +271,8 @@ _GENERIC = set(
         "learnings",
         "recommendation",
         "recommendations",
+        "rec",
+        "recs",
         "recommended",
         "recommend",
         "case",
@@ -398,6 +407,8 @@ _GENERIC = set(
         "leads",
         "because",
         "just",
+        "involve",
+        "involves",
         "involved",
         "involving",
         "ended",
@@ -435,8 +446,9 @@ def named_forces(text: str) -> list[tuple[str, str]]:
 
 
 def _title_case_words(text: str) -> str:
-    # Only lower-case words are raised, so an acronym or a capitalised name is left as it is.
-    return re.sub(r"\b[a-z][a-z-]+\b", lambda m: m.group(0).capitalize(), text)
+    # Only lower-case words are raised, so an acronym or a capitalised name is left as it is; "of" and "and"
+    # stay as areas write them ("city of london" is the City of London, not London's force).
+    return re.sub(r"\b(?!(?:of|and)\b)[a-z][a-z-]+\b", lambda m: m.group(0).capitalize(), text)
 
 
 def asking_part(text: str) -> str:
@@ -602,12 +614,17 @@ def lists_cases(text: str) -> bool:
     return not _LISTS_WHO_OR_WHAT_WAS_TOLD.search(text)
 
 
+def asks_for_scope(filters: Filters, topic: list[str]) -> bool:
+    """Whether a question with these filters and topic words asks for every case in its scope (a table)."""
+    return filters.has_scope() and all(w.lower() in _SCOPE_FRAME for w in topic)
+
+
 def read_question(text: str, explicit: Filters | None = None) -> Question:
     """Kind, intent, filters (explicit ones win over stated ones) and topic of a question."""
     stated = stated_filters(text)
     filters = stated.merged(explicit.canonical()) if explicit else stated
     topic = topic_words(_without_filter_phrases(text), stated)
-    if filters.has_scope() and all(w.lower() in _SCOPE_FRAME for w in topic):
+    if asks_for_scope(filters, topic):
         kind = "filter"
     elif _LIST_START.search(text) or _LIST_OF_FORCES.search(text) or _LIST_CLAUSE.search(asking_part(text)):
         kind = "list"

@@ -15,10 +15,31 @@ from assistant.question import Intent, lists_cases, read_question, search_text, 
         ("Did the Square Mile force get slated?", "City of London Police"),
         ("a knifeman shot on Teesside", "Cleveland Police"),
         ("what did the chief constables' council tell forces?", "National Police Chiefs' Council"),
+        ("bloke self harmed in a cell in the city of london", "City of London Police"),
+        ("a man died after a chase in london", "Metropolitan Police Service"),
+        ("lincs welfare reports case", "Lincolnshire Police"),
+        ("what cases do we have for WMP?", "West Midlands Police"),
+        ("devon and cornwall cases", "Devon and Cornwall Police"),
     ],
 )
 def test_forces_are_read_in_any_case_and_by_what_trainers_call_them(text, force):
     assert read_question(text).filters.forces == [force]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many cases involve west midlands police?",
+        "how many cases involve GMP?",
+        "what cases do we have for WMP?",
+        "devon and cornwall cases",
+        "what recs did kent get?",
+    ],
+)
+def test_counting_or_listing_a_forces_cases_is_the_table_of_them(text):
+    """Words such as "involve" and "recs", and a force's own name, are no topic: nothing narrows the scope."""
+    q = read_question(text)
+    assert q.kind == "filter" and q.filters.forces
 
 
 @pytest.mark.parametrize(
@@ -54,6 +75,8 @@ def test_what_went_to_a_body_enumerates_its_recommendations():
         ("in which cases did the force push back and disagree with the IOPC?", "not accepted"),
         ("Are there any recommendations where the force still hasn't come back with an answer?", "awaiting response"),
         ("Which forces haven't got back to the IOPC yet?", "awaiting response"),
+        ("which recs are still waiting on a response?", "awaiting response"),
+        ("which forces have recommendations with no published response yet", "awaiting response"),
     ],
 )
 def test_status_phrasing_is_a_filter(text, status):
