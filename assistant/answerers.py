@@ -13,6 +13,7 @@ from typing import Protocol
 from assistant.catalog import Catalog
 from assistant.compose import (
     abstention,
+    addressees_in_short,
     in_short,
     list_text,
     lookup_text,
@@ -508,6 +509,9 @@ class TableAnswerer:
             + (f"; the first {len(shown)} are shown." if len(shown) < len(rows) else ":")
         )
         text, cites = table_text(shown, spans, scope)
+        # Asked who the recommendations of the cases just given went to, the answer says so first.
+        if q.intent is Intent.RECOMMENDED and q.filters.case_ids and (lead := addressees_in_short(cites)):
+            text = f"{lead}\n\n{text}"
         return Answer(
             question=q.text, text=text, citations=cites, kind="filter", filters=q.filters, searched=ctx.n_cases
         )

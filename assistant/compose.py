@@ -14,6 +14,7 @@ from typing import Protocol
 from assistant.limits import ECHO_CHARS
 from assistant.presentation import day_month_year, month_year
 from assistant.types import Answer, Citation, Filters, Hit
+from ingest.layouts.common import addressees
 from ingest.passages import section_label
 
 
@@ -118,6 +119,34 @@ def statuses_in_short(rows: list[Hit], at_most: int = 3) -> str:
         return ""
     more = len(rows) - len(said)
     return "In short: " + "; ".join(said) + (f"; {more} more below" if more else "") + "."
+
+
+def addressees_in_short(cites: list[Citation]) -> str:
+    """A written first line for who the recommendations among `cites` went to, each citing its row
+    ("Recommendation 1 [1] went to Kent Police; recommendation 2 [3] to the College of Policing."), and which
+    cases have none published (their story's row); "" when no row is either."""
+    rows = [c for c in cites if c.section == "summary" or c.section.startswith("recommendation")]
+    several = len({c.case_id for c in rows}) > 1  # "recommendation 1" of which case, then
+    said: list[str] = []
+    without: list[str] = []
+    for c in rows:
+        when = month_year(c.date)
+        if c.rec_no is None:
+            without.append(f"the {when} case [{c.n}]" if several and when else f"this case [{c.n}]")
+            continue
+        where = f" of the {when} case" if several and when else ""
+        # All the bodies its sentence names ("…recommends that GMP, Cumbria Constabulary and …"), by the rule
+        # ingest names the first of them by.
+        bodies = [b.name for b in addressees(c.passage)] or [c.addressed_to or c.force or "the force"]
+        said.append(f"recommendation {c.rec_no}{where} [{c.n}] {'went ' if not said else ''}to {_and(bodies)}")
+    if without:
+        said.append(f"{_and(without)} {'has' if len(without) == 1 else 'have'} no recommendation published")
+    text = "; ".join(said)
+    return f"{text[:1].upper()}{text[1:]}." if said else ""
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
 def statuses_counted(hits: list[Hit]) -> str:

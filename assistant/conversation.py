@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from assistant.question import (
     Intent,
     Question,
+    asks_for_scope,
     named_forces,
     read_question,
     stated_filters,
@@ -43,12 +44,25 @@ _RESPONSES = re.compile(
     r"sa(y|id) (yes|no|back)|outstanding|pending|sign(ed)? (up|off)|(got|get|come|came) back)\b",
     re.IGNORECASE,
 )
+# "Who was that sent to?", "which forces did it go to?", "who got the recs?": who the recommendations of the cases
+# just given went to. Not "who else got it?" (more cases), nor "who made the decision to…?" (the story).
+_SENT_TO = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:who|which\s+(?:forces?|bodies|body|organisations?)|what\s+(?:forces?|bodies|body))\b"
+    r"(?![^?]*\b(?:else|other|others)\b)(?:"
+    r"[^?]{0,40}?\b(?:sent|addressed|aimed|directed|made|given|issued|go|goes|went|for)(?:\s+(?:to|at|for))?"
+    r"|\s+(?:got|get|received|receive|was\s+given|were\s+given)\s+(?:it|that|this|them|those|these|"
+    r"(?:the|that|this|those|these)\s+(?:recs?|recommendations?|learning))"
+    r")\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 # "What did Sussex do?": what a force named did is its response, as "what did they do?" is.
 _FORCE_DID = re.compile(r"\bdid (?:[\w'’-]+ ){1,4}do\b", re.IGNORECASE)
 # A question about one thing ("who was the officer?"), not for cases ("any cases about the Taser?") nor a new
 # subject ("what about the Taser?").
 _ASKS_ABOUT_ONE = re.compile(r"^\s*(who|what|how|why|where|when|did|was|were|is|has|had|does)\b(?!\s+about)", re.I)
-_SELECTS = re.compile(r"^\s*(and\s+|so\s+)?(which|what|list|show)\b", re.IGNORECASE)
+_SELECTS = re.compile(
+    r"^\s*(and\s+|so\s+|ok\s+|okay\s+)?(which|what|list|show|just|only|the ones|those|(give|show) me)\b", re.IGNORECASE
+)
 _ORDINALS = {
     "first": 0,
     "1st": 0,
@@ -285,7 +299,8 @@ class FollowUp:
 
     kind: "fresh" (on its own), "scope" (the previous topic, new filters), "narrow" (the previous topic, among
     `cases` within new filters), "more" (the previous topic, other cases than `cases`), "responses" (of
-    `cases`), "item" (one of `cases`), or "nothing" (it leans on an answer that found nothing)."""
+    `cases`), "sent to" (who the recommendations of `cases` went to), "item" (one of `cases`), or "nothing" (it
+    leans on an answer that found nothing)."""
 
     kind: str
     question: Question
@@ -395,6 +410,8 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
             return _scope(message, previous, new)
         return FollowUp("nothing", read_question(message, explicit), message)
     item = _item(message, previous, cases)
+    if _SENT_TO.search(message):
+        return _sent_to(message, previous, [item] if item else cases)
     if item is not None:
         return _about(message, previous, item)
     if _TO_EVERY_FORCE.search(message) and not _stands_alone(_TO_EVERY_FORCE.sub(" ", message)):
@@ -472,7 +489,7 @@ def _scope(message: str, previous: Answer, new: Filters) -> FollowUp:
     # The part of a case the message asks for, if it says ("and what did North Yorkshire do about it?").
     if (asked := read_question(message).intent) is not Intent.ANY:
         q.intent = asked
-    if q.kind == "filter" and q.topic:
+    if q.kind == "filter" and not asks_for_scope(filters, q.topic):
         q.kind = "list"
     return FollowUp("scope", q, base, before=_earlier(previous))
 
@@ -495,6 +512,12 @@ def _relative_years(message: str, new: Filters, before: Filters) -> Filters:
     elif _LATER.search(message):
         new.since = str(int(before.until or before.since or 0) + 1)
     return new
+
+
+def _sent_to(message: str, previous: Answer, cases: list[str]) -> FollowUp:
+    """Who the recommendations of `cases` went to: every one of them, as a table whose first line says."""
+    q = Question(text=message, kind="filter", filters=Filters(case_ids=cases), intent=Intent.RECOMMENDED)
+    return FollowUp("sent to", q, previous.query or previous.question, cases)
 
 
 def _about(message: str, previous: Answer, case_id: str) -> FollowUp:

@@ -191,3 +191,35 @@ def test_a_case_with_no_response_whose_story_says_how_it_was_taken_is_shown_by_t
         "c", [Hit("r", "c", "T", "F", "recommendation", 1, "accepted", "x", "s", None, 0, 0, 0), story]
     )
     assert _lacks(accepted, Intent.RESPONSE).endswith("its recommendation and status:")  # the status says it
+
+
+def test_who_recommendations_went_to_names_each_body_its_sentence_names_and_cites_its_row():
+    from assistant.compose import addressees_in_short
+    from assistant.types import Citation
+
+    def rec(n: int, case: str, passage: str, addressed: str) -> Citation:
+        return Citation(
+            n,
+            case,
+            "t",
+            "Kent Police",
+            "recommendation 1",
+            1,
+            passage,
+            passage,
+            "s",
+            None,
+            1.0,
+            date="2021-03-01" if case == "a" else "2022-05-01",
+            addressed_to=addressed,
+        )
+
+    both = rec(
+        1, "a", "The IOPC recommends that Kent Police and Essex Police should review their policy.", "Kent Police"
+    )
+    plain = rec(2, "b", "A review of the policy is recommended.", "College of Policing")
+    assert addressees_in_short([both, plain]) == (
+        "Recommendation 1 of the March 2021 case [1] went to Kent Police and Essex Police; "
+        "recommendation 1 of the May 2022 case [2] to College of Policing."
+    )
+    assert addressees_in_short([]) == ""

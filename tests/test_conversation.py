@@ -118,8 +118,14 @@ def test_a_status_selects_among_the_cases_just_cited_only_when_the_question_sele
         [("mer", "Merseyside Police"), ("cle", "Cleveland Police")],
         kind="list",
     )
-    selected = resolve("Which of those were accepted?", [previous])
-    assert selected.kind == "responses" and selected.question.filters.statuses == ["accepted"]
+    for message in [
+        "Which of those were accepted?",
+        "just the ones that were accepted",
+        "only those accepted",
+        "just the accepted ones",
+    ]:
+        selected = resolve(message, [previous])
+        assert selected.kind == "responses" and selected.question.filters.statuses == ["accepted"], message
     asked = resolve("Have they agreed to it yet?", [previous])
     assert asked.kind == "responses" and asked.question.filters.statuses == []
 
@@ -430,3 +436,41 @@ def test_what_a_force_named_did_about_theirs_asks_for_its_responses_among_the_ca
     )
     follow = resolve("What did West Midlands do about theirs?", [previous])
     assert follow.kind == "responses" and follow.question.filters.forces == ["West Midlands Police"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "who was that sent to?",
+        "Who were the recs sent to?",
+        "which forces was it sent to?",
+        "who did it go to?",
+        "who got the recommendation?",
+        "and who was that aimed at?",
+    ],
+)
+def test_asking_who_it_was_sent_to_is_a_table_of_the_recommendations_of_the_cases_just_given(message):
+    follow = resolve(message, [LISTED])
+    assert follow.kind == "sent to" and follow.cases == ["mer", "kent", "sx"]
+    assert follow.question.kind == "filter" and follow.question.intent is Intent.RECOMMENDED
+    assert follow.question.filters.case_ids == follow.cases
+
+
+def test_who_the_second_one_was_sent_to_is_about_that_case_alone():
+    assert resolve("who was the second one sent to?", [LISTED]).cases == ["kent"]
+
+
+@pytest.mark.parametrize(
+    "message", ["who else got the same rec?", "who was involved?", "who made the decision to stop the pursuit?"]
+)
+def test_other_questions_about_who_are_not_about_where_it_was_sent(message):
+    assert resolve(message, [LISTED]).kind != "sent to"
+
+
+def test_how_many_cases_a_new_force_has_is_the_table_of_its_cases():
+    previous = _answer(
+        "how many cases are from cleveland", [("cl", "Cleveland Police")], filters=Filters(forces=["Cleveland Police"])
+    )
+    follow = resolve("how many cases involve GMP?", [previous])
+    assert follow.kind == "scope" and follow.question.kind == "filter"
+    assert follow.question.filters.forces == ["Greater Manchester Police"]

@@ -127,3 +127,17 @@ def test_the_same_to_every_force_is_asked_of_the_national_recommendations(corpus
     nationally = corpus_assistant.chat("Did the same thing go out to all forces as well?", [first])
     assert not nationally.abstained
     assert "National Police Chiefs" in nationally.citations[0].force
+
+
+def test_who_a_recommendation_was_sent_to_names_every_body_its_sentence_names(corpus_assistant):
+    first = corpus_assistant.chat("woman overdosed and the ambulance took hours to come, gmp", [])
+    assert not first.abstained
+    sent = corpus_assistant.chat("who was that sent to?", [first])
+    lead = sent.text.split("\n\n")[0]
+    assert lead.startswith("Recommendation 1") and "went to" in lead
+    assert {"Cumbria Constabulary", "Lancashire Constabulary", "Greater Manchester Police"} <= {
+        name for name in corpus_assistant.catalog.forces() if name in lead
+    }
+    assert {c.case_id for c in sent.citations} <= {c.case_id for c in first.citations}
+    rows = [c for c in sent.citations if not c.section.startswith("force response")]
+    assert all(f"[{c.n}]" in lead for c in rows)  # every row: who its recommendation went to, or that it has none
