@@ -18,7 +18,7 @@ from assistant.evidence import clauses, dated_first, reorder_passages, weigh_cas
 from assistant.indexing import while_building, write_lock_held
 from assistant.limits import check_question
 from assistant.process_memory import return_freed_memory
-from assistant.question import Question, read_question, search_text
+from assistant.question import Question, read_question, search_text, without_forces
 from assistant.relevance import Confidence, Judgement, RelevanceJudge, SignalJudge, index_terms
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.settings import DEFAULT, AnswerSettings
@@ -341,7 +341,25 @@ class Assistant:
         )
         if follow.kind == "narrow" and answer.abstained:
             answer = self._beyond_the_cases_given(follow, write)
+        elif follow.kind == "more" and answer.abstained and follow.question.filters.has_scope():
+            answer = self._beyond_the_scope(follow, write)
         return self._while_building(answer)
+
+    def _beyond_the_scope(self, follow: FollowUp, write: bool) -> Answer:
+        """More of the same that the scope holds none of ("any others like that?" after the one Kent case on it):
+        said, then more of the same among all the cases (the forces' names left out of what is searched)."""
+        q = follow.question
+        rest = Filters(other_than=q.filters.other_than, themes=q.filters.themes, statuses=q.filters.statuses)
+        answer = self._answer(
+            replace(q, filters=rest), without_forces(follow.query), scope_of=follow.before, write=write
+        )
+        if answer.abstained:
+            return answer
+        scope = replace(q.filters, other_than=[]).describe()
+        answer.text = (
+            f"No other case in this scope ({scope}); among all the {len(self.catalog.cases)} cases:\n\n{answer.text}"
+        )
+        return answer
 
     def _beyond_the_cases_given(self, follow: FollowUp, write: bool) -> Answer:
         """A scope none of the cases just given is in ("just the ones from 2021?" after a list with none from

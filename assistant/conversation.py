@@ -44,6 +44,7 @@ _RESPONSES = re.compile(
     r"sa(y|id) (yes|no|back)|outstanding|pending|sign(ed)? (up|off)|(got|get|come|came) back)\b",
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # "Who was that sent to?", "which forces did it go to?", "who got the recs?": who the recommendations of the cases
 # just given went to. Not "who else got it?" (more cases), nor "who made the decision to…?" (the story).
 _SENT_TO = re.compile(
@@ -110,6 +111,13 @@ _MORE = re.compile(
     r"\b(?:any|anything|are there|were there|is there|got|have you got)\b[^?]*\b(?:others?|more|else|similar)\b|"
     r"\b(?:others?|more|similar)\s+(?:like (?:that|this|it|those|these)|cases?|ones?)\b|"
     r"^\s*(?:others?|more|similar ones?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+# "Who else got the same rec?", "did any other forces get that?": the same topic for other bodies than those given.
+_ELSEWHERE = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:(?:did|has|have|were|was|is|are)\b[^?]*?)?"
+    r"\b(?:who\s+else|any\s*(?:one|body)\s+else|(?:any|which|what)\s+other\s+(?:forces?|bodies|organisations?))\b"
+    r"(?!\s+(?:was|were|is)\s+(?:there|involved|present|at|in|with)\b)",
     re.IGNORECASE,
 )
 # Words of a follow-up that refer back rather than name a topic.
@@ -409,6 +417,8 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         if new.has_scope() and previous.citations:
             return _scope(message, previous, new)
         return FollowUp("nothing", read_question(message, explicit), message)
+    if _ELSEWHERE.search(message) and not _stands_alone(message):
+        return _elsewhere(message, previous, cases)
     item = _item(message, previous, cases)
     if _SENT_TO.search(message):
         return _sent_to(message, previous, [item] if item else cases)
@@ -514,6 +524,17 @@ def _relative_years(message: str, new: Filters, before: Filters) -> Filters:
     return new
 
 
+def _elsewhere(message: str, previous: Answer, cases: list[str]) -> FollowUp:
+    """The previous topic for other forces and bodies than it named ("who else got the same rec?" after
+    Humberside's): searched without the forces it named, among the cases not given yet."""
+    query = " ".join(without_forces(previous.query or previous.question).split())
+    q = read_question(query)
+    shown = list(dict.fromkeys([*previous.filters.other_than, *cases]))
+    q.filters = replace(previous.filters, case_ids=[], forces=[], other_than=shown)
+    q.text = message
+    return FollowUp("more", q, query, cases, before=_earlier(previous))
+
+
 def _sent_to(message: str, previous: Answer, cases: list[str]) -> FollowUp:
     """Who the recommendations of `cases` went to: every one of them, as a table whose first line says."""
     q = Question(text=message, kind="filter", filters=Filters(case_ids=cases), intent=Intent.RECOMMENDED)
@@ -553,9 +574,17 @@ def _item(message: str, previous: Answer, cases: list[str], picked_only: bool = 
                 if named & _bodies_of(previous, cid):
                     return cid
             return None
+        if years := set(_YEAR.findall(message)):  # "the 2020 one"
+            return next((cid for cid in cases if years & _years_of(previous, cid)), None)
         if len(cases) == 1 and not picked_only:
             return cases[0]
     return None
+
+
+def _years_of(answer: Answer, case_id: str) -> set[str]:
+    """The years a case of `answer` is dated by or its title names ("July 2015 and March 2016")."""
+    cites = [c for c in answer.citations if c.case_id == case_id]
+    return {c.date[:4] for c in cites if c.date} | {y for c in cites for y in _YEAR.findall(c.title)}
 
 
 def _bodies_of(answer: Answer, case_id: str) -> set[str]:

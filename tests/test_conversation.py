@@ -474,3 +474,31 @@ def test_how_many_cases_a_new_force_has_is_the_table_of_its_cases():
     follow = resolve("how many cases involve GMP?", [previous])
     assert follow.kind == "scope" and follow.question.kind == "filter"
     assert follow.question.filters.forces == ["Greater Manchester Police"]
+
+
+@pytest.mark.parametrize(
+    "message", ["who else got the same rec?", "did any other forces get that?", "which other bodies got it?"]
+)
+def test_asking_who_else_asks_the_topic_again_without_the_forces_it_named(message):
+    previous = _answer(
+        "humberside rec about domestic abuse suspects threatening suicide",
+        [("hum", "Humberside Police")],
+        filters=Filters(forces=["Humberside Police"]),
+    )
+    follow = resolve(message, [previous])
+    assert follow.kind == "more" and follow.question.filters.forces == []
+    assert follow.question.filters.other_than == ["hum"]
+    assert "humberside" not in follow.query.lower()
+
+
+@pytest.mark.parametrize("message", ["who else was there?", "who else was involved?"])
+def test_asking_who_else_was_at_the_incident_is_not_asking_for_other_forces(message):
+    assert resolve(message, [LISTED]).kind != "more"
+
+
+def test_a_case_picked_by_its_year_is_that_case():
+    previous = _answer("essex domestic violence cases", [("e15", "Essex Police"), ("e20", "Essex Police")])
+    previous.citations[0].date, previous.citations[0].title = "2015-07-01", "Essex Police, July 2015 and March 2016"
+    previous.citations[1].date = "2020-09-01"
+    assert resolve("what about the 2020 one?", [previous]).cases == ["e20"]
+    assert resolve("tell me more about the 2016 one", [previous]).cases == ["e15"]  # a year its title names

@@ -141,3 +141,12 @@ def test_who_a_recommendation_was_sent_to_names_every_body_its_sentence_names(co
     assert {c.case_id for c in sent.citations} <= {c.case_id for c in first.citations}
     rows = [c for c in sent.citations if not c.section.startswith("force response")]
     assert all(f"[{c.n}]" in lead for c in rows)  # every row: who its recommendation went to, or that it has none
+
+
+def test_more_of_the_same_that_the_force_has_none_of_is_looked_for_among_all_the_cases(corpus_assistant):
+    first = corpus_assistant.chat("kent domestic abuse rec about the partner threatening suicide", [])
+    assert {c.force for c in first.citations} == {"Kent Police"}
+    more = corpus_assistant.chat("any others like that?", [first])
+    assert more.text.startswith("No other case in this scope (force: Kent Police); among all the")
+    assert not more.abstained and more.citations
+    assert not {c.case_id for c in more.citations} & {c.case_id for c in first.citations}
