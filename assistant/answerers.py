@@ -22,7 +22,8 @@ from assistant.compose import (
     table_text,
 )
 from assistant.evidence import CaseEvidence
-from assistant.question import Intent, Question, lists_cases
+from assistant.list_rows import RowSignals, kept, membership, row_signals
+from assistant.question import Intent, Question, lists_cases, row_topic
 from assistant.quotes import best_spans, first_matching, first_sentence
 from assistant.relevance import Confidence, Judgement, index_terms
 from assistant.retrieval import HybridRetriever
@@ -309,12 +310,10 @@ class ListAnswerer:
             return hits
         return [h for h in hits if not _not_done(h)] or [h for h in w.passages if _did_something(h)]
 
-    def answer(self, ctx: Context) -> Answer:
-        """Every case close enough to the best that covers the question's rarer terms, one passage each."""
-        verdict = ctx.judgement.confidence if ctx.judgement else Confidence.HIGH
-        if verdict is Confidence.NONE or not ctx.evidence:
-            return _abstain(ctx)
-        s, q = ctx.settings, ctx.question
+    def rows(self, ctx: Context) -> tuple[list[tuple[CaseEvidence, Hit]], dict[str, float], dict[str, list[Hit]]]:
+        """Each weighed case's candidate row (case, passage), with each candidate's topic score and the passages
+        it stands for (by passage id)."""
+        q = ctx.question
         sections = _SECTIONS.get(q.intent) if q.intent is not Intent.HAPPENED else None
         stories = lists_cases(ctx.query)  # the list's own question: a follow-up's words may not say
         one_force = len(q.filters.forces) == 1
@@ -327,7 +326,7 @@ class ListAnswerer:
         items = {h.id: _item(w, h) for w in ctx.evidence for h in candidates[w.case_id]}
         passages = _topic_scores(ctx, list({i.id: i for item in items.values() for i in item}.values()))
         topic = {hid: max(passages[i.id] for i in item) for hid, item in items.items()}
-        by_topic = sections is not None and bool(q.topic)
+        by_topic = sections is not None and bool(row_topic(q))
         rows: list[tuple[CaseEvidence, Hit]] = []
         for w in ctx.evidence:
             hits = candidates[w.case_id]
@@ -339,9 +338,22 @@ class ListAnswerer:
                 hit = story or w.best(("recommendation",)) or w.best()
             if hit is not None:
                 rows.append((w, hit))
+        return rows, topic, items
+
+    def answer(self, ctx: Context) -> Answer:
+        """One row per case whose row the list-membership rule keeps (assistant/list_rows.py)."""
+        verdict = ctx.judgement.confidence if ctx.judgement else Confidence.HIGH
+        if verdict is Confidence.NONE or not ctx.evidence:
+            return _abstain(ctx)
+        s, q = ctx.settings, ctx.question
+        rows, topic, items = self.rows(ctx)
         if not rows:
             return _abstain(ctx)
         kept = [h for _, h in rows] if self.every_case else _on_topic(ctx, rows, topic, items)
+        if not kept:
+            # No row is about the topic (a year or force holding none of it): its nearest, shown as nearest.
+            verdict = Confidence.LOW
+            kept = [_nearest_row(ctx, rows, topic, items)]
         kept = kept[: s.list_max_cases]
         spans = ctx.spans(kept)
         told = [h for h in kept if q.intent is Intent.RECOMMENDED and h.section == "summary"]
@@ -423,37 +435,42 @@ def _item(w: CaseEvidence, hit: Hit) -> list[Hit]:
     return [hit] + [h for h in w.passages if h.section == "recommendation" and h.rec_no == hit.rec_no]
 
 
+def list_row_signals(
+    ctx: Context, rows: list[tuple[CaseEvidence, Hit]], topic: dict[str, float], items: dict[str, list[Hit]]
+) -> list[RowSignals]:
+    """The list-membership signals of each row, in the order the cases were weighed. The topic score and the
+    term coverage are the row's own passages': a case whose other parts mention the topic is not listed for
+    them."""
+    terms = index_terms(ctx.catalog, row_topic(ctx.question))
+    coverage = [ctx.catalog.keyword.coverage(terms, [i.id for i in items[h.id]]) if terms else 1.0 for _, h in rows]
+    return row_signals([topic.get(h.id, 0.0) for _, h in rows], [w.alignment for w, _ in rows], coverage)
+
+
 def _on_topic(
-    ctx: Context, rows: list[tuple[CaseEvidence, Hit]], score: dict[str, float], items: dict[str, list[Hit]]
+    ctx: Context, rows: list[tuple[CaseEvidence, Hit]], topic: dict[str, float], items: dict[str, list[Hit]]
 ) -> list[Hit]:
-    """The rows close to the best on every measure, in the order the cases were weighed (keyword evidence
-    counts there: "ligature" named exactly); the best row alone when none is. The topic score and the term
-    coverage are the row's own passage's: a case whose other parts mention the topic is not listed for them."""
-    s, q = ctx.settings, ctx.question
-    terms = index_terms(ctx.catalog, q.topic)
-    coverage = {
-        h.id: ctx.catalog.keyword.coverage(terms, [i.id for i in items[h.id]]) if terms else 1.0 for _, h in rows
-    }
-    best_score = max(score.get(h.id, 0.0) for _, h in rows)
-    best_alignment = max(w.alignment for w, _ in rows)
-    best_coverage = max(coverage.values()) or 1.0
-    kept = [
-        h
-        for w, h in rows
-        if score.get(h.id, 0.0) >= best_score - s.list_margin
-        and w.alignment >= best_alignment - s.list_alignment_margin
-        and coverage[h.id] >= s.list_min_coverage * best_coverage
-    ]
-    return kept or [max((h for _, h in rows), key=lambda h: score.get(h.id, 0.0))]
+    """The rows the list-membership rule keeps, in the order the cases were weighed (keyword evidence counts
+    there: "ligature" named exactly); none when no row is about the topic."""
+    s = ctx.settings
+    return [rows[i][1] for i in kept(list_row_signals(ctx, rows, topic, items), s.list_weights, s.list_bar)]
+
+
+def _nearest_row(
+    ctx: Context, rows: list[tuple[CaseEvidence, Hit]], topic: dict[str, float], items: dict[str, list[Hit]]
+) -> Hit:
+    """The row the list-membership rule scores highest."""
+    s = ctx.settings
+    scores = [membership(r, s.list_weights) for r in list_row_signals(ctx, rows, topic, items)]
+    return rows[max(range(len(rows)), key=scores.__getitem__)][1]
 
 
 def _topic_scores(ctx: Context, hits: list[Hit]) -> dict[str, float]:
     """Each passage's best sentence cosine with the question's topic words alone: the frame of a list
     question ("which forces were told to…") matches every recommendation alike, and would blur the topic."""
-    if not ctx.question.topic:
+    if not (topic_words := row_topic(ctx.question)):
         return {h.id: 0.0 for h in hits}
     # In the cases' terms: "chases" alone is near nothing a recommendation says, "pursuit" is what they say.
-    words = " ".join(in_case_terms(ctx.question.topic))
+    words = " ".join(in_case_terms(topic_words))
     topic = ctx.sentence_vectors.embed_cached([words])[0]  # type: ignore[attr-defined]
     out = {}
     for h in hits:

@@ -369,10 +369,8 @@ class Assistant:
         wide = replace(q, filters=replace(q.filters, case_ids=[]))
         answer = self._answer(wide, follow.query, scope_of=follow.before, write=write)
         given = len(follow.cases)
-        said = (
-            f"None of the {given} case{'s' if given != 1 else ''} just given is in this scope "
-            f"({wide.filters.describe()}); among all the {len(self.catalog.cases)} cases:"
-        )
+        which = "The case just given is not" if given == 1 else f"None of the {given} cases just given is"
+        said = f"{which} in this scope ({wide.filters.describe()}); among all the {len(self.catalog.cases)} cases:"
         answer.text = f"{said}\n\n{answer.text}"
         return answer
 

@@ -520,9 +520,10 @@ def stated_filters(text: str) -> Filters:
 # 2019?"): with a scope and no other topic, it asks for the cases in it. Not generic words elsewhere: in
 # "what happened when a man was restrained?" they lead to the story, and dropping "involved" from topics
 # cost list recall.
+_CHANGE = {"change", "changes", "changed", "changing"}
 _SCOPE_FRAME = {
     *("happened", "happen", "happens", "happening", "occurred", "involving", "concerning", "regarding"),
-    *("change", "changes", "changed", "changing"),  # "anything the College of Policing was asked to change?"
+    *_CHANGE,  # "anything the College of Policing was asked to change?"
     "many",  # "how many recommendations has Sussex had?"
 }
 
@@ -614,6 +615,12 @@ def lists_cases(text: str) -> bool:
     return not _LISTS_WHO_OR_WHAT_WAS_TOLD.search(text)
 
 
+def row_topic(q: Question) -> list[str]:
+    """The topic words a list's rows are weighed by: asked what forces changed, not "changed", which every
+    response says (the relevance judge still weighs them: it was fitted with them)."""
+    return [w for w in q.topic if w.lower() not in _CHANGE] if q.intent is Intent.RESPONSE else q.topic
+
+
 def asks_for_scope(filters: Filters, topic: list[str]) -> bool:
     """Whether a question with these filters and topic words asks for every case in its scope (a table)."""
     return filters.has_scope() and all(w.lower() in _SCOPE_FRAME for w in topic)
@@ -624,10 +631,11 @@ def read_question(text: str, explicit: Filters | None = None) -> Question:
     stated = stated_filters(text)
     filters = stated.merged(explicit.canonical()) if explicit else stated
     topic = topic_words(_without_filter_phrases(text), stated)
+    intent = intent_of(text)
     if asks_for_scope(filters, topic):
         kind = "filter"
     elif _LIST_START.search(text) or _LIST_OF_FORCES.search(text) or _LIST_CLAUSE.search(asking_part(text)):
         kind = "list"
     else:
         kind = "lookup"
-    return Question(text=text, kind=kind, filters=filters, topic=topic, intent=intent_of(text))
+    return Question(text=text, kind=kind, filters=filters, topic=topic, intent=intent)

@@ -35,14 +35,11 @@ class AnswerSettings:
     lookup_margin: float = 0.4
     passages_per_case: int = 2
     passages_one_case: int = 3  # when a lookup shows one case only (the only close one, or one a follow-up names)
-    # A list shows the cases whose best recommendation or response is within `list_margin` of the best one
-    # (cosine of its best sentence with the question's topic words alone), whose clause alignment is within
-    # `list_alignment_margin` of the best, and whose row passage covers `list_min_coverage` of what the
-    # best-covering row covers of the question's rarer terms. Relative, because everyday wording leaves every
-    # passage's absolute coverage low.
-    list_margin: float = 0.22
-    list_alignment_margin: float = 0.15
-    list_min_coverage: float = 0.3
+    # A list keeps the rows whose weighted signals (assistant/list_rows.py: how far each row falls below the best
+    # on topic and alignment, its coverage of the question's rarer terms, its place) reach `list_bar`. Weights
+    # from a logistic fit on the tune sets' list questions (bench/calibrate_lists.py).
+    list_weights: tuple[float, ...] = (-6.551, -2.029, 3.118, 1.466, -1.798, 1.914, -1.27)
+    list_bar: float = -1.423
     list_max_cases: int = 15
     # Quotes: the weight of words shared with the question, beside the cosine, when picking a sentence.
     quote_keyword_weight: float = 0.2

@@ -40,11 +40,14 @@ def signal_rows(assistant, paths: list[str]):
 
 
 def fit(rows, l2: float = 1.0, steps: int = 6000) -> np.ndarray:
-    """Logistic regression weights on the raw signals (no intercept: the bar plays its part). Fitted on
-    standardised signals, so the penalty weighs each alike whatever its range (the unsupported signal
-    spans a tenth of what coverage does), then scaled back."""
-    x = np.array([r[2].vector() for r in rows])
-    y = np.array([float(r[1]) for r in rows])
+    """Logistic regression weights on the raw signals (no intercept: the bar plays its part)."""
+    return logistic(np.array([r[2].vector() for r in rows]), np.array([float(r[1]) for r in rows]), l2, steps)[0]
+
+
+def logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 6000) -> tuple[np.ndarray, float]:
+    """(weights, intercept) of a logistic regression on the raw columns of x. Fitted on standardised columns,
+    so the penalty weighs each alike whatever its range (the unsupported signal spans a tenth of what
+    coverage does), then scaled back."""
     mean, spread = x.mean(axis=0), x.std(axis=0)
     spread[spread == 0] = 1.0
     x1 = np.c_[np.ones(len(x)), (x - mean) / spread]
@@ -52,7 +55,8 @@ def fit(rows, l2: float = 1.0, steps: int = 6000) -> np.ndarray:
     for _ in range(steps):
         p = 1 / (1 + np.exp(-x1 @ w))
         w -= 0.5 * (x1.T @ (p - y) + l2 * np.r_[0, w[1:]]) / len(y)
-    return w[1:] / spread
+    weights = w[1:] / spread
+    return weights, float(w[0] - weights @ mean)
 
 
 def bars(rows, weights) -> tuple[float, float]:

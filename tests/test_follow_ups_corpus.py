@@ -50,7 +50,7 @@ def test_asking_for_more_gives_other_cases_on_the_topic(corpus_assistant):
 
 
 def test_a_year_picks_among_the_cases_just_listed(corpus_assistant):
-    first = corpus_assistant.chat("Which forces were told to improve how they check on people in cells?", [])
+    first = corpus_assistant.chat("Which forces were told to change their bodycam policy?", [])
     assert len({c.case_id for c in first.citations}) > 1
     narrowed = corpus_assistant.chat("just the ones from 2021", [first])
     cases = corpus_assistant.catalog.cases
@@ -97,11 +97,14 @@ def test_what_about_a_year_asks_the_same_topic_in_that_year(corpus_assistant):
 
 
 def test_a_scope_none_of_the_cases_just_given_is_in_is_looked_for_among_all(corpus_assistant):
-    first = corpus_assistant.chat("Which forces were told to change their bodycam policy?", [])
+    first = corpus_assistant.chat("Which forces were told to change their bodycam policy since 2022?", [])
     cases = corpus_assistant.catalog.cases
     assert first.citations and not any(case_date(cases[c.case_id]).startswith("2021") for c in first.citations)
     narrowed = corpus_assistant.chat("Just the ones from 2021?", [first])
-    assert narrowed.text.startswith(f"None of the {len({c.case_id for c in first.citations})} cases just given")
+    given = len({c.case_id for c in first.citations})
+    assert narrowed.text.startswith(
+        "The case just given is not in this scope" if given == 1 else f"None of the {given} cases just given"
+    )
     assert not narrowed.abstained and narrowed.citations
     assert all(case_date(cases[c.case_id]).startswith("2021") for c in narrowed.citations)
     assert any("body worn" in c.passage.lower() for c in narrowed.citations)
@@ -150,3 +153,12 @@ def test_more_of_the_same_that_the_force_has_none_of_is_looked_for_among_all_the
     assert more.text.startswith("No other case in this scope (force: Kent Police); among all the")
     assert not more.abstained and more.citations
     assert not {c.case_id for c in more.citations} & {c.case_id for c in first.citations}
+
+
+def test_a_scope_that_holds_nothing_on_the_topic_shows_its_nearest_as_nearest(corpus_assistant):
+    """Metal detectors were recommended in 2022 only: 2020's nearest (plastic cutlery in cells) is no answer."""
+    first = corpus_assistant.chat("Which forces were told to search detainees with metal detectors?", [])
+    assert not first.abstained
+    narrowed = corpus_assistant.chat("just the ones from 2020", [first])
+    assert narrowed.abstained and narrowed.confidence == "low"
+    assert "No case clearly matches" in narrowed.text
