@@ -36,6 +36,8 @@ def test_everyday_words_are_put_in_the_cases_terms():
     assert in_case_terms(["bloke", "cell", "tasered"]) == ["man", "cell", "Taser", "discharged"]
     # "body" is no topic word of its own ("national bodies"), so "body cams" reaches here as "cams"
     assert in_case_terms(["cams", "domestic"]) == ["camera", "cameras", "domestic"]
+    # the cases' own word stays among them: "teenager" is how several cases are titled
+    assert "teenager" in in_case_terms(["teenagers"]) and "child" in in_case_terms(["teenagers"])
 
 
 def test_more_everyday_words_reach_the_keyword_search():
