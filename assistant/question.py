@@ -30,6 +30,14 @@ _LIST_START = re.compile(
 )
 # What forces as a whole were told or did ("What have forces been told about X?") is a list too.
 _LIST_OF_FORCES = re.compile(r"^\s*what (have|has|did) (the )?(forces|bodies|organisations)\b", re.IGNORECASE)
+# Cases asked for as such ("taser cases - list them", "how many concern for welfare cases are there?", "custody cases
+# from cleveland"): every one that is about it, not the three nearest. Not "any cases where…?", which asks whether
+# there is one.
+_CASES_ASKED = re.compile(
+    r"\bhow many\s+(?:[\w'’-]+\s+){0,4}?(?:cases|recommendations|recs|forces|incidents|investigations)\b|"
+    r"\blist (?:them|all|every|the)\b|^\s*(?!any\b)(?:[\w'’-]+\s+){0,5}(?:cases|incidents|investigations)\b",
+    re.IGNORECASE,
+)
 # A list asked after a fronted clause ("When the IOPC raised body-worn video problems, which forces acted on it?").
 _LIST_CLAUSE = re.compile(
     r"[,;:]\s*(which|what) (forces|bodies|cases|national bodies|recommendations|organisations)\b", re.IGNORECASE
@@ -431,6 +439,15 @@ class Question:
     intent: Intent = Intent.ANY
 
 
+# "Met" alone where a force can stand ("met stop and search cases", "which met cases…", "any met recs"), not the
+# verb ("officers met him", "the criteria were met").
+_MET = re.compile(
+    r"(?:^|\b(?:which|what|any|all|other|from|for|in|by|to|about|of)\s+)(met)\b"
+    r"(?!\s+(?:him|her|them|us|me|with|up|the|a|an|his|their|its|our|my|your)\b)",
+    re.IGNORECASE,
+)
+
+
 def named_forces(text: str) -> list[tuple[str, str]]:
     """(canonical name, as written) of every force or body a question names, in any case, by name,
     acronym, area ("in kent") or what trainers call it ("the met", "south yorks")."""
@@ -439,6 +456,8 @@ def named_forces(text: str) -> list[tuple[str, str]]:
         out.setdefault(b.name, b.as_written)
     for m in _COLLOQUIAL_RE.finditer(text):
         out.setdefault(_COLLOQUIAL[m.group(1).lower()], m.group(1))
+    if met := _MET.search(text):
+        out.setdefault("Metropolitan Police Service", met.group(1))
     # Areas match as written ("Kent") and, for questions typed in lower case, title-cased ("kent").
     for b in find_areas(text) + find_areas(_title_case_words(text)):
         out.setdefault(b.name, b.as_written)
@@ -634,7 +653,12 @@ def read_question(text: str, explicit: Filters | None = None) -> Question:
     intent = intent_of(text)
     if asks_for_scope(filters, topic):
         kind = "filter"
-    elif _LIST_START.search(text) or _LIST_OF_FORCES.search(text) or _LIST_CLAUSE.search(asking_part(text)):
+    elif (
+        _LIST_START.search(text)
+        or _LIST_OF_FORCES.search(text)
+        or _LIST_CLAUSE.search(asking_part(text))
+        or _CASES_ASKED.search(asking_part(text))
+    ):
         kind = "list"
     else:
         kind = "lookup"

@@ -20,6 +20,8 @@ from assistant.question import Intent, lists_cases, read_question, search_text, 
         ("lincs welfare reports case", "Lincolnshire Police"),
         ("what cases do we have for WMP?", "West Midlands Police"),
         ("devon and cornwall cases", "Devon and Cornwall Police"),
+        ("met stop and search cases in 2020", "Metropolitan Police Service"),
+        ("which met cases involved a taser?", "Metropolitan Police Service"),
     ],
 )
 def test_forces_are_read_in_any_case_and_by_what_trainers_call_them(text, force):
@@ -304,3 +306,27 @@ def test_a_month_named_with_its_year_is_when_it_happened():
     text = "He stabbed her in January 2020; the review was in Sept 2021, not in 2019."
     assert months_of(text) == ["2020-01", "2021-09"]
     assert months_of("Any cases from 2019?") == []
+
+
+@pytest.mark.parametrize(
+    "text", ["officers met him at the station", "the criteria were met", "what met the threshold?"]
+)
+def test_met_the_verb_is_no_force(text):
+    assert read_question(text).filters.forces == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many concern for welfare cases are there?",
+        "taser cases - list them please",
+        "custody cases from cleveland",
+        "stop and search cases involving the metropolitan police",
+    ],
+)
+def test_cases_asked_for_as_such_are_a_list(text):
+    assert read_question(text).kind == "list"
+
+
+def test_whether_there_is_a_case_is_a_lookup():
+    assert read_question("Any cases where a man died after a chase?").kind == "lookup"
