@@ -115,14 +115,25 @@ _MORE = re.compile(
 )
 # "Who else got the same rec?", "did any other forces get that?": the same topic for other bodies than those given.
 _ELSEWHERE = re.compile(
-    r"^\s*(?:and\s+|so\s+)?(?:(?:did|has|have|were|was|is|are)\b[^?]*?)?"
-    r"\b(?:who\s+else|any\s*(?:one|body)\s+else|(?:any|which|what)\s+other\s+(?:forces?|bodies|organisations?))\b"
+    r"\b(?:who\s+else|any\s*(?:one|body)\s+else|(?:any|which|what)\s+other\s+(?:forces?|bodies|organisations?)|"
+    r"other\s+forces|anywhere(?:\s+else)?|elsewhere)\b"
     r"(?!\s+(?:was|were|is)\s+(?:there|involved|present|at|in|with)\b)",
+    re.IGNORECASE,
+)
+# "Any where the detainee self-harmed?" after the table of a force's cases: a topic asked within that scope.
+_WITHIN = re.compile(
+    r"^\s*(?:and\s+|so\s+|ok\s+|okay\s+)?(?:are there\s+|were there\s+)?"
+    r"(?:any|anything|(?:just|only) (?:the ones|those)|the ones)\s+(?:where|about|involving|with|that|which|on|when)\b",
     re.IGNORECASE,
 )
 # Words of a follow-up that refer back rather than name a topic.
 _REFERRING = set(
     [
+        "ok",
+        "okay",
+        "anywhere",
+        "elsewhere",
+        "else",
         "more",
         "tell",
         "detail",
@@ -384,7 +395,7 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
     """Read `message` on its own or, when it is a follow-up, against the last answer in `history`."""
     previous = history[-1] if history else None
     if previous is None or not is_follow_up(message):
-        return FollowUp("fresh", read_question(message, explicit), message)
+        return FollowUp("fresh", _within(message, previous, read_question(message, explicit)), message)
     new = _relative_years(message, stated_filters(message), previous.filters)
     if explicit:
         new = new.merged(explicit.canonical())
@@ -448,7 +459,7 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         )
         return FollowUp("responses", q, f"{previous.query or previous.question} {message}", cases)
     if _stands_alone(message) and not _leans_back(message):
-        return FollowUp("fresh", read_question(message, explicit), message)
+        return FollowUp("fresh", _within(message, previous, read_question(message, explicit)), message)
     # Some other question about the same cases ("why?", "who was involved?", "what happened to the officer who
     # fired it?").
     q = Question(
@@ -524,10 +535,31 @@ def _relative_years(message: str, new: Filters, before: Filters) -> Filters:
     return new
 
 
+def _within(message: str, previous: Answer | None, q: Question) -> Question:
+    """`q`, asked within the scope of the cases just given when it states none and asks for cases ("any where the
+    detainee self-harmed?" after "hampshire custody cases"): the Hampshire cases about that."""
+    if (
+        previous is None
+        or previous.abstained
+        or previous.kind not in ("filter", "list")
+        or not previous.filters.has_scope()
+        or q.filters.has_scope()
+        or not _WITHIN.search(message)
+    ):
+        return q
+    q.filters = replace(previous.filters, case_ids=[], other_than=[]).merged(q.filters)
+    q.kind = "list" if q.kind == "lookup" else q.kind
+    return q
+
+
 def _elsewhere(message: str, previous: Answer, cases: list[str]) -> FollowUp:
     """The previous topic for other forces and bodies than it named ("who else got the same rec?" after
     Humberside's): searched without the forces it named, among the cases not given yet."""
-    query = " ".join(without_forces(previous.query or previous.question).split())
+    # "any recs about spit hoods in kent?" is searched as "any recs about spit hoods?"
+    rest = re.sub(
+        r"\b(?:in|from|for|by|to|at|of)\s*(?=[?.!]*\s*$)", "", without_forces(previous.query or previous.question)
+    )
+    query = re.sub(r"\s+([?.!])", r"\1", " ".join(rest.split()))
     q = read_question(query)
     shown = list(dict.fromkeys([*previous.filters.other_than, *cases]))
     q.filters = replace(previous.filters, case_ids=[], forces=[], other_than=shown)

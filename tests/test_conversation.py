@@ -502,3 +502,21 @@ def test_a_case_picked_by_its_year_is_that_case():
     previous.citations[1].date = "2020-09-01"
     assert resolve("what about the 2020 one?", [previous]).cases == ["e20"]
     assert resolve("tell me more about the 2016 one", [previous]).cases == ["e15"]  # a year its title names
+
+
+def test_asking_about_anywhere_else_drops_the_force():
+    previous = _answer(
+        "any recs about spit hoods in kent?", [("k1", "Kent Police")], filters=Filters(forces=["Kent Police"])
+    )
+    follow = resolve("ok what about anywhere?", [previous])
+    assert follow.kind == "more" and follow.question.filters.forces == []
+    assert follow.query == "any recs about spit hoods?"
+
+
+def test_a_topic_asked_of_the_cases_of_a_scope_keeps_the_scope():
+    hampshire = Filters(forces=["Hampshire and Isle of Wight Constabulary"])
+    previous = _answer("hampshire custody cases", [("h1", hampshire.forces[0])], filters=hampshire, kind="list")
+    within = resolve("any where the detainee self-harmed?", [previous])
+    assert within.question.filters.forces == hampshire.forces and within.question.kind == "list"
+    fresh = resolve("which forces were told to change their body worn video policy?", [previous])
+    assert fresh.question.filters.forces == []
