@@ -338,6 +338,7 @@ class Assistant:
             given_cases=follow.kind in ("responses", "item", "narrow"),
             scope_of=follow.before if follow.kind == "scope" else None,
             write=write,
+            same=follow.kind == "same",
         )
         if follow.kind == "narrow" and answer.abstained:
             answer = self._beyond_the_cases_given(follow, write)
@@ -387,8 +388,10 @@ class Assistant:
         given_cases: bool = False,
         scope_of: Earlier | None = None,
         write: bool = True,
+        same: bool = False,
     ) -> Answer:
-        """The stages, once each and in order: retrieve and weigh, judge, answer, (write,) check."""
+        """The stages, once each and in order: retrieve and weigh, judge, answer, (write,) check. `same`: the
+        query is a recommendation's words, and only a case with a sentence about that close answers it."""
         if not self.catalog.passages:
             return abstention(q.text, 0, q.filters)
         if q.filters.statuses and not q.filters.case_ids and not self.catalog.allowed(q.filters):
@@ -405,6 +408,8 @@ class Assistant:
             # cases are shown as nearest, not "nothing found" while that force's cases sit in it.
             ctx.judgement = replace(ctx.judgement, confidence=Confidence.LOW)
         if scope_of and ctx.judgement.confidence is Confidence.HIGH and not self._holds_in_scope(scope_of, ctx):
+            ctx.judgement = replace(ctx.judgement, confidence=Confidence.LOW)
+        if same and ctx.evidence and ctx.evidence[0].sentence < self.settings.same_recommendation:
             ctx.judgement = replace(ctx.judgement, confidence=Confidence.LOW)
         answerer = ListAnswerer(every_case=given_cases) if q.kind == "list" else LookupAnswerer()
         return self._finish(answerer.answer(ctx), query, write)

@@ -24,8 +24,9 @@ from assistant.question import (
     topic_words,
     without_forces,
 )
-from assistant.types import Answer, Filters
+from assistant.types import Answer, Citation, Filters
 from ingest.bodies import is_national
+from ingest.sentences import weighed_sentences
 
 _FOLLOW_UP_START = re.compile(
     r"^\s*(and|but|also|what about|how about|same (?:[\w'’-]+ )?(?:for|in)|and what about|then|so)\b", re.IGNORECASE
@@ -120,6 +121,7 @@ _ELSEWHERE = re.compile(
     r"(?!\s+(?:was|were|is)\s+(?:there|involved|present|at|in|with)\b)",
     re.IGNORECASE,
 )
+_SAME = re.compile(r"\bsame\b|\b(?:that|this|the)\s+(?:recs?|recommendations?)\b", re.IGNORECASE)
 # "Any where the detainee self-harmed?" after the table of a force's cases: a topic asked within that scope.
 _WITHIN = re.compile(
     r"^\s*(?:and\s+|so\s+|ok\s+|okay\s+)?(?:are there\s+|were there\s+)?"
@@ -318,8 +320,8 @@ class FollowUp:
 
     kind: "fresh" (on its own), "scope" (the previous topic, new filters), "narrow" (the previous topic, among
     `cases` within new filters), "more" (the previous topic, other cases than `cases`), "responses" (of
-    `cases`), "sent to" (who the recommendations of `cases` went to), "item" (one of `cases`), or "nothing" (it
-    leans on an answer that found nothing)."""
+    `cases`), "sent to" (who the recommendations of `cases` went to), "same" (other cases given the recommendation
+    `cases` were), "item" (one of `cases`), or "nothing" (it leans on an answer that found nothing)."""
 
     kind: str
     question: Question
@@ -553,18 +555,25 @@ def _within(message: str, previous: Answer | None, q: Question) -> Question:
 
 
 def _elsewhere(message: str, previous: Answer, cases: list[str]) -> FollowUp:
-    """The previous topic for other forces and bodies than it named ("who else got the same rec?" after
-    Humberside's): searched without the forces it named, among the cases not given yet."""
+    """The previous topic for other forces and bodies than it named ("any others elsewhere?" after Kent's):
+    searched without the forces it named, among the cases not given yet. Asked who else got the same
+    recommendation, searched by the words of the first recommendation given ("same")."""
+    shown = list(dict.fromkeys([*previous.filters.other_than, *cases]))
+    recommendation = next((c for c in previous.citations if c.section.startswith("recommendation")), None)
+    same = recommendation is not None and bool(_SAME.search(message))
+    said = _recommending(recommendation) if recommendation and same else previous.query or previous.question
     # "any recs about spit hoods in kent?" is searched as "any recs about spit hoods?"
-    rest = re.sub(
-        r"\b(?:in|from|for|by|to|at|of)\s*(?=[?.!]*\s*$)", "", without_forces(previous.query or previous.question)
-    )
+    rest = re.sub(r"\b(?:in|from|for|by|to|at|of)\s*(?=[?.!]*\s*$)", "", without_forces(said))
     query = re.sub(r"\s+([?.!])", r"\1", " ".join(rest.split()))
     q = read_question(query)
-    shown = list(dict.fromkeys([*previous.filters.other_than, *cases]))
     q.filters = replace(previous.filters, case_ids=[], forces=[], other_than=shown)
     q.text = message
-    return FollowUp("more", q, query, cases, before=_earlier(previous))
+    return FollowUp("same" if same else "more", q, query, cases, before=_earlier(previous))
+
+
+def _recommending(c: Citation) -> str:
+    """The sentence of a recommendation's passage that says what it recommends, else its quote."""
+    return next((t for t in weighed_sentences(c.passage) if "recommend" in t.lower()), c.quote)
 
 
 def _sent_to(message: str, previous: Answer, cases: list[str]) -> FollowUp:

@@ -51,6 +51,9 @@ class AnswerSettings:
     table_max_rows: int = 60
     # Follow-ups: "and in Kent?" stands only when Kent's best sentence is within this cosine of the best anywhere.
     scope_margin: float = 0.1
+    # "Who else got the same rec?": another case's recommendation is the same when one of its sentences is at
+    # least this close (cosine) to the words of the one given (Kent's and Humberside's, the same but the force).
+    same_recommendation: float = 0.8
 
 
 DEFAULT = AnswerSettings()

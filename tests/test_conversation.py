@@ -476,9 +476,17 @@ def test_how_many_cases_a_new_force_has_is_the_table_of_its_cases():
     assert follow.question.filters.forces == ["Greater Manchester Police"]
 
 
-@pytest.mark.parametrize(
-    "message", ["who else got the same rec?", "did any other forces get that?", "which other bodies got it?"]
-)
+def test_who_else_got_the_same_recommendation_is_searched_by_what_it_recommends():
+    previous = _answer("humberside domestic abuse rec", [("hum", "Humberside Police")])
+    rec = previous.citations[0]
+    rec.section, rec.rec_no = "recommendation 1", 1
+    rec.passage = "A woman was harassed. The IOPC recommends that Humberside Police reviews its domestic abuse policy."
+    follow = resolve("who else got the same rec?", [previous])
+    assert follow.kind == "same" and follow.question.filters.other_than == ["hum"]
+    assert follow.query == "The IOPC recommends that reviews its domestic abuse policy."
+
+
+@pytest.mark.parametrize("message", ["did any other forces get that?", "which other bodies got it?"])
 def test_asking_who_else_asks_the_topic_again_without_the_forces_it_named(message):
     previous = _answer(
         "humberside rec about domestic abuse suspects threatening suicide",

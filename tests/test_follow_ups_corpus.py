@@ -162,3 +162,12 @@ def test_a_scope_that_holds_nothing_on_the_topic_shows_its_nearest_as_nearest(co
     narrowed = corpus_assistant.chat("just the ones from 2020", [first])
     assert narrowed.abstained and narrowed.confidence == "low"
     assert "No case clearly matches" in narrowed.text
+
+
+def test_who_else_got_the_same_recommendation_finds_the_word_for_word_one_or_says_none(corpus_assistant):
+    first = corpus_assistant.chat("humberside rec about domestic abuse suspects threatening suicide", [])
+    same = corpus_assistant.chat("who else got the same rec?", [first])
+    assert not same.abstained and same.citations[0].force == "Kent Police"
+    sporks = corpus_assistant.chat("which forces got told to stop leaving sporks with detainees?", [])
+    nobody = corpus_assistant.chat("who else got the same rec?", [sporks])
+    assert nobody.abstained and nobody.confidence == "low"
