@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from ingest.bodies import find_bodies
+from ingest.layouts.common import slug_title
 from ingest.model import Case, Recommendation
 from ingest.source_records import case_keys_of, cases_of
 from vectorstore import SourceRecord
@@ -52,6 +53,15 @@ def _text_key(text: str) -> str | None:
     return norm[:TEXT_KEY_CHARS] if len(norm) >= TEXT_KEY_CHARS else None
 
 
+_JOINING = {"a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "into", "and", "iopc"}
+
+
+def _title_words_key(title: str) -> str | None:
+    """The title's words without joining words, when they name a year and enough to tell cases apart."""
+    words = [w for w in re.sub(r"[^a-z0-9]+", " ", title.lower()).split() if w not in _JOINING]
+    return " ".join(words) if len(words) >= 6 and any(re.fullmatch(r"(19|20)\d\d", w) for w in words) else None
+
+
 def identities(case: Case) -> list[str]:
     """Everything that identifies `case` across sites: any one shared means the same case.
 
@@ -61,12 +71,17 @@ def identities(case: Case) -> list[str]:
     - the page's slug under /learning/ (the IOPC's page and its mirror use the same slug);
     - the opening of a recommendation (it names its addressee) or of the summary together with the
       body (a force's and the NPCC's pages tell the same story): the mirrors copy the IOPC's text,
-      which finds twins whose excerpt has no title line at all.
+      which finds twins whose excerpt has no title line at all;
+    - the words of the whole title, force and month included, without joining words: a mirror's page
+      with no title line is titled from its address, whose slug leaves out "with" ("complaints raised
+      after police contact man greater manchester police january 2022").
     """
     force = case.force.name if case.force else ""
     keys = [f"ref:{ref}|{force}" for ref in case.references]
     if tk := title_key(case):
         keys.append(f"title:{tk}")
+    if wk := _title_words_key(case.title):
+        keys.append(f"words:{wk}")
     if case.url and (m := _LEARNING_SLUG.search(case.url.lower())):
         keys.append(f"slug:{m.group('slug')}")
     keys += [f"text:{k}" for k in map(_text_key, (r.text for r in case.recommendations)) if k]
@@ -157,9 +172,10 @@ def _merge_twin(merged: Case, twin: Case) -> None:
     for ref in twin.references:
         if ref not in merged.references:
             merged.references.append(ref)
-    if merged.force is None and twin.force is not None:
+    made_up = merged.title == slug_title(merged.url) and twin.title != slug_title(twin.url)
+    if (merged.force is None and twin.force is not None) or made_up:
         # The twin with a title line ("… - Force, Month YYYY") names the case better than an excerpt
-        # that starts mid-page ("Recommendation 1").
+        # that starts mid-page ("Recommendation 1") or one titled from its address.
         merged.title = twin.title
     for attr in ("published", "recommended", "response_due", "url", "force", "incident_month"):
         if getattr(merged, attr) is None:

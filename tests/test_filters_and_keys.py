@@ -144,3 +144,25 @@ def test_what_happened_in_a_forces_cases_is_each_cases_story(make_assistant, tmp
     assert table.kind == "filter" and not table.abstained
     assert [c.section for c in table.citations] == ["summary"]
     assert table.citations[0].quote.startswith("Officers were called")  # the story, not its title line
+
+
+def test_twins_by_the_words_of_a_title_and_of_an_address():
+    """A mirror's page with no title line is titled from its address, whose slug leaves out "with"."""
+    from ingest.grouping import CaseKeys
+
+    keys = CaseKeys()
+    titled = _case(
+        "Complaints raised after police contact with man - Greater Manchester Police, January 2022",
+        "Greater Manchester Police",
+        month="2022-01",
+        url="https://policeconduct.gov.uk/node/7682",
+    )
+    from_address = _case(
+        "Complaints raised after police contact man greater manchester police january 2022",
+        None,
+        month=None,
+        url="https://mirror.example/sources/iopc/learning/complaints-raised-after-police-contact-man-greater-manchester-police-january-2022/",
+    )
+    assert keys.key_for(from_address, "b.txt") == keys.key_for(titled, "a.txt")
+    other = _case("Complaints raised after police contact man greater manchester police january 2023", None, month=None)
+    assert keys.key_for(other, "c.txt") != keys.key_for(titled, "a.txt")
