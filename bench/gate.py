@@ -78,8 +78,9 @@ FLOORS = {
     # measured on arrival, before any change (0.938, 0.812, 0.917, 0.757, 0.385, 0.094), then after the eleventh
     # session's changes: hit@5 0.969, must-cite 0.844, force recall 0.967, list precision 0.781, near-miss
     # abstention 0.385 (5 of 13), false abstention 0.031 (1 of 32)
-    # with the fitted list rule (2026-12-01): force recall 0.933, list precision 0.800
-    "questions-tune8": {"hit_at_5": 0.93, "must_cite": 0.8, "force_recall": 0.9, "list_precision": 0.75,
+    # with the fitted list rule (2026-12-01): force recall 0.933, list precision 0.800; after the GMP twins merged
+    # (a re-ingest): hit@5 0.938
+    "questions-tune8": {"hit_at_5": 0.9, "must_cite": 0.8, "force_recall": 0.9, "list_precision": 0.75,
                         "abstention_accuracy": 0.3, "false_abstention_max": 0.07},
     # measured: follow-up hit@5 0.917 -> 1.000, must-cite 0.750 -> 0.917, refusal after a refusal 0.500 (1 of 2),
     # false abstention 0.000
