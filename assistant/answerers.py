@@ -22,7 +22,7 @@ from assistant.compose import (
     table_text,
 )
 from assistant.evidence import CaseEvidence
-from assistant.list_rows import RowSignals, kept, membership, row_signals
+from assistant.list_rows import RowSignals, kept_rows, membership, row_signals
 from assistant.question import Intent, Question, lists_cases, row_topic
 from assistant.quotes import best_spans, first_matching, first_sentence
 from assistant.relevance import Confidence, Judgement, index_terms
@@ -59,12 +59,13 @@ _RECOMMENDS = re.compile(
 # Asked what came of it for those involved ("were the officers disciplined?"), a story is quoted where it says.
 _ASKS_OUTCOME = re.compile(
     r"\b(disciplin\w*|sacked|sacking|dismissed|misconduct|in (bother|trouble)|punished|case to answer|"
-    r"action (was )?taken against)\b",
+    r"action (was )?taken against|happened to (the |those |that |these )?(police )?(officers?|cops?|pcs?|sergeants?|"
+    r"staff))\b",
     re.IGNORECASE,
 )
 _STATES_OUTCOME = re.compile(
     r"\b(misconduct|case to answer|disciplinary|dismiss\w*|written warning|management action|reflective practice|"
-    r"performance (issues?|matters?|requirements?)|no further action|unsatisfactory performance)\b",
+    r"performance (issues?|matters?|requirements?)|no further action|unsatisfactory performance|words of advice)\b",
     re.IGNORECASE,
 )
 # A story saying how the force took the learning ("Lancashire police accepted our recommendations…").
@@ -452,7 +453,7 @@ def _on_topic(
     """The rows the list-membership rule keeps, in the order the cases were weighed (keyword evidence counts
     there: "ligature" named exactly); none when no row is about the topic."""
     s = ctx.settings
-    return [rows[i][1] for i in kept(list_row_signals(ctx, rows, topic, items), s.list_weights, s.list_bar)]
+    return [rows[i][1] for i in kept_rows(list_row_signals(ctx, rows, topic, items), s.list_weights, s.list_bar)]
 
 
 def _nearest_row(
@@ -527,7 +528,7 @@ class TableAnswerer:
         )
         text, cites = table_text(shown, spans, scope)
         # Asked who the recommendations of the cases just given went to, the answer says so first.
-        if q.intent is Intent.RECOMMENDED and q.filters.case_ids and (lead := addressees_in_short(cites)):
+        if q.intent is Intent.SENT_TO and (lead := addressees_in_short(cites)):
             text = f"{lead}\n\n{text}"
         return Answer(
             question=q.text, text=text, citations=cites, kind="filter", filters=q.filters, searched=ctx.n_cases

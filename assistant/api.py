@@ -348,7 +348,8 @@ class Assistant:
 
     def _beyond_the_scope(self, follow: FollowUp, write: bool) -> Answer:
         """More of the same that the scope holds none of ("any others like that?" after the one Kent case on it):
-        said, then more of the same among all the cases (the forces' names left out of what is searched)."""
+        said, then more of the same among all the cases, whatever their force, year or national scope (the
+        forces' names left out of what is searched)."""
         q = follow.question
         rest = Filters(other_than=q.filters.other_than, themes=q.filters.themes, statuses=q.filters.statuses)
         answer = self._answer(
@@ -409,8 +410,11 @@ class Assistant:
             ctx.judgement = replace(ctx.judgement, confidence=Confidence.LOW)
         if scope_of and ctx.judgement.confidence is Confidence.HIGH and not self._holds_in_scope(scope_of, ctx):
             ctx.judgement = replace(ctx.judgement, confidence=Confidence.LOW)
-        if same and ctx.evidence and ctx.evidence[0].sentence < self.settings.same_recommendation:
-            ctx.judgement = replace(ctx.judgement, confidence=Confidence.LOW)
+        if same:  # only the cases with a sentence that close; none: the nearest, shown as nearest
+            close = [w for w in ctx.evidence if w.sentence >= self.settings.same_recommendation]
+            ctx.evidence = close or ctx.evidence
+            if not close:
+                ctx.judgement = replace(ctx.judgement, confidence=Confidence.LOW)
         answerer = ListAnswerer(every_case=given_cases) if q.kind == "list" else LookupAnswerer()
         return self._finish(answerer.answer(ctx), query, write)
 

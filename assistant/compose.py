@@ -131,8 +131,9 @@ def addressees_in_short(cites: list[Citation]) -> str:
     without: list[str] = []
     for c in rows:
         when = month_year(c.date)
-        if c.rec_no is None:
-            without.append(f"the {when} case [{c.n}]" if several and when else f"this case [{c.n}]")
+        if c.section == "summary":
+            which = (f"the {when} case" if when else f"“{c.title}”") if several else "this case"
+            without.append(f"{which} [{c.n}]")
             continue
         where = f" of the {when} case" if several and when else ""
         # All the bodies its sentence names ("…recommends that GMP, Cumbria Constabulary and …"), by the rule

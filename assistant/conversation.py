@@ -57,6 +57,8 @@ _SENT_TO = re.compile(
     r")\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+# The words of "who was it sent to?" itself: any other ("who was the medication given to?") is a question of its own.
+_SENT_WORDS = {"aimed", "directed", "go", "goes", "went", "got", "get", "received", "receive", "issued", "recs", "rec"}
 # "What did Sussex do?": what a force named did is its response, as "what did they do?" is.
 _FORCE_DID = re.compile(r"\bdid (?:[\w'’-]+ ){1,4}do\b", re.IGNORECASE)
 # A question about one thing ("who was the officer?"), not for cases ("any cases about the Taser?") nor a new
@@ -117,11 +119,15 @@ _MORE = re.compile(
 # "Who else got the same rec?", "did any other forces get that?": the same topic for other bodies than those given.
 _ELSEWHERE = re.compile(
     r"\b(?:who\s+else|any\s*(?:one|body)\s+else|(?:any|which|what)\s+other\s+(?:forces?|bodies|organisations?)|"
-    r"other\s+forces|anywhere(?:\s+else)?|elsewhere)\b"
-    r"(?!\s+(?:was|were|is)\s+(?:there|involved|present|at|in|with)\b)",
+    r"other\s+forces)\b(?!\s+(?:was|were|is)\s+(?:there|involved|present|at|in|with)\b)"
+    r"|^\s*(?:and\s+|so\s+|ok\s+|okay\s+)?(?:(?:what|how)\s+about\s+|any\s+|anything\s+)?(?:anywhere|elsewhere)\b"
+    r"|\b(?:anywhere|elsewhere)(?:\s+else)?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
-_SAME = re.compile(r"\bsame\b|\b(?:that|this|the)\s+(?:recs?|recommendations?)\b", re.IGNORECASE)
+_SAME = re.compile(
+    r"\bsame\s+(?:recs?|recommendations?|advice|learning)\b|\b(?:that|this|the)\s+(?:recs?|recommendations?)\b",
+    re.IGNORECASE,
+)
 # "Any where the detainee self-harmed?" after the table of a force's cases: a topic asked within that scope.
 _WITHIN = re.compile(
     r"^\s*(?:and\s+|so\s+|ok\s+|okay\s+)?(?:are there\s+|were there\s+)?"
@@ -430,17 +436,17 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         if new.has_scope() and previous.citations:
             return _scope(message, previous, new)
         return FollowUp("nothing", read_question(message, explicit), message)
-    if _ELSEWHERE.search(message) and not _stands_alone(message):
+    asks_responses = bool(_RESPONSES.search(message) or (new.forces and _FORCE_DID.search(message)))
+    if _ELSEWHERE.search(message) and not _stands_alone(message) and not asks_responses:
         return _elsewhere(message, previous, cases)
     item = _item(message, previous, cases)
-    if _SENT_TO.search(message):
+    if _SENT_TO.search(message) and not set(w.lower() for w in _own_words(message)) - _SENT_WORDS:
         return _sent_to(message, previous, [item] if item else cases)
     if item is not None:
         return _about(message, previous, item)
     if _TO_EVERY_FORCE.search(message) and not _stands_alone(_TO_EVERY_FORCE.sub(" ", message)):
         # "Did the same go out to all forces?" of an answer with no national case: the topic, nationally.
         return _scope(message, previous, replace(new, forces=[], national=True))
-    asks_responses = bool(_RESPONSES.search(message) or (new.forces and _FORCE_DID.search(message)))
     if new.has_scope() and not asks_responses and _NARROWS.search(message):
         return _again(message, previous, Filters(case_ids=cases), new, "narrow", cases)
     if new.has_scope() and not asks_responses:
@@ -578,7 +584,7 @@ def _recommending(c: Citation) -> str:
 
 def _sent_to(message: str, previous: Answer, cases: list[str]) -> FollowUp:
     """Who the recommendations of `cases` went to: every one of them, as a table whose first line says."""
-    q = Question(text=message, kind="filter", filters=Filters(case_ids=cases), intent=Intent.RECOMMENDED)
+    q = Question(text=message, kind="filter", filters=Filters(case_ids=cases), intent=Intent.SENT_TO)
     return FollowUp("sent to", q, previous.query or previous.question, cases)
 
 

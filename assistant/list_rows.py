@@ -8,7 +8,8 @@ figure low:
 - alignment_gap: how far its case's clause alignment with the whole question falls below the best case's;
 - relative_coverage: the share of the question's rarer terms its passage covers, over the best row's share;
 - coverage: that share itself;
-- place: how far down the weighed order the case is (log of its index: keyword evidence counts there);
+- place: how far down the list's candidate rows the row is, in the order the cases were weighed (log of its
+  index: keyword evidence counts there);
 - topic and alignment: the row's own figures.
 The weights and the bar are a logistic fit on the tune sets' list questions (bench/calibrate_lists.py), where
 a row is right when its case is one the question expects.
@@ -70,6 +71,6 @@ def membership(signals: RowSignals, weights: Sequence[float]) -> float:
     return sum(w * x for w, x in zip(weights, signals.vector(), strict=True))
 
 
-def kept(signals: list[RowSignals], weights: Sequence[float], bar: float) -> list[int]:
+def kept_rows(signals: list[RowSignals], weights: Sequence[float], bar: float) -> list[int]:
     """The indexes of the rows at or above the bar, in order (none when no row is about the topic)."""
     return [i for i, s in enumerate(signals) if membership(s, weights) >= bar]

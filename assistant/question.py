@@ -15,6 +15,7 @@ class Intent(StrEnum):
 
     HAPPENED = "happened"  # the narrative
     RECOMMENDED = "recommended"  # the recommendations (and who they went to)
+    SENT_TO = "sent to"  # who the recommendations of the cases just given went to (a follow-up's)
     RESPONSE = "response"  # what the force did: its response and the status
     ANY = "any"
 
@@ -34,8 +35,11 @@ _LIST_OF_FORCES = re.compile(r"^\s*what (have|has|did) (the )?(forces|bodies|org
 # from cleveland"): every one that is about it, not the three nearest. Not "any cases where…?", which asks whether
 # there is one.
 _CASES_ASKED = re.compile(
-    r"\bhow many\s+(?:[\w'’-]+\s+){0,4}?(?:cases|recommendations|recs|forces|incidents|investigations)\b|"
-    r"\blist (?:them|all|every|the)\b|^\s*(?!any\b)(?:[\w'’-]+\s+){0,5}(?:cases|incidents|investigations)\b",
+    r"\bhow many\s+(?:[\w'’-]+\s+){0,3}?(?:cases|recommendations|recs|forces|incidents|investigations)\b|"
+    r"\blist (?:them|(?:all|every|the) (?:cases|recs|recommendations|forces|incidents))\b|"
+    r"^\s*(?!(?:any|are|were|have|has|is|do|does|did|why|how|what|when|where|can|could|should|in)\b)"
+    r"(?:[\w'’-]+\s+){1,5}(?:cases|incidents|investigations)\b"
+    r"(?=\s*(?:$|[-–?.,:]|from|in|involving|about|where|with|since|for|at|by)\b|\s*[-–?.,:]|\s*$)",
     re.IGNORECASE,
 )
 # A list asked after a fronted clause ("When the IOPC raised body-worn video problems, which forces acted on it?").
@@ -112,7 +116,8 @@ _STATUS = [
     (
         re.compile(
             r"\b(?:(?:which|that|were|was|have been|has been|got|been) accepted|accepted recommendations|"
-            r"said yes|agreed to|were agreed|accepted ones|(?:only|just) (?:those |the ones )?accepted)\b",
+            r"said yes|agreed to|were agreed|(?<!non-)(?<!non )accepted ones|"
+            r"(?:only|just) (?:those|the ones)(?: that were| which were)? accepted(?! in part))\b",
             re.IGNORECASE,
         ),
         "accepted",
@@ -129,6 +134,7 @@ _COLLOQUIAL = {
     "met's": "Metropolitan Police Service",
     "mps": "Metropolitan Police Service",
     "gmp": "Greater Manchester Police",
+    "greater manchester": "Greater Manchester Police",  # whole, so "greater" is not left as a topic
     "manchester": "Greater Manchester Police",
     "south yorks": "South Yorkshire Police",
     "west yorks": "West Yorkshire Police",
@@ -442,8 +448,10 @@ class Question:
 # "Met" alone where a force can stand ("met stop and search cases", "which met cases…", "any met recs"), not the
 # verb ("officers met him", "the criteria were met").
 _MET = re.compile(
-    r"(?:^|\b(?:which|what|any|all|other|from|for|in|by|to|about|of)\s+)(met)\b"
-    r"(?!\s+(?:him|her|them|us|me|with|up|the|a|an|his|their|its|our|my|your)\b)",
+    r"(?:^|\b(?:which|what|from|for|in|by|to|about|of)\s+)(met)\b"
+    r"(?!\s+(?:him|her|them|us|me|with|up|the|a|an|his|their|its|our|my|your)\b)"
+    r"|\b(?:any|all|other)\s+(met)(?=\s+(?:cases?|officers?|recs?|recommendations?|police|stop|custody|taser|"
+    r"investigations?|ones?|responses?)\b)",
     re.IGNORECASE,
 )
 
@@ -457,7 +465,7 @@ def named_forces(text: str) -> list[tuple[str, str]]:
     for m in _COLLOQUIAL_RE.finditer(text):
         out.setdefault(_COLLOQUIAL[m.group(1).lower()], m.group(1))
     if met := _MET.search(text):
-        out.setdefault("Metropolitan Police Service", met.group(1))
+        out.setdefault("Metropolitan Police Service", met.group(1) or met.group(2))
     # Areas match as written ("Kent") and, for questions typed in lower case, title-cased ("kent").
     for b in find_areas(text) + find_areas(_title_case_words(text)):
         out.setdefault(b.name, b.as_written)

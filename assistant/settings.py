@@ -55,5 +55,11 @@ class AnswerSettings:
     # least this close (cosine) to the words of the one given (Kent's and Humberside's, the same but the force).
     same_recommendation: float = 0.8
 
+    def __post_init__(self):
+        # One weight per signal, or the weighted sums would silently read the wrong ones.
+        for name, n in (("weights", 5), ("list_weights", 7)):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"AnswerSettings.{name}: {n} weights expected, got {len(getattr(self, name))}")
+
 
 DEFAULT = AnswerSettings()

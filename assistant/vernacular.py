@@ -35,7 +35,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"off (?:his|her|their) face|high on": "intoxicated drugs",
     r"blokes?|fellas?|lads?": "man",
     r"kids?|youngsters?": "child young",
-    r"teenagers?|teens": "teenager teenage young child",  # the cases' own word too: "teenager" is theirs
+    r"teenagers?|teens?": "teenager teenage young child",  # the cases' own word too: "teenager" is theirs
     r"sectioned": "Mental Health Act section 136",
     r"call takers?|operators?": "call handler control room",
     r"hung up|hangs? up|hanging up|put the phone down|"

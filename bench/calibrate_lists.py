@@ -24,12 +24,14 @@ from calibrate import logistic
 PROBABILITY = 0.3  # a lower bar lists more of the expected cases and more that are not
 
 
-def question_rows(assistant, path: str) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(signals, right) of each list question's candidate rows, one pair per question that has rows."""
+def question_rows(assistant, path: str) -> list[tuple[list, np.ndarray]]:
+    """(row signals, right) of each list question's candidate rows, one pair per question that has rows."""
     from assistant.answerers import ListAnswerer, list_row_signals
     from assistant.question import read_question
 
-    stems = {c.case_id: {Path(s.split("#")[0].rstrip("/")).stem for s in c.sources} for c in assistant.catalog.cases.values()}
+    stems = {
+        c.case_id: {Path(s.split("#")[0].rstrip("/")).stem for s in c.sources} for c in assistant.catalog.cases.values()
+    }
     out = []
     for line in open(path, encoding="utf-8"):
         q = json.loads(line)
@@ -40,38 +42,38 @@ def question_rows(assistant, path: str) -> list[tuple[np.ndarray, np.ndarray]]:
         rows, topic, items = ListAnswerer().rows(ctx)
         if not rows:
             continue
-        signals = list_row_signals(ctx, rows, topic, items)
         expected = set(q.get("expected_cases") or [])
         right = np.array([bool(expected & stems.get(w.case_id, set())) for w, _ in rows])
-        out.append((np.array([s.vector() for s in signals]), right))
+        out.append((list_row_signals(ctx, rows, topic, items), right))
     return out
 
 
-def measured(questions, keep) -> tuple[float, float]:
-    """Mean precision and recall over questions of `keep(signals) -> kept row indexes`."""
+def each(questions, weights, bar, at_most: int) -> tuple[list[float], list[float]]:
+    """Per question, the precision (of the questions that list anything: with no row kept the answer abstains)
+    and the recall of expected candidates, of the assistant's own rule (assistant.list_rows.kept_rows)."""
+    from assistant.list_rows import kept_rows
+
     precision, recall = [], []
-    for x, right in questions:
-        kept = keep(x)[:15]
-        precision.append(right[kept].mean())
+    for signals, right in questions:
+        kept = kept_rows(signals, weights, bar)[:at_most]
+        if kept:
+            precision.append(float(right[kept].mean()))
         if right.any():
-            recall.append(right[kept].sum() / right.sum())
+            recall.append(float(right[kept].sum() / right.sum()) if kept else 0.0)
+    return precision, recall
+
+
+def measured(questions, weights, bar, at_most: int) -> tuple[float, float]:
+    """Mean precision and recall over the questions (see each)."""
+    precision, recall = each(questions, weights, bar, at_most)
     return float(np.mean(precision)), float(np.mean(recall))
 
 
-def rule(weights, bar):
-    """The kept-rows rule of assistant/list_rows.py for these weights and bar, on a signal matrix."""
-
-    def keep(x: np.ndarray) -> list[int]:
-        scores = x @ weights
-        return [i for i, s in enumerate(scores) if s >= bar] or [int(np.argmax(scores))]  # the nearest, shown
-
-    return keep
-
-
-def fitted(questions) -> tuple[np.ndarray, float]:
+def fitted(questions) -> tuple[tuple[float, ...], float]:
     """(weights, bar) fitted on these questions' rows."""
-    weights, intercept = logistic(np.concatenate([x for x, _ in questions]), np.concatenate([r for _, r in questions]))
-    return weights, math.log(PROBABILITY / (1 - PROBABILITY)) - intercept
+    x = np.concatenate([np.array([s.vector() for s in signals]) for signals, _ in questions])
+    weights, intercept = logistic(x, np.concatenate([r for _, r in questions]))
+    return tuple(float(w) for w in weights), math.log(PROBABILITY / (1 - PROBABILITY)) - intercept
 
 
 def main() -> None:
@@ -82,23 +84,23 @@ def main() -> None:
     from assistant import Assistant
 
     a = Assistant(data_dir=args.data_dir)
+    at_most = a.settings.list_max_cases
     by_file = {path: question_rows(a, path) for path in args.questions}
     everything = [q for qs in by_file.values() for q in qs]
-    now = rule(np.array(a.settings.list_weights), a.settings.list_bar)
-    print(f"{len(everything)} list questions: the rule now, precision {measured(everything, now)[0]:.3f}, "
-          f"recall {measured(everything, now)[1]:.3f}")
-    held_out = []
+    p, r = measured(everything, a.settings.list_weights, a.settings.list_bar, at_most)
+    print(f"{len(everything)} list questions: the rule now, precision {p:.3f}, recall {r:.3f}")
+    precision, recall = [], []
     for path, qs in by_file.items():
-        rest = [q for p, other in by_file.items() if p != path for q in other]
+        rest = [q for other, oqs in by_file.items() if other != path for q in oqs]
         if qs and rest:
-            held_out += [(x, r, rule(*fitted(rest))) for x, r in qs]
-    precision = np.mean([r[k(x)[:15]].mean() for x, r, k in held_out])
-    recall = np.mean([r[k(x)[:15]].sum() / r.sum() for x, r, k in held_out if r.any()])
-    print(f"fitted, each file held out in turn: precision {precision:.3f}, recall {recall:.3f}")
+            p, r = each(qs, *fitted(rest), at_most)  # fitted once per file held out
+            precision += p
+            recall += r
+    print(f"fitted, each file held out in turn: precision {np.mean(precision):.3f}, recall {np.mean(recall):.3f}")
     weights, bar = fitted(everything)
-    p, r = measured(everything, rule(weights, bar))
+    p, r = measured(everything, weights, bar, at_most)
     print(f"fitted on all: precision {p:.3f}, recall {r:.3f}")
-    print(f"list_weights={tuple(round(float(w), 3) for w in weights)}, list_bar={round(bar, 3)}")
+    print(f"list_weights={tuple(round(w, 3) for w in weights)}, list_bar={round(bar, 3)}")
 
 
 if __name__ == "__main__":

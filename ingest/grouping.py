@@ -53,12 +53,13 @@ def _text_key(text: str) -> str | None:
     return norm[:TEXT_KEY_CHARS] if len(norm) >= TEXT_KEY_CHARS else None
 
 
-_JOINING = {"a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "into", "and", "iopc"}
+# Words a title and the slug of its address may differ by, and the IOPC's name, which identify nothing.
+_NOT_IDENTIFYING = {"a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "into", "and", "iopc"}
 
 
 def _title_words_key(title: str) -> str | None:
     """The title's words without joining words, when they name a year and enough to tell cases apart."""
-    words = [w for w in re.sub(r"[^a-z0-9]+", " ", title.lower()).split() if w not in _JOINING]
+    words = [w for w in re.sub(r"[^a-z0-9]+", " ", title.lower()).split() if w not in _NOT_IDENTIFYING]
     return " ".join(words) if len(words) >= 6 and any(re.fullmatch(r"(19|20)\d\d", w) for w in words) else None
 
 

@@ -452,7 +452,7 @@ def test_what_a_force_named_did_about_theirs_asks_for_its_responses_among_the_ca
 def test_asking_who_it_was_sent_to_is_a_table_of_the_recommendations_of_the_cases_just_given(message):
     follow = resolve(message, [LISTED])
     assert follow.kind == "sent to" and follow.cases == ["mer", "kent", "sx"]
-    assert follow.question.kind == "filter" and follow.question.intent is Intent.RECOMMENDED
+    assert follow.question.kind == "filter" and follow.question.intent is Intent.SENT_TO
     assert follow.question.filters.case_ids == follow.cases
 
 
@@ -461,7 +461,14 @@ def test_who_the_second_one_was_sent_to_is_about_that_case_alone():
 
 
 @pytest.mark.parametrize(
-    "message", ["who else got the same rec?", "who was involved?", "who made the decision to stop the pursuit?"]
+    "message",
+    [
+        "who else got the same rec?",
+        "who was involved?",
+        "who made the decision to stop the pursuit?",
+        "who was the medication given to?",
+        "who was the complaint sent to?",
+    ],
 )
 def test_other_questions_about_who_are_not_about_where_it_was_sent(message):
     assert resolve(message, [LISTED]).kind != "sent to"
@@ -528,3 +535,8 @@ def test_a_topic_asked_of_the_cases_of_a_scope_keeps_the_scope():
     assert within.question.filters.forces == hampshire.forces and within.question.kind == "list"
     fresh = resolve("which forces were told to change their body worn video policy?", [previous])
     assert fresh.question.filters.forces == []
+
+
+@pytest.mark.parametrize("message", ["how did the other forces respond?", "did the other forces accept it?"])
+def test_how_the_other_forces_answered_asks_for_the_responses_of_the_cases_given(message):
+    assert resolve(message, [LISTED]).kind == "responses"

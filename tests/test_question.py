@@ -309,7 +309,8 @@ def test_a_month_named_with_its_year_is_when_it_happened():
 
 
 @pytest.mark.parametrize(
-    "text", ["officers met him at the station", "the criteria were met", "what met the threshold?"]
+    "text",
+    ["officers met him at the station", "the criteria were met", "what met the threshold?", "were they all met?"],
 )
 def test_met_the_verb_is_no_force(text):
     assert read_question(text).filters.forces == []
@@ -330,3 +331,23 @@ def test_cases_asked_for_as_such_are_a_list(text):
 
 def test_whether_there_is_a_case_is_a_lookup():
     assert read_question("Any cases where a man died after a chase?").kind == "lookup"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "were there any cases where a taser was used?",
+        "why do investigations take so long?",
+        "In the cases you showed, what happened next?",
+        "how many officers were involved in cases about restraint?",
+    ],
+)
+def test_cases_mentioned_in_passing_do_not_make_a_list(text):
+    assert read_question(text).kind == "lookup"
+
+
+@pytest.mark.parametrize(
+    "text", ["which recommendations were only accepted in part?", "were any non-accepted ones challenged?"]
+)
+def test_accepted_in_passing_selects_nothing(text):
+    assert read_question(text).filters.statuses != ["accepted"]
