@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 
 from assistant.types import Filters
-from ingest.bodies import canonical_name, find_areas, find_bodies
+from ingest.bodies import areas, canonical_name, find_areas, find_bodies
 
 
 class Intent(StrEnum):
@@ -287,6 +288,8 @@ _GENERIC = set(
         "recommendations",
         "rec",
         "recs",
+        *("recomendation", "recomendations", "reccomendation", "reccomendations"),  # the usual slips
+        *("reccommendation", "reccommendations", "recommendaton", "recommendatons"),
         "recommended",
         "recommend",
         "case",
@@ -466,10 +469,49 @@ def named_forces(text: str) -> list[tuple[str, str]]:
         out.setdefault(_COLLOQUIAL[m.group(1).lower()], m.group(1))
     if met := _MET.search(text):
         out.setdefault("Metropolitan Police Service", met.group(1) or met.group(2))
+    for m in re.finditer(
+        r"(?:\bgreater\s+)?\b([A-Za-z]{6,})", text, re.IGNORECASE
+    ):  # "cleaveland", "greater manchster"
+        if (name := _area_misspelt(m.group(1).lower())) and name not in out:
+            out[name] = m.group(0)
     # Areas match as written ("Kent") and, for questions typed in lower case, title-cased ("kent").
     for b in find_areas(text) + find_areas(_title_case_words(text)):
         out.setdefault(b.name, b.as_written)
     return [(name, written) for name, written in out.items() if canonical_name(name) or name]
+
+
+@cache
+def _area_words() -> dict[str, str]:
+    """The one-word areas and names trainers call forces by, of six letters or more, and their forces."""
+    words = {a.lower(): name for a, name in areas().items() if " " not in a and len(a) >= 6}
+    words.update({k: name for k, name in _COLLOQUIAL.items() if " " not in k and len(k) >= 6})
+    return words
+
+
+def _area_misspelt(word: str) -> str | None:
+    """The force an area written with a slip of the keys names: one letter off ("cleaveland" for Cleveland),
+    two in a name of nine letters or more; the first letter right. None for the area itself or any other word."""
+    known = _area_words()
+    if word in known:
+        return None
+    for area, name in known.items():
+        close = area[0] == word[0] and abs(len(area) - len(word)) <= 2
+        if close and _edits(area, word, 2 if len(area) >= 9 else 1) is not None:
+            return name
+    return None
+
+
+def _edits(a: str, b: str, limit: int) -> int | None:
+    """The edit distance between a and b when it is at most `limit`, else None (rows stop past the limit)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return None
+        previous = current
+    return previous[-1] if previous[-1] <= limit else None
 
 
 def _title_case_words(text: str) -> str:

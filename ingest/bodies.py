@@ -207,6 +207,12 @@ def _area_pattern() -> re.Pattern[str]:
 _AREAS: dict[str, str] = {}
 
 
+def areas() -> dict[str, str]:
+    """Every area a force is named by ("Kent", "Greater Manchester") and that force's name."""
+    _area_pattern()
+    return dict(_AREAS)
+
+
 def find_areas(text: str) -> list[Body]:
     """Forces named by their area alone ("in Kent", "the Sussex case"): for questions, not case text."""
     out: dict[str, Body] = {}

@@ -351,3 +351,23 @@ def test_cases_mentioned_in_passing_do_not_make_a_list(text):
 )
 def test_accepted_in_passing_selects_nothing(text):
     assert read_question(text).filters.statuses != ["accepted"]
+
+
+@pytest.mark.parametrize(
+    "text, force",
+    [
+        ("cleaveland cases", "Cleveland Police"),
+        ("cleavland custody recomendations", "Cleveland Police"),
+        ("merseside police cases", "Merseyside Police"),
+        ("greater manchster cases from 2022", "Greater Manchester Police"),
+        ("any humbreside cases?", "Humberside Police"),
+    ],
+)
+def test_an_area_written_with_a_slip_of_the_keys_is_its_force(text, force):
+    q = read_question(text)
+    assert q.filters.forces == [force] and q.topic in ([], ["custody"])
+
+
+@pytest.mark.parametrize("text", ["a man in a corset", "a prisoner was sorry", "the officers were cleaver"])
+def test_words_near_an_area_name_are_no_force(text):
+    assert read_question(text).filters.forces == []
