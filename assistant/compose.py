@@ -127,7 +127,7 @@ def addressees_in_short(cites: list[Citation]) -> str:
     cases have none published (their story's row); "" when no row is either."""
     rows = [c for c in cites if c.section == "summary" or c.section.startswith("recommendation")]
     several = len({c.case_id for c in rows}) > 1  # "recommendation 1" of which case, then
-    said: list[str] = []
+    sent: dict[tuple[str, ...], list[str]] = {}  # the bodies -> the recommendations that went to them
     without: list[str] = []
     for c in rows:
         when = month_year(c.date)
@@ -139,7 +139,11 @@ def addressees_in_short(cites: list[Citation]) -> str:
         # All the bodies its sentence names ("…recommends that GMP, Cumbria Constabulary and …"), by the rule
         # ingest names the first of them by.
         bodies = [b.name for b in addressees(c.passage)] or [c.addressed_to or c.force or "the force"]
-        said.append(f"recommendation {c.rec_no}{where} [{c.n}] {'went ' if not said else ''}to {_and(bodies)}")
+        sent.setdefault(tuple(bodies), []).append(f"{c.rec_no}{where} [{c.n}]")
+    said = [
+        f"recommendation{'s' * (len(items) > 1)} {_and(items)} {'went ' if i == 0 else ''}to {_and(list(bodies))}"
+        for i, (bodies, items) in enumerate(sent.items())
+    ]
     if without:
         said.append(f"{_and(without)} {'has' if len(without) == 1 else 'have'} no recommendation published")
     text = "; ".join(said)

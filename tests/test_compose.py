@@ -223,3 +223,6 @@ def test_who_recommendations_went_to_names_each_body_its_sentence_names_and_cite
         "recommendation 1 of the May 2022 case [2] to College of Policing."
     )
     assert addressees_in_short([]) == ""
+    again = rec(3, "a", "The IOPC recommends that Kent Police and Essex Police should train officers.", "Kent Police")
+    again.rec_no = 2
+    assert addressees_in_short([both, again]) == "Recommendations 1 [1] and 2 [3] went to Kent Police and Essex Police."
