@@ -453,7 +453,10 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         return _scope(message, previous, new)
     if _MORE.search(message) and not _stands_alone(message) and not asks_responses:
         shown = list(dict.fromkeys([*previous.filters.other_than, *cases]))  # "any more?" asked again
-        return _again(message, previous, Filters(other_than=shown), new, "more", cases)
+        follow = _again(message, previous, Filters(other_than=shown), new, "more", cases)
+        if follow.question.kind == "filter" and previous.filters.case_ids and previous.citations:
+            return _like(message, previous, shown)
+        return follow
     if asks_responses and not _stands_alone(without_forces(message)):  # "have Sussex signed up to it yet?"
         # A force it names ("did the Home Office accept it?") is a filter on those cases, and so is a status it
         # selects by ("which of those were accepted?"); a status asked about ("have they agreed to it yet?") is not.
@@ -558,6 +561,16 @@ def _within(message: str, previous: Answer | None, q: Question) -> Question:
     q.filters = replace(previous.filters, case_ids=[], other_than=[]).merged(q.filters)
     q.kind = "list" if q.kind == "lookup" else q.kind
     return q
+
+
+def _like(message: str, previous: Answer, shown: list[str]) -> FollowUp:
+    """More cases like the one just opened ("any others like that?" after "the 2021 one" of a force's table, whose
+    words ask for no topic): searched by the first passage that answer quoted, among the cases not given yet."""
+    query = previous.citations[0].quote
+    q = read_question(query)
+    q.kind, q.text = "lookup", message
+    q.filters = Filters(other_than=shown)
+    return FollowUp("more", q, query, shown, before=_earlier(previous))
 
 
 def _elsewhere(message: str, previous: Answer, cases: list[str]) -> FollowUp:

@@ -540,3 +540,13 @@ def test_a_topic_asked_of_the_cases_of_a_scope_keeps_the_scope():
 @pytest.mark.parametrize("message", ["how did the other forces respond?", "did the other forces accept it?"])
 def test_how_the_other_forces_answered_asks_for_the_responses_of_the_cases_given(message):
     assert resolve(message, [LISTED]).kind == "responses"
+
+
+def test_more_like_a_case_opened_from_a_table_is_searched_by_what_that_answer_quoted():
+    previous = _answer(
+        "the 2021 one merseyside cases", [("m21", "Merseyside Police")], filters=Filters(case_ids=["m21"])
+    )
+    previous.citations[0].quote = "Officers used force during an arrest and did not record it."
+    follow = resolve("any others like that?", [previous])
+    assert follow.kind == "more" and follow.question.kind == "lookup"
+    assert follow.query == previous.citations[0].quote and follow.question.filters.other_than == ["m21"]
