@@ -22,7 +22,7 @@ from assistant.compose import (
     table_text,
 )
 from assistant.evidence import CaseEvidence
-from assistant.list_rows import RowSignals, kept_rows, membership, row_signals
+from assistant.list_rows import RowSignals, kept_rows, nearest_row, row_signals
 from assistant.question import Intent, Question, lists_cases, row_topic
 from assistant.quotes import best_spans, first_matching, first_sentence
 from assistant.relevance import Confidence, Judgement, index_terms
@@ -350,11 +350,16 @@ class ListAnswerer:
         rows, topic, items = self.rows(ctx)
         if not rows:
             return _abstain(ctx)
-        kept = [h for _, h in rows] if self.every_case else _on_topic(ctx, rows, topic, items)
-        if not kept:
-            # No row is about the topic (a year or force holding none of it): its nearest, shown as nearest.
-            verdict = Confidence.LOW
-            kept = [_nearest_row(ctx, rows, topic, items)]
+        if self.every_case:
+            kept = [h for _, h in rows]
+        else:
+            # In the order the cases were weighed (keyword evidence counts there: "ligature" named exactly).
+            signals = list_row_signals(ctx, rows, topic, items)
+            kept = [rows[i][1] for i in kept_rows(signals, s.list_weights, s.list_bar)]
+            if not kept:
+                # No row is about the topic (a year or force holding none of it): its nearest, shown as nearest.
+                verdict = Confidence.LOW
+                kept = [rows[nearest_row(signals, s.list_weights)][1]]
         kept = kept[: s.list_max_cases]
         spans = ctx.spans(kept)
         told = [h for h in kept if q.intent is Intent.RECOMMENDED and h.section == "summary"]
@@ -445,24 +450,6 @@ def list_row_signals(
     terms = index_terms(ctx.catalog, row_topic(ctx.question))
     coverage = [ctx.catalog.keyword.coverage(terms, [i.id for i in items[h.id]]) if terms else 1.0 for _, h in rows]
     return row_signals([topic.get(h.id, 0.0) for _, h in rows], [w.alignment for w, _ in rows], coverage)
-
-
-def _on_topic(
-    ctx: Context, rows: list[tuple[CaseEvidence, Hit]], topic: dict[str, float], items: dict[str, list[Hit]]
-) -> list[Hit]:
-    """The rows the list-membership rule keeps, in the order the cases were weighed (keyword evidence counts
-    there: "ligature" named exactly); none when no row is about the topic."""
-    s = ctx.settings
-    return [rows[i][1] for i in kept_rows(list_row_signals(ctx, rows, topic, items), s.list_weights, s.list_bar)]
-
-
-def _nearest_row(
-    ctx: Context, rows: list[tuple[CaseEvidence, Hit]], topic: dict[str, float], items: dict[str, list[Hit]]
-) -> Hit:
-    """The row the list-membership rule scores highest."""
-    s = ctx.settings
-    scores = [membership(r, s.list_weights) for r in list_row_signals(ctx, rows, topic, items)]
-    return rows[max(range(len(rows)), key=scores.__getitem__)][1]
 
 
 def _topic_scores(ctx: Context, hits: list[Hit]) -> dict[str, float]:

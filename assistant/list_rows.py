@@ -74,3 +74,8 @@ def membership(signals: RowSignals, weights: Sequence[float]) -> float:
 def kept_rows(signals: list[RowSignals], weights: Sequence[float], bar: float) -> list[int]:
     """The indexes of the rows at or above the bar, in order (none when no row is about the topic)."""
     return [i for i, s in enumerate(signals) if membership(s, weights) >= bar]
+
+
+def nearest_row(signals: list[RowSignals], weights: Sequence[float]) -> int:
+    """The index of the row scoring highest (shown as the nearest when none is kept)."""
+    return max(range(len(signals)), key=lambda i: membership(signals[i], weights))

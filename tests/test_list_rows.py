@@ -2,7 +2,7 @@
 
 import math
 
-from assistant.list_rows import kept_rows, membership, row_signals
+from assistant.list_rows import kept_rows, membership, nearest_row, row_signals
 
 
 def test_each_row_is_measured_against_the_best_row_of_its_question():
@@ -24,6 +24,7 @@ def test_rows_at_or_above_the_bar_are_kept_in_their_order():
 def test_no_row_is_kept_when_none_reaches_the_bar():
     signals = row_signals([0.2, 0.6], [0.5, 0.5], [0.0, 0.0])
     assert kept_rows(signals, (0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0), bar=5.0) == []
+    assert nearest_row(signals, (0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0)) == 1  # shown as the nearest
     assert kept_rows([], (0.0,) * 7, bar=0.0) == []
 
 
