@@ -661,7 +661,7 @@ def _in_new_scope(text: str, new: Filters) -> str:
             text = re.sub(r"\b" + re.escape(written) + r"\b", instead, text, count=1, flags=re.IGNORECASE)
     if new.since or new.until:
         when = new.since if new.since == new.until or not new.until else f"{new.since or ''} to {new.until}"
-        years = list(re.finditer(r"\b(19|20)\d\d\b", text))
+        years = list(_YEAR.finditer(text))
         for n, m in reversed(list(enumerate(years))):
             text = text[: m.start()] + (when or "" if n == 0 else " ") + text[m.end() :]
     return " ".join(text.split())

@@ -90,7 +90,8 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def _stem(source: str) -> str:
+def source_stem(source: str) -> str:
+    """The name an expected case is given by in a questions file: its source's file name without the extension."""
     return Path(source.split("#")[0].rstrip("/")).stem
 
 
@@ -103,7 +104,7 @@ def score(q: dict, answer: Answer, case_sources: dict[str, list[str]]) -> Questi
         if c.case_id in seen:
             continue
         seen.add(c.case_id)
-        distinct.append(sorted({_stem(c.source), *(_stem(s) for s in case_sources.get(c.case_id, []))}))
+        distinct.append(sorted({source_stem(c.source), *(source_stem(s) for s in case_sources.get(c.case_id, []))}))
     rank = next((i for i, stems in enumerate(distinct[:10], 1) if expected & set(stems)), None)
     answerable = q["kind"] != "none"
     must = None

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 from calibrate import logistic
@@ -27,11 +26,10 @@ PROBABILITY = 0.3  # a lower bar lists more of the expected cases and more that 
 def question_rows(assistant, path: str) -> list[tuple[list, np.ndarray]]:
     """(row signals, right) of each list question's candidate rows, one pair per question that has rows."""
     from assistant.answerers import ListAnswerer, list_row_signals
+    from assistant.evaluation import source_stem
     from assistant.question import read_question
 
-    stems = {
-        c.case_id: {Path(s.split("#")[0].rstrip("/")).stem for s in c.sources} for c in assistant.catalog.cases.values()
-    }
+    stems = {c.case_id: {source_stem(s) for s in c.sources} for c in assistant.catalog.cases.values()}
     out = []
     for line in open(path, encoding="utf-8"):
         q = json.loads(line)

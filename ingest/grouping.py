@@ -19,6 +19,11 @@ from vectorstore import SourceRecord
 _TITLE_TAIL = re.compile(r"\s*[-–—]\s*[^-–—]*,\s*[A-Za-z]+\.?\s+\d{4}.*$")
 
 
+def _words(text: str) -> list[str]:
+    """The words of a title, lower-cased, without its punctuation."""
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+
+
 def title_key(case: Case) -> str | None:
     """Title (without its "- Force, Month YYYY" tail), the bodies the tail names, and the month,
     normalised; None if incomplete. A page to "the College of Policing and NPCC" is not the same
@@ -27,8 +32,7 @@ def title_key(case: Case) -> str | None:
         return None
     tail = _TITLE_TAIL.search(case.title)
     named = sorted(b.name for b in find_bodies(tail.group(0))) if tail else []
-    words = re.sub(r"[^a-z0-9]+", " ", _TITLE_TAIL.sub("", case.title).lower()).split()
-    words = [w for w in words if w != "iopc"]
+    words = [w for w in _words(_TITLE_TAIL.sub("", case.title)) if w != "iopc"]
     return f"{' '.join(words)}|{'+'.join(named or [case.force.name])}|{case.incident_month}"
 
 
@@ -59,7 +63,7 @@ _NOT_IDENTIFYING = {"a", "an", "the", "of", "to", "in", "on", "at", "by", "for",
 
 def _title_words_key(title: str) -> str | None:
     """The title's words without joining words, when they name a year and enough to tell cases apart."""
-    words = [w for w in re.sub(r"[^a-z0-9]+", " ", title.lower()).split() if w not in _NOT_IDENTIFYING]
+    words = [w for w in _words(title) if w not in _NOT_IDENTIFYING]
     return " ".join(words) if len(words) >= 6 and any(re.fullmatch(r"(19|20)\d\d", w) for w in words) else None
 
 
