@@ -332,17 +332,20 @@ class Assistant:
         follow = resolve(message, list(history or []), filters)
         if follow.kind == "nothing":
             return replace(abstention(message, len(self.catalog.cases), follow.question.filters), text=NOTHING_EARLIER)
+        # More of the same in a scope ("any others like that?" after Kent's case) is judged as a new scope is:
+        # against the answer it follows, so a case of that force far less close is not "like that".
+        more_in_scope = follow.kind == "more" and follow.question.filters.has_scope()
         answer = self._answer(
             follow.question,
             follow.query,
             given_cases=follow.kind in ("responses", "item", "narrow"),
-            scope_of=follow.before if follow.kind == "scope" else None,
+            scope_of=follow.before if follow.kind == "scope" or more_in_scope else None,
             write=write,
             same=follow.kind == "same",
         )
         if follow.kind == "narrow" and answer.abstained:
             answer = self._beyond_the_cases_given(follow, write)
-        elif follow.kind == "more" and answer.abstained and follow.question.filters.has_scope():
+        elif more_in_scope and answer.abstained:
             answer = self._beyond_the_scope(follow, write)
         return self._while_building(answer)
 
