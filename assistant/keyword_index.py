@@ -24,6 +24,10 @@ class KeywordSearch(Protocol):
         """The stemmed, stop-word-free terms of `text`, as the index sees them."""
         ...
 
+    def document_frequency(self, term: str) -> int:
+        """How many passages contain the (stemmed) term."""
+        ...
+
     def coverage(self, query_terms: list[str], ids: Iterable[str]) -> float:
         """Share of the query's terms, weighted by idf, that occur in the given passages."""
         ...

@@ -402,6 +402,9 @@ _GENERIC = set(
         "ever",
         "handed",
         "concluded",
+        # Asking for the case's finding on the people in it ("was the driver blamed?", "was anyone at fault?"), not
+        # naming a topic.
+        *("blame", "blamed", "fault", "criticised", "criticized"),
         # Asking for a form of answer, not naming a topic ("summarise the recommendations made to Cleveland").
         "summarise",
         "summarize",

@@ -1,6 +1,6 @@
 """Does the collection answer the question? A graded judgement: high, low or none.
 
-The default judge weighs five signals of the best weighed cases (assistant/evidence.py):
+The default judge weighs six signals of the best weighed cases (assistant/evidence.py):
 - sentence: the best cosine between the question and one sentence of a top case;
 - alignment: how well the question's clauses each find a sentence in one case (a retold scenario
   matches clause by clause even when no single sentence matches the whole);
@@ -11,6 +11,10 @@ The default judge weighs five signals of the best weighed cases (assistant/evide
   words ("Tasered while pregnant") matches a case on its frame ("Tasered"), and leaving out its key concept
   ("pregnant") brings it closer; an everyday word in a retold scenario ("fits", "bloke") moves a long
   question's vector little either way, so it vetoes nothing.
+- foreign: how much of the question's meaning rests on a topic word no case uses at all: the most its vector
+  moves (1 - cosine) when one such word is left out (all of them, when it has no other). "Were forces told to
+  tighten up vetting of new recruits?" rests on "vetting", which no case uses; "twos" or "buggy" in a retold
+  chase move it little; a question of made-up words moves all the way.
 Their weighted sum is compared with two bars (AnswerSettings; fitted by bench/calibrate.py). A stronger judge
 (a cross-encoder on disk, an LLM) can replace it through the RelevanceJudge protocol.
 """
@@ -55,10 +59,11 @@ class Signals:
     distinct: float
     coverage: float
     unsupported: float = 0.0
+    foreign: float = 0.0
 
-    def vector(self) -> tuple[float, float, float, float, float]:
+    def vector(self) -> tuple[float, float, float, float, float, float]:
         """The signals in the order of AnswerSettings.weights."""
-        return (self.sentence, self.alignment, self.distinct, self.coverage, self.unsupported)
+        return (self.sentence, self.alignment, self.distinct, self.coverage, self.unsupported, self.foreign)
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,8 @@ class RelevanceJudge(Protocol):
 
 
 def signals(question: Question, evidence: list[CaseEvidence], catalog: Catalog, embed: Embed | None = None) -> Signals:
-    """The signals of the default judge (zero when there is no evidence; `unsupported` zero without `embed`)."""
+    """The signals of the default judge (zero when there is no evidence; `unsupported` and `foreign` zero without
+    `embed`)."""
     top = evidence[:TOP_CASES]
     if not top:
         return Signals(0.0, 0.0, 0.0, 0.0)
@@ -92,7 +98,7 @@ def signals(question: Question, evidence: list[CaseEvidence], catalog: Catalog, 
         alignment=alignments[0],
         distinct=distinct,
         coverage=case_coverage(question, catalog, top[0].case_id),
-        unsupported=unsupported(question, top, catalog, embed) if embed else 0.0,
+        **(concept_signals(question, top, catalog, embed) if embed else {}),
     )
 
 
@@ -135,11 +141,10 @@ def index_terms(catalog: Catalog, words: list[str]) -> list[str]:
     return catalog.keyword.terms(" ".join(in_case_terms(words)))
 
 
-def unsupported(q: Question, evidence: list[CaseEvidence], catalog: Catalog, embed: Embed) -> float:
-    """How far the nearest cases stand from the question's key concept: for each of the first SUPPORT_CASES
-    cases, the most its best cosine with the question rises when one topic word it does not contain is left
-    out of the question; the least of those (a concept found in any near case is found). Only the
-    MAX_LEFT_OUT words most of those cases lack are tried: each costs an embedding of the question."""
+def concept_signals(q: Question, evidence: list[CaseEvidence], catalog: Catalog, embed: Embed) -> dict[str, float]:
+    """The `unsupported` and `foreign` signals, from one embedding pass of the question and its variants, each
+    without one topic word that most of the first SUPPORT_CASES cases lack (at most MAX_LEFT_OUT of them); and,
+    when no passage contains any of its topic words, one without them all."""
     cases = [(w, w.vectors) for w in evidence[:SUPPORT_CASES] if w.vectors is not None and len(w.vectors)]
     terms_of = {word: terms for word in dict.fromkeys(q.topic) if (terms := index_terms(catalog, [word]))}
     absent = {
@@ -153,9 +158,30 @@ def unsupported(q: Question, evidence: list[CaseEvidence], catalog: Catalog, emb
     order = list(dict.fromkeys(word for word in q.topic if any(word in ws for ws in absent.values())))
     words = sorted(order, key=lambda word: -sum(word in ws for ws in absent.values()))[:MAX_LEFT_OUT]
     if not cases or not words:
-        return 0.0
-    without = [re.sub(r"(?<![\w'’-])" + re.escape(w) + r"(?![\w'’-])", " ", q.text) for w in words]
-    vectors = embed([q.text, *without])
+        return {"unsupported": 0.0, "foreign": 0.0}
+    foreign = [w for w, terms in terms_of.items() if not any(catalog.keyword.document_frequency(t) for t in terms)]
+    variants = [_without(q.text, [w]) for w in words]
+    if len(foreign) > 1 and len(foreign) == len(terms_of):  # nothing else to go on: all of them at once
+        variants.append(_without(q.text, foreign))
+    vectors = embed([q.text, *variants])
+    moves = [1.0 - float(v @ vectors[0]) for v in vectors[1:]]
+    alone = [m for m, w in zip(moves, words, strict=False) if w in foreign]  # the last move may be of all
+    return {
+        "unsupported": _unsupported(words, vectors[: len(words) + 1], cases, absent),
+        "foreign": max(alone + moves[len(words) :], default=0.0),
+    }
+
+
+def _without(text: str, words: list[str]) -> str:
+    """`text` with each of `words` left out, where it stands as a word."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.sub(r"(?<![\w'’-])(?:" + alternatives + r")(?![\w'’-])", " ", text)
+
+
+def _unsupported(words: list[str], vectors: np.ndarray, cases: list, absent: dict[str, set[str]]) -> float:
+    """How far the nearest cases stand from the question's key concept: for each case, the most its best cosine
+    with the question rises when one topic word it does not contain is left out of the question; the least of
+    those (a concept found in any near case is found)."""
     gains = []
     for w, sentence_vectors in cases:
         best = (vectors @ sentence_vectors.T).max(axis=1)

@@ -24,10 +24,10 @@ class AnswerSettings:
     # Relevance: a weighted sum of the signals (assistant/relevance.py) against two bars. At or above `high_bar`
     # the answer stands; between the bars the nearest cases are shown as nearest and the answer abstains;
     # below `low_bar` nothing is shown. Weights from a logistic fit on the tune sets (bench/calibrate.py).
-    # sentence, alignment, distinctness, keyword coverage, unsupported concept
-    weights: tuple[float, ...] = (15.75, -14.68, 9.33, 4.78, -62.49)
-    high_bar: float = 1.264
-    low_bar: float = 0.919
+    # sentence, alignment, distinctness, keyword coverage, unsupported concept, foreign concept
+    weights: tuple[float, ...] = (9.89, -10.66, 7.48, 4.64, -54.4, -21.88)
+    high_bar: float = -0.696
+    low_bar: float = -3.462
     # Sentences of the top passages weighed for the best-sentence signal.
     top_passages: int = 6
     # A lookup shows the best case and the next ones whose score is within `lookup_margin` of it.
@@ -57,7 +57,7 @@ class AnswerSettings:
 
     def __post_init__(self):
         # One weight per signal, or the weighted sums would silently read the wrong ones.
-        for name, n in (("weights", 5), ("list_weights", 7)):
+        for name, n in (("weights", 6), ("list_weights", 7)):
             if len(getattr(self, name)) != n:
                 raise ValueError(f"AnswerSettings.{name}: {n} weights expected, got {len(getattr(self, name))}")
 

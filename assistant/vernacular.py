@@ -134,6 +134,8 @@ _PLAIN_WORDS: dict[str, str] = {
     r"dad": "father",
     r"weed": "cannabis drugs",
     r"inquiry": "investigation",
+    r"kit|gear": "equipment",  # after the phrases above that use them ("video kit", "clothes off")
+    r"(?:the|a|local|Met) nick": "police station",  # a station, not an arrest ("got nicked" is above)
     r"(?:joint|working|formal|written|proper) (?:working )?agreements?|agreements? (?:in place )?with the "
     r"(?:NHS|ambulance)": "Joint Operating Protocol Memorandum of Understanding",
 }

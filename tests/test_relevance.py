@@ -1,5 +1,5 @@
-"""The relevance judge over the development corpus: a key concept the nearest cases lack (runs when
-../shared/corpus exists)."""
+"""The relevance judge over the development corpus: a key concept the nearest cases lack, or no case uses (runs
+when ../shared/corpus exists)."""
 
 import pytest
 
@@ -9,10 +9,14 @@ from assistant.relevance import signals
 pytestmark = pytest.mark.corpus
 
 
-def _unsupported(assistant, text: str) -> float:
+def _signals(assistant, text: str):
     q = read_question(text)
     evidence = assistant.weigh(q, text).evidence
-    return signals(q, evidence, assistant.catalog, assistant.embedder.embed_cached).unsupported
+    return signals(q, evidence, assistant.catalog, assistant.embedder.embed_cached)
+
+
+def _unsupported(assistant, text: str) -> float:
+    return _signals(assistant, text).unsupported
 
 
 @pytest.mark.parametrize(
@@ -44,10 +48,33 @@ def test_a_question_whose_concepts_a_case_holds_is_answered(corpus_assistant, te
     assert not answer.abstained and answer.confidence == "high"
 
 
-def test_without_an_embedder_the_signal_is_zero(corpus_assistant):
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What has the IOPC recommended about vetting officers before they join?",
+        "Has the IOPC told forces to give officers naloxone kits?",
+    ],
+)
+def test_a_question_resting_on_a_word_no_case_uses_is_not_answered(corpus_assistant, text):
+    """No case uses "vetting" or "naloxone", and the question means little without it: the answer abstains."""
+    assert _signals(corpus_assistant, text).foreign > 0.05
+    assert corpus_assistant.ask(text).abstained
+
+
+def test_everyday_words_no_case_uses_do_not_veto_a_retold_scenario(corpus_assistant):
+    """No case uses "started" as written ("bloke" counts as "man"); leaving it out moves a retold story little,
+    and the story is answered."""
+    text = "Drunk bloke started having fits in the cells and the nurse took ages to come. What was the learning?"
+    assert 0.0 < _signals(corpus_assistant, text).foreign < 0.03
+    answer = corpus_assistant.ask(text)
+    assert not answer.abstained and answer.confidence == "high"
+
+
+def test_without_an_embedder_the_concept_signals_are_zero(corpus_assistant):
     q = read_question("What did the IOPC say about officers using drones at a football match?")
     evidence = corpus_assistant.weigh(q, q.text).evidence
-    assert signals(q, evidence, corpus_assistant.catalog).unsupported == 0.0
+    s = signals(q, evidence, corpus_assistant.catalog)
+    assert s.unsupported == 0.0 and s.foreign == 0.0
 
 
 def test_an_everyday_word_counts_as_the_cases_word_in_the_coverage(corpus_assistant):

@@ -91,6 +91,8 @@ def test_everyday_phrases_among_the_topic_words_are_put_in_the_cases_terms():
         ("the level of watch on prisoners and who's watching the camera", "observation level CCTV monitored"),
         ("he had a long-term illness and asked for his meds", "chronic health condition medication"),
         ("a suspect at risk of killing themselves", "suicide suicidal"),
+        ("they had to wait for someone with the kit", "equipment"),
+        ("seized gear went missing in the nick", "equipment police station"),
     ],
 )
 def test_everyday_phrases_reach_the_cases_terms(question, terms):
@@ -101,6 +103,11 @@ def test_a_phrase_of_another_sense_adds_nothing():
     # Property is booked in too, and a log is sat on: neither is custody or a restraint.
     for question in ("stuff the team had seized was never booked in", "jobs sat on the log for hours"):
         assert "custody" not in keyword_query(question) and "restraint" not in keyword_query(question)
+
+
+def test_kit_in_a_longer_phrase_keeps_that_phrase():
+    assert in_case_terms(["video", "kit"]) == ["body-worn", "video", "BWV"]
+    assert in_case_terms(["kit"]) == ["equipment"] and "police station" not in keyword_query("he got nicked")
 
 
 def test_a_phrase_is_found_among_a_questions_topic_words_too():
