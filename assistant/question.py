@@ -94,7 +94,10 @@ _STATUS = [
             # "waiting" and "no answer" alone are too often the story ("got no answer at the door", "a job
             # waiting to be handed out"): they state a status only about a reply.
             r"\b(await(ing)? (a |an |the |their |its |any )?(force(['’]s)? )?(response|reply|answer)|"
-            r"(still )?waiting (for|on) (a |an |the |their |its |any )?(force(['’]s)? )?(response|reply|answer)|"
+            r"(still )?((sitting|sat) (there )?)?waiting (for|on) (a |an |the |their |its |any )?(force(['’]s)? )?"
+            r"(response|reply|answer)|"
+            r"((sitting|sat) (there )?)?waiting (for|on) (the |a |their |its )?(forces?|bod(y|ies)|them|it) to "
+            r"(respond|reply|answer)|"
             r"pending|outstanding|no (published )?(response|reply|answer) (yet|from|published)|not (yet )?(been )?"
             r"(respon|answer|repl)|yet to (respond|reply|answer)|still (awaiting|waiting|open)|unanswered|"
             r"haven'?t (replied|responded|answered)|"

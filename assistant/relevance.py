@@ -33,7 +33,7 @@ from assistant.catalog import Catalog
 from assistant.evidence import CaseEvidence
 from assistant.question import Question
 from assistant.settings import AnswerSettings
-from assistant.vernacular import in_case_terms
+from assistant.vernacular import in_case_terms, phrased_words
 
 TOP_CASES = 5  # cases whose scores the signals read
 SUPPORT_CASES = 5  # near cases the unsupported signal looks for the question's concepts in
@@ -159,7 +159,12 @@ def concept_signals(q: Question, evidence: list[CaseEvidence], catalog: Catalog,
     words = sorted(order, key=lambda word: -sum(word in ws for ws in absent.values()))[:MAX_LEFT_OUT]
     if not cases or not words:
         return {"unsupported": 0.0, "foreign": 0.0}
-    foreign = [w for w, terms in terms_of.items() if not any(catalog.keyword.document_frequency(t) for t in terms)]
+    phrased = phrased_words(q.text)
+    foreign = [
+        w
+        for w, terms in terms_of.items()
+        if w.lower() not in phrased and not any(catalog.keyword.document_frequency(t) for t in terms)
+    ]
     variants = [_without(q.text, [w]) for w in words]
     if len(foreign) > 1 and len(foreign) == len(terms_of):  # nothing else to go on: all of them at once
         variants.append(_without(q.text, foreign))

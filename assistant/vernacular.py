@@ -140,6 +140,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"(?:NHS|ambulance)": "Joint Operating Protocol Memorandum of Understanding",
 }
 _PATTERNS = [(re.compile(rf"\b(?:{phrase})\b", re.IGNORECASE), terms) for phrase, terms in _PLAIN_WORDS.items()]
+_WORD = re.compile(r"[\w'’-]+")
 
 
 def keyword_query(question: str) -> str:
@@ -151,6 +152,12 @@ def keyword_query(question: str) -> str:
 def is_everyday(word: str) -> bool:
     """Whether `word` is itself one of the everyday words above ("bloke" is no typo of "broke")."""
     return _case_terms_of(word) is not None
+
+
+def phrased_words(text: str) -> set[str]:
+    """The words of `text`, lower-cased, that are part of an everyday phrase above ("forks" of "knives and forks":
+    the phrase stands for the cases' terms, whatever each of its words alone would)."""
+    return {w.lower() for pattern, _ in _PATTERNS for m in pattern.finditer(text) for w in _WORD.findall(m.group(0))}
 
 
 def in_case_terms(words: list[str]) -> list[str]:

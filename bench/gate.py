@@ -39,8 +39,8 @@ FLOORS = {
     # measured (never tuned on), on a fresh index: 0.954, 0.846, 0.792, list precision 0.589, near-miss 0.333
     # (7 of 21), false 0.031 (2 of 65); with the fitted list rule (2026-12-01): force recall 0.790, list
     # precision 0.637
-    # with the foreign-concept signal (2026-12-01): force recall 0.823, list precision 0.623, near-miss 0.524
-    # (11 of 21), false 0.046 (3 of 65)
+    # with the foreign-concept signal (2026-12-01): force recall 0.823, list precision 0.623, near-miss 0.476
+    # (10 of 21), false 0.046 (3 of 65); list precision 0.645 with "knives and forks" read as the phrase it is
     "questions-frozen": {
         "hit_at_5": 0.93,
         "must_cite": 0.81,
@@ -52,13 +52,13 @@ FLOORS = {
     # measured: follow-up hit@5 1.000, refusal after a refusal 1.000, false abstention 0.000
     "conversations-tune": {"follow_up_hit_at_5": 0.95, "refusal_after_refusal": 0.95, "false_abstention_max": 0.05},
     # measured: 1.000, 1.000, 0.909, list precision 0.867, near-miss 0.583, false 0.000
-    # with the foreign-concept signal (2026-12-01): near-miss 0.667
+    # with the foreign-concept signal (2026-12-01): near-miss 0.833
     "questions-tune2": {
         "hit_at_5": 0.95,
         "must_cite": 0.95,
         "force_recall": 0.87,
         "list_precision": 0.82,
-        "abstention_accuracy": 0.62,
+        "abstention_accuracy": 0.75,
         "false_abstention_max": 0.05,
     },
     # measured: follow-up hit@5 0.947, refusal after a refusal 1.000, false abstention 0.000
@@ -79,7 +79,7 @@ FLOORS = {
     # measured: 0.967, 0.967, 0.863, list precision 0.844, near-miss 0.500 (8 of 16), false 0.100 (3 of 30:
     # short everyday questions the judge still refuses)
     # with the fitted list rule (2026-12-01): force recall 0.925, list precision 0.912
-    # with the foreign-concept signal (2026-12-01): near-miss 0.688, false 0.100
+    # with the foreign-concept signal (2026-12-01): near-miss 0.688, false 0.133 (4 of 30)
     "questions-tune4": {
         "hit_at_5": 0.93,
         "must_cite": 0.9,
@@ -94,7 +94,7 @@ FLOORS = {
     # refusal after a refusal 1.000, false abstention 0.043 (1 of 23)
     # with the foreign-concept signal (2026-12-01): refusal after a refusal 0.667 (4 of 6): a first turn about
     # officers' relationships with victims, refused before, is answered (frozen near-miss abstention rose 0.333 ->
-    # 0.524 with it)
+    # 0.476 with it)
     "conversations-frozen": {"follow_up_hit_at_5": 0.91, "refusal_after_refusal": 0.65, "false_abstention_max": 0.05},
     # measured on 2026-12-01, first before any tuning (0.844, 0.812, 0.737, 0.677, 0.538, 0.031), then after
     # the ninth session's changes: hit@5 0.969, must-cite 0.906, force recall 0.927, list precision 0.788,
@@ -115,7 +115,7 @@ FLOORS = {
     # the tenth session's changes: hit@5 0.875, must-cite 0.875, force recall 0.687, list precision 0.975,
     # near-miss abstention 0.462 (6 of 13), false abstention 0.125 (4 of 32)
     # with the fitted list rule (2026-12-01): force recall 0.742, list precision 1.000
-    # with the foreign-concept signal (2026-12-01): 0.938, 0.938, 0.809, 0.944, near-miss 0.846, false 0.094
+    # with the foreign-concept signal (2026-12-01): 0.938, 0.938, 0.809, 0.950, near-miss 0.846, false 0.062
     "questions-tune6": {
         "hit_at_5": 0.9,
         "must_cite": 0.9,
@@ -161,9 +161,9 @@ FLOORS = {
     "conversations-tune8": {"follow_up_hit_at_5": 0.9, "refusal_after_refusal": 0.45, "false_abstention_max": 0.1},
     # measured on arrival (2026-12-01), before any change, on the twelfth session's code and on the foreign-concept
     # judge: hit@5 0.906, must-cite 0.906, force recall 0.692, list precision 0.722, false abstention 0.031 alike;
-    # near-miss abstention 0.462 -> 0.692 (9 of 13); false abstention 0.062 (2 of 32) once refitted without the
-    # holdout set (a measuring set)
-    "questions-tune9": {"hit_at_5": 0.87, "must_cite": 0.87, "force_recall": 0.65, "list_precision": 0.68,
+    # near-miss abstention 0.462 -> 0.692 (9 of 13). After tuning on it (status phrasing, the judge refitted with it
+    # and without the holdout set): hit@5 0.938, force recall 0.792, list precision 0.750, false abstention 0.031
+    "questions-tune9": {"hit_at_5": 0.9, "must_cite": 0.87, "force_recall": 0.75, "list_precision": 0.7,
                         "abstention_accuracy": 0.6, "false_abstention_max": 0.07},
     # measured on arrival: follow-up hit@5 0.917 -> 1.000, must-cite 0.917, refusal after a refusal 1.000, false
     # abstention 0.083 -> 0.000 (the twelfth session's code -> the foreign-concept judge)

@@ -79,10 +79,16 @@ def test_what_went_to_a_body_enumerates_its_recommendations():
         ("Which forces haven't got back to the IOPC yet?", "awaiting response"),
         ("which recs are still waiting on a response?", "awaiting response"),
         ("which forces have recommendations with no published response yet", "awaiting response"),
+        ("which recs are still sitting there waiting for the force to reply?", "awaiting response"),
     ],
 )
 def test_status_phrasing_is_a_filter(text, status):
     assert read_question(text).filters.statuses == [status]
+
+
+def test_sitting_there_waiting_is_the_status_alone():
+    q = read_question("Which IOPC recommendations are still sitting there waiting for the force to reply?")
+    assert q.kind == "filter" and q.topic == []
 
 
 def test_whether_each_was_accepted_asks_for_statuses_not_a_filter():

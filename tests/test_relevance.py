@@ -70,6 +70,14 @@ def test_everyday_words_no_case_uses_do_not_veto_a_retold_scenario(corpus_assist
     assert not answer.abstained and answer.confidence == "high"
 
 
+def test_a_word_of_an_everyday_phrase_is_not_foreign(corpus_assistant):
+    """No case says "forks", but "knives and forks" stands for the cases' cutlery and Sporks."""
+    assert (
+        _signals(corpus_assistant, "Were forces told about prisoners keeping knives and forks after meals?").foreign
+        == 0
+    )
+
+
 def test_without_an_embedder_the_concept_signals_are_zero(corpus_assistant):
     q = read_question("What did the IOPC say about officers using drones at a football match?")
     evidence = corpus_assistant.weigh(q, q.text).evidence

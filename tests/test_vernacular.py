@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.vernacular import in_case_terms, is_everyday, keyword_query
+from assistant.vernacular import in_case_terms, is_everyday, keyword_query, phrased_words
 
 
 def test_everyday_words_add_the_cases_terms():
@@ -123,3 +123,8 @@ def test_a_word_is_read_as_the_cases_term_only_in_the_sense_it_has_there():
     assert "collision" in terms("the car smashed into a wall")
     assert "seizure" in terms("he was fitting in the cell")
     assert terms("his worried mum") == ["his", "concern", "concerns", "concerned", "mother"]
+
+
+def test_the_words_of_an_everyday_phrase_are_known_as_such():
+    words = phrased_words("Who's been told about knives and forks being left with a bloke in the cells?")
+    assert {"knives", "and", "forks", "bloke", "cells"} <= words and "left" not in words
