@@ -19,7 +19,7 @@ from assistant.indexing import while_building, write_lock_held
 from assistant.limits import check_question
 from assistant.process_memory import return_freed_memory
 from assistant.question import Question, read_question, search_text, without_forces
-from assistant.relevance import Confidence, Judgement, RelevanceJudge, SignalJudge, index_terms
+from assistant.relevance import Confidence, Judgement, RelevanceJudge, SignalJudge, case_coverage, index_terms
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.settings import DEFAULT, AnswerSettings
 from assistant.themes import inferred_note
@@ -459,7 +459,12 @@ class Assistant:
         earlier = self.weigh(before.question, before.query).evidence
         if not earlier or not ctx.evidence:
             return bool(ctx.evidence)
-        return ctx.evidence[0].sentence >= earlier[0].sentence - self.settings.scope_margin
+        # A case that reads alike but holds none of the topic's rarer words ("and in Kent?" after London's chases:
+        # Kent's cases have no pursuit) is not the topic found, unless the earlier answer's held none either.
+        found = case_coverage(ctx.question, self.catalog, ctx.evidence[0].case_id) > 0 or not case_coverage(
+            before.question, self.catalog, earlier[0].case_id
+        )
+        return found and ctx.evidence[0].sentence >= earlier[0].sentence - self.settings.scope_margin
 
     def weigh(self, q: Question, query: str) -> Context:
         """Retrieve passages for `query` and weigh their cases (none for a filter table): the evidence."""

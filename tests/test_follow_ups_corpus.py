@@ -25,6 +25,8 @@ def test_a_new_scope_that_holds_a_case_the_answer_gave_is_answered(corpus_assist
         (METAL_DETECTOR, "Kent"),
         ("Which forces were told to review their body worn video policy?", "Essex"),
         ("Any cases where police chased a car and it crashed?", "Kent"),
+        # Kent's cases read alike ("ended badly") but none holds a pursuit or a chase
+        ("Any cases where police car chases ended badly in London?", "Kent"),
     ],
 )
 def test_a_new_scope_with_no_case_on_the_topic_is_not_answered(corpus_assistant, question, force):
