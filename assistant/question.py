@@ -110,7 +110,8 @@ _STATUS = [
     ),
     (
         re.compile(
-            r"\b(not accepted|rejected|declined|refused to accept|did not accept|didn'?t accept|turn(ed|s)? down|"
+            r"\b(not accepted|rejected|declined|refus(e|ed|es|ing) to accept|did not accept|didn'?t accept|"
+            r"turn(ed|s)? down|"
             r"said no|disagree[ds]?|push(ed|es)? back)\b",
             re.IGNORECASE,
         ),
@@ -621,9 +622,17 @@ def topic_words(text: str, filters: Filters | None = None) -> list[str]:
     words = [re.sub(r"['’]s$", "", w) for w in _WORD.findall(stripped)]  # "the IOPC's" is the IOPC
     return [
         w
-        for w in words
-        if w.lower().strip("'’") not in _GENERIC and len(w) > 1 and not re.search(r"n['’]t$", w.lower())
+        for i, w in enumerate(words)
+        if (w.lower().strip("'’") not in _GENERIC or _names_a_camera(words[i : i + 2]))
+        and len(w) > 1
+        and not re.search(r"n['’]t$", w.lower())
     ]
+
+
+def _names_a_camera(words: list[str]) -> bool:
+    """Whether the words are "body" and a camera ("body cams", "body cameras"): "body" is generic ("national
+    bodies"), but there it names body-worn video, which the cases call that."""
+    return len(words) == 2 and words[0].lower() == "body" and words[1].lower().startswith("cam")
 
 
 def _without_filter_phrases(text: str) -> str:

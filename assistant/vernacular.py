@@ -30,7 +30,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"pepper spray(?:ed)?|sprayed|gass(?:ed|ing)|CS (?:gas|spray)": "PAVA incapacitant spray Captor",
     r"top(?:ped|ping|s)? (?:him|her|them)sel(?:f|ves)|kill(?:ed|ing|s)? (?:him|her|them)sel(?:f|ves)|"
     r"end(?:ed|ing|s)? (?:his|her|their) (?:own )?life": "suicide suicidal",
-    r"hanged|hung (?:him|her|them)sel(?:f|ves)": "ligature",
+    r"hanged|(?:hung|hang|hangs|hanging) (?:him|her|them)sel(?:f|ves)": "ligature",
     r"drunk|pissed|hammered|plastered|legless": "intoxicated alcohol",
     r"off (?:his|her|their) face|high on": "intoxicated drugs",
     r"blokes?|fellas?|lads?": "man",

@@ -3,6 +3,7 @@
 import pytest
 
 from assistant.question import Intent, lists_cases, read_question, search_text, stated_filters
+from assistant.vernacular import in_case_terms
 
 
 @pytest.mark.parametrize(
@@ -80,6 +81,7 @@ def test_what_went_to_a_body_enumerates_its_recommendations():
         ("which recs are still waiting on a response?", "awaiting response"),
         ("which forces have recommendations with no published response yet", "awaiting response"),
         ("which recs are still sitting there waiting for the force to reply?", "awaiting response"),
+        ("Which recommendations did forces refuse to accept?", "not accepted"),
     ],
 )
 def test_status_phrasing_is_a_filter(text, status):
@@ -377,3 +379,11 @@ def test_an_area_written_with_a_slip_of_the_keys_is_its_force(text, force):
 @pytest.mark.parametrize("text", ["a man in a corset", "a prisoner was sorry", "the officers were cleaver"])
 def test_words_near_an_area_name_are_no_force(text):
     assert read_question(text).filters.forces == []
+
+
+def test_body_before_a_camera_names_body_worn_video():
+    """ "body" is generic ("national bodies"), but "body cams" is the cases' body-worn video."""
+    topic = read_question("which forces were told to get officers to switch their body cams on?").topic
+    assert topic[-2:] == ["body", "cams"]
+    assert "body" not in read_question("which national bodies were told about strip searches?").topic
+    assert "BWV" in in_case_terms(read_question("who was told about body cameras?").topic)

@@ -92,6 +92,7 @@ def test_everyday_phrases_among_the_topic_words_are_put_in_the_cases_terms():
         ("he had a long-term illness and asked for his meds", "chronic health condition medication"),
         ("a suspect at risk of killing themselves", "suicide suicidal"),
         ("they had to wait for someone with the kit", "equipment"),
+        ("someone tried to hang themselves in the cells", "ligature"),
         ("seized gear went missing in the nick", "equipment police station"),
     ],
 )
