@@ -13,7 +13,7 @@ from assistant import catalog_file
 from assistant.answerers import Context, ListAnswerer, LookupAnswerer, TableAnswerer
 from assistant.catalog import Catalog, collector_paused
 from assistant.compose import Writer, abstention, check_markers
-from assistant.conversation import NOTHING_EARLIER, Earlier, FollowUp, resolve
+from assistant.conversation import NOTHING_EARLIER, Earlier, FollowUp, past_the_end, resolve
 from assistant.evidence import clauses, dated_first, reorder_passages, weigh_cases
 from assistant.indexing import while_building, write_lock_held
 from assistant.limits import check_question
@@ -332,6 +332,10 @@ class Assistant:
         follow = resolve(message, list(history or []), filters)
         if follow.kind == "nothing":
             return replace(abstention(message, len(self.catalog.cases), follow.question.filters), text=NOTHING_EARLIER)
+        if follow.kind == "past the end":
+            return replace(
+                abstention(message, len(self.catalog.cases), follow.question.filters), text=past_the_end(follow)
+            )
         # More of the same in a scope ("any others like that?" after Kent's case) is judged as a new scope is:
         # against the answer it follows, so a case of that force far less close is not "like that".
         more_in_scope = follow.kind == "more" and follow.question.filters.has_scope()

@@ -81,6 +81,8 @@ _ORDINALS = {
     "last": -1,
 }
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?:\s+(?:one|case|item|force))?", re.IGNORECASE)
+# An ordinal that names a place in the answer for certain ("the fifth one", "and the fifth?"), not "a third party".
+_PLACE = re.compile(r"\b(" + "|".join(_ORDINALS) + r")(?:\s+(?:one|case|item|force)\b|\s*(?:[?.!,]|$))", re.IGNORECASE)
 # A pointer at what was asked before ("did they change anything after that?", "any of those cases in Kent?").
 _POINTS_BACK = re.compile(
     r"\b(?:after|about|since|from|for|on|over|with) (?:that|this|it|those|these|them)\b|"
@@ -310,6 +312,14 @@ NOTHING_EARLIER = (
 )
 
 
+def past_the_end(follow: FollowUp) -> str:
+    """What to say when a message points at a case past the last one given ("the fifth one" of four)."""
+    n = len(follow.cases)
+    return (
+        f"The last answer gave {n} case{'s' if n != 1 else ''}; there is no {follow.query} one. Ask about one of those."
+    )
+
+
 @dataclass(frozen=True)
 class Earlier:
     """The answer a new scope follows: its question as answered, its query, and the cases it gave as the answer
@@ -327,7 +337,8 @@ class FollowUp:
     kind: "fresh" (on its own), "scope" (the previous topic, new filters), "narrow" (the previous topic, among
     `cases` within new filters), "more" (the previous topic, other cases than `cases`), "responses" (of
     `cases`), "sent to" (who the recommendations of `cases` went to), "same" (other cases given the recommendation
-    `cases` were), "item" (one of `cases`), or "nothing" (it leans on an answer that found nothing)."""
+    `cases` were), "item" (one of `cases`), "past the end" (a place past the last of `cases`, named in `query`), or
+    "nothing" (it leans on an answer that found nothing)."""
 
     kind: str
     question: Question
@@ -440,6 +451,8 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
     if _ELSEWHERE.search(message) and not _stands_alone(message) and not asks_responses:
         return _elsewhere(message, previous, cases)
     item = _item(message, previous, cases)
+    if item is None and (place := _place_past(message, cases)):
+        return FollowUp("past the end", read_question(message, explicit), place, cases)
     if _SENT_TO.search(message) and not set(w.lower() for w in _own_words(message)) - _SENT_WORDS:
         return _sent_to(message, previous, [item] if item else cases)
     if item is not None:
@@ -638,6 +651,15 @@ def _item(message: str, previous: Answer, cases: list[str], picked_only: bool = 
             return next((cid for cid in cases if years & _years_of(previous, cid)), None)
         if len(cases) == 1 and not picked_only:
             return cases[0]
+    return None
+
+
+def _place_past(message: str, cases: list[str]) -> str | None:
+    """The place a message points at ("fifth", "number 7") when it is past the last of `cases`, else None."""
+    if (m := _PLACE.search(message)) and _ORDINALS[m.group(1).lower()] >= len(cases):
+        return m.group(1).lower()
+    if (m := _NUMBERED.search(message)) and int(m.group(1)) > len(cases):
+        return f"number {m.group(1)}"
     return None
 
 

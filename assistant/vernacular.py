@@ -34,6 +34,10 @@ _PLAIN_WORDS: dict[str, str] = {
     r"drunk|pissed|hammered|plastered|legless": "intoxicated alcohol",
     r"off (?:his|her|their) face|high on": "intoxicated drugs",
     r"blokes?|fellas?|lads?": "man",
+    r"lady|ladies": "woman",
+    r"gent(?:leman|lemen|s)?": "man",
+    r"pensioners?|OAPs?|elderly|(?<!year )(?<!years )(?<!-)old (?:dear|boy|girl|chap|timer)s?": "older man woman",
+    r"missus|wife|other half|hubby": "partner",
     r"kids?|youngsters?": "child young",
     r"teenagers?|teens?": "teenager teenage young child",  # the cases' own word too: "teenager" is theirs
     r"sectioned": "Mental Health Act section 136",

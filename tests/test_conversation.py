@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import resolve
+from assistant.conversation import past_the_end, resolve
 from assistant.question import Intent
 from assistant.types import Answer, Citation, Filters
 
@@ -550,3 +550,17 @@ def test_more_like_a_case_opened_from_a_table_is_searched_by_what_that_answer_qu
     follow = resolve("any others like that?", [previous])
     assert follow.kind == "more" and follow.question.kind == "lookup"
     assert follow.query == previous.citations[0].quote and follow.question.filters.other_than == ["m21"]
+
+
+@pytest.mark.parametrize("message", ["tell me more about the fifth one", "and the third?", "what about case 7?"])
+def test_a_place_past_the_last_case_given_is_said(message):
+    previous = _answer("Which forces were told about metal detectors?", [("a", "Kent Police"), ("b", "Essex Police")])
+    follow = resolve(message, [previous])
+    assert follow.kind == "past the end"
+    assert past_the_end(follow).startswith("The last answer gave 2 cases; there is no ")
+
+
+def test_an_ordinal_that_names_no_place_is_no_pointer():
+    previous = _answer("Which forces were told about metal detectors?", [("a", "Kent Police"), ("b", "Essex Police")])
+    assert resolve("was a third party involved?", [previous]).kind != "past the end"
+    assert resolve("tell me more about the second one", [previous]).kind == "item"

@@ -93,6 +93,8 @@ def test_everyday_phrases_among_the_topic_words_are_put_in_the_cases_terms():
         ("a suspect at risk of killing themselves", "suicide suicidal"),
         ("they had to wait for someone with the kit", "equipment"),
         ("someone tried to hang themselves in the cells", "ligature"),
+        ("an old lady on a mobility scooter", "woman"),
+        ("a pensioner hit by a response car", "older man woman"),
         ("seized gear went missing in the nick", "equipment police station"),
     ],
 )
@@ -104,6 +106,10 @@ def test_a_phrase_of_another_sense_adds_nothing():
     # Property is booked in too, and a log is sat on: neither is custody or a restraint.
     for question in ("stuff the team had seized was never booked in", "jobs sat on the log for hours"):
         assert "custody" not in keyword_query(question) and "restraint" not in keyword_query(question)
+
+
+def test_a_young_girl_is_not_an_old_girl():
+    assert "older" not in keyword_query("a spit hood on a 14 year old girl") + keyword_query("a 14-year-old girl")
 
 
 def test_kit_in_a_longer_phrase_keeps_that_phrase():
