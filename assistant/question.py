@@ -112,7 +112,7 @@ _STATUS = [
         re.compile(
             r"\b(not accepted|rejected|declined|refus(e|ed|es|ing) to accept|did not accept|didn'?t accept|"
             r"turn(ed|s)? down|"
-            r"said no|disagree[ds]?|push(ed|es)? back)\b",
+            r"said no(?! further| more| case| action| crime)|disagree[ds]?|push(ed|es)? back)\b",
             re.IGNORECASE,
         ),
         "not accepted",

@@ -33,7 +33,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"hanged|(?:hung|hang|hangs|hanging) (?:him|her|them)sel(?:f|ves)": "ligature",
     r"drunk|pissed|hammered|plastered|legless": "intoxicated alcohol",
     r"off (?:his|her|their) face|high on": "intoxicated drugs",
-    r"blokes?|fellas?|lads?": "man",
+    r"blokes?|fellas?|lads?|guys?|geezers?": "man",
     r"lady|ladies": "woman",
     r"gent(?:leman|lemen|s)?": "man",
     r"pensioners?|OAPs?|elderly|(?<!year )(?<!years )(?<!-)old (?:dear|boy|girl|chap|timer)s?": "older man woman",
@@ -138,6 +138,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"dad": "father",
     r"weed": "cannabis drugs",
     r"inquiry": "investigation",
+    r"(?:women['’]s |domestic abuse )?shelters?": "refuge",
     r"kit|gear": "equipment",  # after the phrases above that use them ("video kit", "clothes off")
     r"(?:the|a|local|Met) nick": "police station",  # a station, not an arrest ("got nicked" is above)
     r"(?:joint|working|formal|written|proper) (?:working )?agreements?|agreements? (?:in place )?with the "

@@ -88,6 +88,14 @@ def test_status_phrasing_is_a_filter(text, status):
     assert read_question(text).filters.statuses == [status]
 
 
+def test_no_further_action_is_no_status():
+    q = read_question(
+        "Her ex, a serving copper, hit her and the force said no further action - what did the IOPC find?"
+    )
+    assert q.filters.statuses == []
+    assert read_question("which forces said no to the recommendation?").filters.statuses == ["not accepted"]
+
+
 def test_sitting_there_waiting_is_the_status_alone():
     q = read_question("Which IOPC recommendations are still sitting there waiting for the force to reply?")
     assert q.kind == "filter" and q.topic == []

@@ -94,6 +94,8 @@ def test_everyday_phrases_among_the_topic_words_are_put_in_the_cases_terms():
         ("they had to wait for someone with the kit", "equipment"),
         ("someone tried to hang themselves in the cells", "ligature"),
         ("an old lady on a mobility scooter", "woman"),
+        ("a drunk guy in the cells", "man"),
+        ("she was staying at a women's shelter", "refuge"),
         ("a pensioner hit by a response car", "older man woman"),
         ("seized gear went missing in the nick", "equipment police station"),
     ],
