@@ -332,12 +332,11 @@ class Assistant:
         follow = resolve(message, list(history or []), filters)
         if follow.kind == "nothing":
             return replace(abstention(message, len(self.catalog.cases), follow.question.filters), text=NOTHING_EARLIER)
-        if follow.kind == "past the end":
-            return replace(
-                abstention(message, len(self.catalog.cases), follow.question.filters), text=past_the_end(follow)
-            )
+        if follow.kind == "past the end":  # shown again, so that the next message can pick one of its cases
+            previous = (history or [])[-1]
+            return replace(previous, question=message, text=f"{past_the_end(follow)}\n\n{previous.text}")
         # More of the same in a scope ("any others like that?" after Kent's case) is judged as a new scope is:
-        # against the answer it follows, so a case of that force far less close is not "like that".
+        # against the answer it follows, so a case in that scope far less close is not "like that".
         more_in_scope = follow.kind == "more" and follow.question.filters.has_scope()
         answer = self._answer(
             follow.question,
@@ -453,18 +452,18 @@ class Assistant:
 
     def _holds_in_scope(self, before: Earlier, ctx: Context) -> bool:
         """Whether the topic is found in the new scope about as clearly as the previous answer found it in its
-        own scope: the new scope's best case is one that answer gave, or its best sentence is within
-        `scope_margin` of that answer's best. "And in Kent?" after a question Kent has no case on must not
-        answer with Kent's nearest case; "and in Lancashire?" after an answer that cited Lancashire's case
-        beside a closer national one must not abstain; "what about south yorks?" after a West Yorkshire
-        question is weighed against West Yorkshire, not against the best case anywhere."""
+        own scope: the new scope's best case is one that answer gave, or it holds some of the topic's words and
+        its best sentence is within `scope_margin` of that answer's best. "And in Kent?" after a question Kent
+        has no case on must not answer with Kent's nearest case; "and in Lancashire?" after an answer that cited
+        Lancashire's case beside a closer national one must not abstain; "what about south yorks?" after a West
+        Yorkshire question is weighed against West Yorkshire, not against the best case anywhere."""
         if ctx.evidence and ctx.evidence[0].case_id in before.answered_by:
             return True
         earlier = self.weigh(before.question, before.query).evidence
         if not earlier or not ctx.evidence:
             return bool(ctx.evidence)
-        # A case that reads alike but holds none of the topic's rarer words ("and in Kent?" after London's chases:
-        # Kent's cases have no pursuit) is not the topic found, unless the earlier answer's held none either.
+        # A case that reads alike but holds none of the topic's words ("and in Kent?" after London's chases: Kent's
+        # cases have no pursuit) is not the topic found, unless the earlier answer's held none either.
         found = case_coverage(ctx.question, self.catalog, ctx.evidence[0].case_id) > 0 or not case_coverage(
             before.question, self.catalog, earlier[0].case_id
         )

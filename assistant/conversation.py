@@ -78,6 +78,8 @@ _ORDINALS = {
     "4th": 3,
     "fifth": 4,
     "5th": 4,
+    **{w: n for n, w in enumerate(["sixth", "seventh", "eighth", "ninth", "tenth"], 5)},  # a list gives up to 15
+    **{f"{n + 1}th": n for n in range(5, 15)},
     "last": -1,
 }
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?:\s+(?:one|case|item|force))?", re.IGNORECASE)
@@ -313,11 +315,10 @@ NOTHING_EARLIER = (
 
 
 def past_the_end(follow: FollowUp) -> str:
-    """What to say when a message points at a case past the last one given ("the fifth one" of four)."""
+    """What to say when a message points at a case past the last one given ("the fifth one" of four), before that
+    answer is shown again."""
     n = len(follow.cases)
-    return (
-        f"The last answer gave {n} case{'s' if n != 1 else ''}; there is no {follow.query} one. Ask about one of those."
-    )
+    return f"The last answer gave {n} case{'s' if n != 1 else ''}, so there is no {follow.query} one. Here it is again:"
 
 
 @dataclass(frozen=True)
@@ -631,7 +632,7 @@ def _about(message: str, previous: Answer, case_id: str) -> FollowUp:
 def _item(message: str, previous: Answer, cases: list[str], picked_only: bool = False) -> str | None:
     """The case of the previous answer a message points at ("the second one", "the Sussex one"), if any;
     with `picked_only`, only by its place or force (not "that case" when there was one)."""
-    if m := _ORDINAL.search(message):
+    if m := _PLACE.search(message):
         n = _ORDINALS[m.group(1).lower()]
         return cases[n] if -len(cases) <= n < len(cases) else None
     if m := _NUMBERED.search(message):
@@ -655,11 +656,9 @@ def _item(message: str, previous: Answer, cases: list[str], picked_only: bool = 
 
 
 def _place_past(message: str, cases: list[str]) -> str | None:
-    """The place a message points at ("fifth", "number 7") when it is past the last of `cases`, else None."""
+    """The place a message points at ("the fifth one") when it is past the last of `cases`, else None."""
     if (m := _PLACE.search(message)) and _ORDINALS[m.group(1).lower()] >= len(cases):
         return m.group(1).lower()
-    if (m := _NUMBERED.search(message)) and int(m.group(1)) > len(cases):
-        return f"number {m.group(1)}"
     return None
 
 

@@ -94,10 +94,8 @@ _STATUS = [
             # "waiting" and "no answer" alone are too often the story ("got no answer at the door", "a job
             # waiting to be handed out"): they state a status only about a reply.
             r"\b(await(ing)? (a |an |the |their |its |any )?(force(['’]s)? )?(response|reply|answer)|"
-            r"(still )?((sitting|sat) (there )?)?waiting (for|on) (a |an |the |their |its |any )?(force(['’]s)? )?"
-            r"(response|reply|answer)|"
-            r"((sitting|sat) (there )?)?waiting (for|on) (the |a |their |its )?(forces?|bod(y|ies)|them|it) to "
-            r"(respond|reply|answer)|"
+            r"(still )?((sitting|sat) (there )?)?waiting (for|on) ((a |an |the |their |its |any )?(force(['’]s)? )?"
+            r"(response|reply|answer)|(the |a |their |its )?(forces?|bod(y|ies)) to (respond|reply|answer))|"
             r"pending|outstanding|no (published )?(response|reply|answer) (yet|from|published)|not (yet )?(been )?"
             r"(respon|answer|repl)|yet to (respond|reply|answer)|still (awaiting|waiting|open)|unanswered|"
             r"haven'?t (replied|responded|answered)|"
@@ -112,7 +110,7 @@ _STATUS = [
         re.compile(
             r"\b(not accepted|rejected|declined|refus(e|ed|es|ing) to accept|did not accept|didn'?t accept|"
             r"turn(ed|s)? down|"
-            r"said no(?! further| more| case| action| crime)|disagree[ds]?|push(ed|es)? back)\b",
+            r"said no(?= to\b|\s*[.,;:?!]|\s*$)|disagree[ds]?|push(ed|es)? back)\b",
             re.IGNORECASE,
         ),
         "not accepted",
@@ -630,9 +628,12 @@ def topic_words(text: str, filters: Filters | None = None) -> list[str]:
 
 
 def _names_a_camera(words: list[str]) -> bool:
-    """Whether the words are "body" and a camera ("body cams", "body cameras"): "body" is generic ("national
+    """Whether the words are "body" and a camera ("body cams", "body worn cameras"): "body" is generic ("national
     bodies"), but there it names body-worn video, which the cases call that."""
-    return len(words) == 2 and words[0].lower() == "body" and words[1].lower().startswith("cam")
+    return len(words) == 2 and words[0].lower() == "body" and bool(_CAMERA.fullmatch(words[1]))
+
+
+_CAMERA = re.compile(r"cams?|cameras?|worn", re.IGNORECASE)
 
 
 def _without_filter_phrases(text: str) -> str:

@@ -178,9 +178,10 @@ def concept_signals(q: Question, evidence: list[CaseEvidence], catalog: Catalog,
 
 
 def _without(text: str, words: list[str]) -> str:
-    """`text` with each of `words` left out, where it stands as a word."""
+    """`text` with each of `words` left out, in any case, where it stands as a word (or with its "'s", as the
+    topic read it)."""
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.sub(r"(?<![\w'’-])(?:" + alternatives + r")(?![\w'’-])", " ", text)
+    return re.sub(r"(?<![\w'’-])(?:" + alternatives + r")(?:['’]s)?(?![\w'’-])", " ", text, flags=re.IGNORECASE)
 
 
 def _unsupported(words: list[str], vectors: np.ndarray, cases: list, absent: dict[str, set[str]]) -> float:

@@ -36,7 +36,9 @@ _PLAIN_WORDS: dict[str, str] = {
     r"blokes?|fellas?|lads?|guys?|geezers?": "man",
     r"lady|ladies": "woman",
     r"gent(?:leman|lemen|s)?": "man",
-    r"pensioners?|OAPs?|elderly|(?<!year )(?<!years )(?<!-)old (?:dear|boy|girl|chap|timer)s?": "older man woman",
+    # Not an age ("a 14 year old girl", "an 18 month old boy", "a 16yr old girl").
+    r"pensioners?|OAPs?|elderly|(?<!year )(?<!years )(?<!month )(?<!months )(?<!yr )(?<!yrs )(?<!-)(?<!\d )"
+    r"old (?:dear|boy|girl|chap|timer)s?": "older man woman",
     r"missus|wife|other half|hubby": "partner",
     r"kids?|youngsters?": "child young",
     r"teenagers?|teens?": "teenager teenage young child",  # the cases' own word too: "teenager" is theirs
@@ -51,7 +53,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"(?:clothes|clothing|kit) (?:(?:come|came|coming|taken|taking|removed)(?: off)?|off)|(?:take|took|taking|get|got) "
     r"(?:their|his|her|them|the) (?:clothes|clothing|kit) off|clothes off": "strip search removal of clothing intimate",
     r"spit (?:hoods?|masks?)": "spit bite guard",
-    r"body ?cams?|body cameras?|bodycams?": "body-worn video BWV",
+    r"body ?cams?|body cameras?|bodycams?|body[- ]worn cam(?:era)?s?": "body-worn video BWV",
     r"cams?": "camera cameras",  # "body" alone is no topic word ("national bodies"), so "cams" may stand alone
     r"went missing|run away|ran away|missing kid": "missing person",
     r"sacked|sacking|fired from|lost (?:his|her|their) job|got the sack": "dismissed gross misconduct disciplinary",
@@ -138,9 +140,9 @@ _PLAIN_WORDS: dict[str, str] = {
     r"dad": "father",
     r"weed": "cannabis drugs",
     r"inquiry": "investigation",
-    r"(?:women['’]s |domestic abuse )?shelters?": "refuge",
+    r"(?:women['’]s|domestic abuse|DV|DA) shelters?": "refuge",  # not a bus shelter
     r"kit|gear": "equipment",  # after the phrases above that use them ("video kit", "clothes off")
-    r"(?:the|a|local|Met) nick": "police station",  # a station, not an arrest ("got nicked" is above)
+    r"(?:the|a|local|Met) nick(?! of time)": "police station",  # a station, not an arrest ("got nicked" is above)
     r"(?:joint|working|formal|written|proper) (?:working )?agreements?|agreements? (?:in place )?with the "
     r"(?:NHS|ambulance)": "Joint Operating Protocol Memorandum of Understanding",
 }

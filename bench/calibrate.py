@@ -6,7 +6,7 @@ For each question it computes the default judge's signals with the assistant's o
 (`Assistant.weigh`, `relevance.signals`), fits a logistic regression of answerable-or-not on them, and picks
 the high bar: the lowest score that keeps false abstentions at or below MAX_FALSE. The low bar sits just under
 the lowest answerable score, so only a question unlike anything asked of the cases gets no nearest cases. Prints the AnswerSettings fields to copy into
-assistant/settings.py. Never run it on the frozen sets: they measure, they do not tune.
+assistant/settings.py. Never run it on the frozen sets nor the holdout set: they measure, they do not tune.
 """
 
 from __future__ import annotations

@@ -552,15 +552,22 @@ def test_more_like_a_case_opened_from_a_table_is_searched_by_what_that_answer_qu
     assert follow.query == previous.citations[0].quote and follow.question.filters.other_than == ["m21"]
 
 
-@pytest.mark.parametrize("message", ["tell me more about the fifth one", "and the third?", "what about case 7?"])
-def test_a_place_past_the_last_case_given_is_said(message):
+@pytest.mark.parametrize(
+    ("message", "place"),
+    [("tell me more about the fifth one", "fifth"), ("and the third?", "third"), ("what about the 12th case?", "12th")],
+)
+def test_a_place_past_the_last_case_given_is_said(message, place):
     previous = _answer("Which forces were told about metal detectors?", [("a", "Kent Police"), ("b", "Essex Police")])
     follow = resolve(message, [previous])
     assert follow.kind == "past the end"
-    assert past_the_end(follow).startswith("The last answer gave 2 cases; there is no ")
+    assert past_the_end(follow) == f"The last answer gave 2 cases, so there is no {place} one. Here it is again:"
 
 
 def test_an_ordinal_that_names_no_place_is_no_pointer():
-    previous = _answer("Which forces were told about metal detectors?", [("a", "Kent Police"), ("b", "Essex Police")])
-    assert resolve("was a third party involved?", [previous]).kind != "past the end"
-    assert resolve("tell me more about the second one", [previous]).kind == "item"
+    cases = [(c, "Kent Police") for c in "abcde"]
+    five = _answer("Which forces were told about metal detectors?", cases)
+    two = _answer("Which forces were told about metal detectors?", cases[:2])
+    message = "was a third party involved in those cases?"
+    assert resolve(message, [five]).cases != ["c"] and resolve(message, [two]).kind != "past the end"
+    assert resolve("tell me more about the second one", [two]).kind == "item"
+    assert resolve("any similar case 10 years earlier?", [two]).kind != "past the end"

@@ -395,3 +395,5 @@ def test_body_before_a_camera_names_body_worn_video():
     assert topic[-2:] == ["body", "cams"]
     assert "body" not in read_question("which national bodies were told about strip searches?").topic
     assert "BWV" in in_case_terms(read_question("who was told about body cameras?").topic)
+    assert "BWV" in in_case_terms(read_question("who was told about body worn cameras?").topic)
+    assert "body" not in read_question("which body came up with it?").topic
