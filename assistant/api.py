@@ -334,7 +334,7 @@ class Assistant:
             return replace(abstention(message, len(self.catalog.cases), follow.question.filters), text=NOTHING_EARLIER)
         if follow.kind == "past the end":  # shown again, so that the next message can pick one of its cases
             previous = (history or [])[-1]
-            return replace(previous, question=message, text=f"{past_the_end(follow)}\n\n{previous.text}")
+            return replace(previous, question=message, text=past_the_end(follow, previous.text))
         # More of the same in a scope ("any others like that?" after Kent's case) is judged as a new scope is:
         # against the answer it follows, so a case in that scope far less close is not "like that".
         more_in_scope = follow.kind == "more" and follow.question.filters.has_scope()

@@ -314,11 +314,16 @@ NOTHING_EARLIER = (
 )
 
 
-def past_the_end(follow: FollowUp) -> str:
-    """What to say when a message points at a case past the last one given ("the fifth one" of four), before that
-    answer is shown again."""
+_AGAIN = "Here it is again:"
+
+
+def past_the_end(follow: FollowUp, shown: str) -> str:
+    """The text when a message points at a case past the last one given ("the fifth one" of four): said, then the
+    answer `shown` again (without what an earlier such reply said before it)."""
     n = len(follow.cases)
-    return f"The last answer gave {n} case{'s' if n != 1 else ''}, so there is no {follow.query} one. Here it is again:"
+    said = f"The last answer gave {n} case{'s' if n != 1 else ''}, so there is no {follow.query} one. {_AGAIN}"
+    answer = shown.split(_AGAIN + "\n\n", 1)[-1]
+    return f"{said}\n\n{answer}"
 
 
 @dataclass(frozen=True)
@@ -452,7 +457,9 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
     if _ELSEWHERE.search(message) and not _stands_alone(message) and not asks_responses:
         return _elsewhere(message, previous, cases)
     item = _item(message, previous, cases)
-    if item is None and (place := _place_past(message, cases)):
+    # A table's rows are recommendations, not cases: "the sixth one" of a table of six from five cases is no
+    # place past its end.
+    if item is None and previous.kind != "filter" and (place := _place_past(message, cases)):
         return FollowUp("past the end", read_question(message, explicit), place, cases)
     if _SENT_TO.search(message) and not set(w.lower() for w in _own_words(message)) - _SENT_WORDS:
         return _sent_to(message, previous, [item] if item else cases)

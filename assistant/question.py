@@ -126,7 +126,7 @@ _STATUS = [
         "accepted",
     ),
 ]
-_NATIONAL = re.compile(r"\bnational (bodies|body|recommendations?|organisations?|level)\b", re.IGNORECASE)
+_NATIONAL = re.compile(r"\bnational (bodies|body|recommendations?|recs?|organisations?|level)\b", re.IGNORECASE)
 _FORCES_OR_NATIONAL = re.compile(r"\b(forces?|police)\s+(or|and|and/or)\s+national\b", re.IGNORECASE)
 
 # What trainers call forces, beyond the names and acronyms the bodies table knows (matched case-insensitively;

@@ -560,7 +560,17 @@ def test_a_place_past_the_last_case_given_is_said(message, place):
     previous = _answer("Which forces were told about metal detectors?", [("a", "Kent Police"), ("b", "Essex Police")])
     follow = resolve(message, [previous])
     assert follow.kind == "past the end"
-    assert past_the_end(follow) == f"The last answer gave 2 cases, so there is no {place} one. Here it is again:"
+    said = f"The last answer gave 2 cases, so there is no {place} one. Here it is again:"
+    assert past_the_end(follow, "Two cases [1] [2]") == f"{said}\n\nTwo cases [1] [2]"
+    # asked again of that reply, it says so once
+    assert past_the_end(follow, f"{said}\n\nTwo cases [1] [2]") == f"{said}\n\nTwo cases [1] [2]"
+
+
+def test_a_place_in_a_table_is_a_row_not_a_case():
+    table = _answer(
+        "Sussex recs", [("a", "Sussex Police"), ("a", "Sussex Police"), ("b", "Sussex Police")], kind="filter"
+    )
+    assert resolve("the third one", [table]).kind != "past the end"
 
 
 def test_an_ordinal_that_names_no_place_is_no_pointer():

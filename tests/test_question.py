@@ -397,3 +397,8 @@ def test_body_before_a_camera_names_body_worn_video():
     assert "BWV" in in_case_terms(read_question("who was told about body cameras?").topic)
     assert "BWV" in in_case_terms(read_question("who was told about body worn cameras?").topic)
     assert "body" not in read_question("which body came up with it?").topic
+
+
+def test_national_recs_are_the_national_recommendations():
+    q = read_question("national recs")
+    assert q.kind == "filter" and q.filters.national
