@@ -485,7 +485,9 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         q = Question(
             text=message,
             kind="list",
-            filters=Filters(case_ids=cases, forces=new.forces, statuses=statuses),
+            # The cases keep the force they were chosen by ("merseyside cases" -> "just the accepted ones" -> "any
+            # from 2020?" is still Merseyside's).
+            filters=Filters(case_ids=cases, forces=new.forces or previous.filters.forces, statuses=statuses),
             intent=Intent.RESPONSE,
             topic=topic_words(previous.query or previous.question),
         )
@@ -651,10 +653,8 @@ def _item(message: str, previous: Answer, cases: list[str], picked_only: bool = 
             return next((cid for cid in cases if any(is_national(b) for b in _bodies_of(previous, cid))), None)
         named = {name for name, _ in named_forces(message)}
         if named:
-            for cid in cases:
-                if named & _bodies_of(previous, cid):
-                    return cid
-            return None
+            theirs = [cid for cid in cases if named & _bodies_of(previous, cid)]
+            return _best_described(message, previous, theirs) if theirs else None
         if years := set(_YEAR.findall(message)):  # "the 2020 one"
             return next((cid for cid in cases if years & _years_of(previous, cid)), None)
         if len(cases) == 1 and not picked_only:
@@ -667,6 +667,18 @@ def _place_past(message: str, cases: list[str]) -> str | None:
     if (m := _PLACE.search(message)) and _ORDINALS[m.group(1).lower()] >= len(cases):
         return m.group(1).lower()
     return None
+
+
+def _best_described(message: str, answer: Answer, case_ids: list[str]) -> str:
+    """Of `case_ids`, the one whose title and quotes in `answer` share most of the message's own words ("the Kent
+    one about domestic abuse" of two Kent cases); the first on a tie."""
+    own = {w.lower() for w in _own_words(without_forces(message))}
+
+    def shared(cid: str) -> int:
+        text = " ".join(f"{c.title} {c.quote}" for c in answer.citations if c.case_id == cid).lower()
+        return len(own & set(re.findall(r"[\w'’-]+", text)))
+
+    return max(case_ids, key=shared)  # max keeps the first of equals
 
 
 def _years_of(answer: Answer, case_id: str) -> set[str]:

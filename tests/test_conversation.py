@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.conversation import past_the_end, resolve
@@ -581,3 +583,21 @@ def test_an_ordinal_that_names_no_place_is_no_pointer():
     assert resolve(message, [five]).cases != ["c"] and resolve(message, [two]).kind != "past the end"
     assert resolve("tell me more about the second one", [two]).kind == "item"
     assert resolve("any similar case 10 years earlier?", [two]).kind != "past the end"
+
+
+def test_the_forces_one_about_a_topic_is_the_one_its_words_describe():
+    previous = _answer("list the Kent cases", [("probation", "Kent Police"), ("abuse", "Kent Police")])
+    titles = {"probation": "Information passed to probation", "abuse": "Domestic abuse and suicide threats"}
+    previous.citations = [replace(c, title=titles[c.case_id]) for c in previous.citations]
+    assert resolve("the Kent one about domestic abuse", [previous]).cases == ["abuse"]
+    assert resolve("the Kent one", [previous]).cases == ["probation"]  # no words of its own: the first
+
+
+def test_the_cases_of_a_force_keep_it_when_selected_by_status():
+    previous = _answer(
+        "Merseyside cases?",
+        [("a", "Merseyside Police"), ("b", "Merseyside Police")],
+        filters=Filters(forces=["Merseyside Police"]),
+    )
+    follow = resolve("just the accepted ones", [previous])
+    assert follow.question.filters.forces == ["Merseyside Police"] and follow.question.filters.case_ids == ["a", "b"]
