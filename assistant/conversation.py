@@ -440,6 +440,15 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         # Nearest cases were shown (not claimed as answers), and the message picks one of them by its place or
         # force: a question about that case. "What did they do about it?" still finds nothing to follow up.
         return _about(message, previous, picked)
+    if (
+        previous.abstained
+        and previous.filters.has_scope()
+        and _ELSEWHERE.search(message)
+        and not _stands_alone(message)
+    ):
+        # "anywhere else?" after a scope that held nothing on the topic ("and in Kent?"): the topic beyond it, judged
+        # as any question is.
+        return _elsewhere(message, previous, [])
     if previous.abstained or not cases:
         if _stands_alone(message) and not _leans_back(message):
             if previous.abstained and _POINTS_BACK.search(message):

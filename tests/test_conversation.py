@@ -601,3 +601,12 @@ def test_the_cases_of_a_force_keep_it_when_selected_by_status():
     )
     follow = resolve("just the accepted ones", [previous])
     assert follow.question.filters.forces == ["Merseyside Police"] and follow.question.filters.case_ids == ["a", "b"]
+
+
+def test_anywhere_else_after_a_scope_that_held_nothing_asks_the_topic_beyond_it():
+    kent = _answer(
+        "Were officers told to use metal detectors? in Kent", abstained=True, filters=Filters(forces=["Kent Police"])
+    )
+    follow = resolve("anywhere else?", [kent])
+    assert follow.kind == "more" and follow.question.filters.forces == []
+    assert resolve("anywhere else?", [REFUSED]).kind == "nothing"  # no scope: nothing to go beyond
