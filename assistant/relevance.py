@@ -37,7 +37,7 @@ from assistant.vernacular import in_case_terms, phrased_words
 
 TOP_CASES = 5  # cases whose scores the signals read
 SUPPORT_CASES = 5  # near cases the unsupported signal looks for the question's concepts in
-MAX_LEFT_OUT = 8  # topic words the near cases lack that the unsupported signal tries leaving out
+MAX_LEFT_OUT = 4  # topic words the near cases lack that the unsupported signal tries leaving out
 
 Embed = Callable[[Sequence[str]], np.ndarray]  # texts -> unit vectors, one row each
 

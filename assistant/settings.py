@@ -25,9 +25,9 @@ class AnswerSettings:
     # the answer stands; between the bars the nearest cases are shown as nearest and the answer abstains;
     # below `low_bar` nothing is shown. Weights from a logistic fit on the tune sets (bench/calibrate.py).
     # sentence, alignment, distinctness, keyword coverage, unsupported concept, foreign concept
-    weights: tuple[float, ...] = (9.87, -10.32, 7.56, 4.52, -62.77, -24.65)
-    high_bar: float = -0.713
-    low_bar: float = -3.818
+    weights: tuple[float, ...] = (8.53, -8.63, 7.99, 4.42, -56.9, -26.92)
+    high_bar: float = -0.228
+    low_bar: float = -3.597
     # Sentences of the top passages weighed for the best-sentence signal.
     top_passages: int = 6
     # A lookup shows the best case and the next ones whose score is within `lookup_margin` of it.
