@@ -82,7 +82,6 @@ _ORDINALS = {
     **{f"{n + 1}th": n for n in range(5, 15)},
     "last": -1,
 }
-_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?:\s+(?:one|case|item|force))?", re.IGNORECASE)
 # An ordinal that names a place in the answer for certain ("the fifth one", "and the fifth?"), not "a third party".
 _PLACE = re.compile(r"\b(" + "|".join(_ORDINALS) + r")(?:\s+(?:one|case|item|force)\b|\s*(?:[?.!,]|$))", re.IGNORECASE)
 # A pointer at what was asked before ("did they change anything after that?", "any of those cases in Kent?").
