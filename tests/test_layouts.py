@@ -94,8 +94,10 @@ def test_a_header_rendering():
     assert r1.addressed_to.name == "Kent Police" and names(r1.linked_bodies) == ["Kent Police"]
     assert (r2.number, r2.status, r2.national, r2.response) == (2, "awaiting response", True, None)
     assert r2.addressed_to.name == "National Police Chiefs' Council"
+    # the status line stays with a recommendation awaiting its response: a claim that it awaits one cites it
     assert r2.text == (
         "The IOPC recommends that the National Police Chiefs' Council reminds forces of the property guidance."
+        "\nAwaiting response"
     )
 
 
@@ -167,6 +169,7 @@ def test_a_block_without_header_is_titled_from_its_address_and_filed_under_its_a
     assert names(case.bodies) == ["Kent Police"]
     [rec] = case.recommendations
     assert (rec.status, rec.response, names(rec.linked_bodies)) == ("awaiting response", None, ["Kent Police"])
+    assert rec.text == "The IOPC recommends that Kent Police trains its call handlers.\nAwaiting response"
 
 
 # --- layout B ----------------------------------------------------------------------------------------------

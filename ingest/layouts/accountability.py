@@ -22,7 +22,7 @@ from ingest.layouts.common import (
     title_bodies,
     unique_bodies,
 )
-from ingest.layouts.responses import LABEL_RE, STATUS_LINE_RE, split_response, status_of_label
+from ingest.layouts.responses import AWAITING_RE, LABEL_RE, STATUS_LINE_RE, split_response, status_of_label
 from ingest.model import Body, Case, Recommendation
 
 LAYOUT = "accountability"
@@ -146,9 +146,12 @@ def _recommendation(number: int, national: bool, block: str, force: Body | None)
     named = body_or_none(addressed_m.group("value")) if addressed_m and addressed_m.group("value") else None
     # An orphan response (number 0) lost its recommendation, so its addressee is not known either.
     to = named or next(iter(addressees(split.text)), None) or (force if number else None)
+    # A recommendation still awaiting its response keeps the page's status line: a claim that it awaits one
+    # then cites the words that say so.
+    awaiting = AWAITING_RE.search(block) if status == "awaiting response" else None
     return Recommendation(
         number=number,
-        text=split.text,
+        text=f"{split.text}\n{awaiting.group(0).strip()}" if awaiting else split.text,
         addressed_to=to,
         linked_bodies=_linked(linked_m),
         status=status,
