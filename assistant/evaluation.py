@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from assistant.limits import LimitError
 from assistant.types import Answer, Citation
 from ingest.bodies import canonical_name, find_bodies
 
@@ -237,7 +238,7 @@ def evaluate_conversations(assistant, path: str) -> ConversationReport:
     for conv in load_questions(path):
         history: list[Answer] = []
         for turn in conv["turns"]:
-            history.append(assistant.chat(turn, history))
+            history.append(as_asked(assistant.chat, turn, history))
         kind = "none" if conv.get("expect_abstain") else "lookup"
         results.append(score({**conv, "kind": kind, "question": " / ".join(conv["turns"])}, history[-1], case_sources))
     answerable = [r for r in results if r.kind != "none"]
@@ -251,6 +252,15 @@ def evaluate_conversations(assistant, path: str) -> ConversationReport:
         false_abstention=_mean(r.abstained for r in answerable),
         details=results,
     )
+
+
+def as_asked(ask, *args) -> Answer:
+    """The answer a user is given: `ask`'s, or, for a request past a limit, the refusal (scored as an
+    abstention, so one over-long question costs its score, not the whole run)."""
+    try:
+        return ask(*args)
+    except LimitError as e:
+        return Answer(question=str(args[0]), text=str(e), abstained=True, confidence="none")
 
 
 def is_conversations(path: str) -> bool:
@@ -278,7 +288,8 @@ def evaluate(assistant, questions_path: str, baselines: list[str] | None = None)
 
         systems[0] = ("assistant", ask_and_keep)
     reports = [
-        aggregate(name, [score(q, ask(q["question"]), case_sources) for q in questions]) for name, ask in systems
+        aggregate(name, [score(q, as_asked(ask, q["question"]), case_sources) for q in questions])
+        for name, ask in systems
     ]
     if before is not None:
         reports[0].writing = writing_report(writer, before, answers)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-# A question: typed questions are under 300 characters (the longest of bench/questions-*.jsonl: 298). The
-# cost of a question is mostly embedding it and its clauses, which grows with its length up to the
-# model's 256 word pieces; at 500 characters, one at the limit costs less than two ordinary ones (1.4x measured).
-MAX_QUESTION_CHARS = 500
+# A question: a trainer retelling an incident writes a paragraph (the blind sets' longest is 608 characters).
+# The cost of a question is mostly embedding it and its clauses (at most MAX_CLAUSES), which grows with its
+# length up to the model's 256 word pieces, about 1,000 characters.
+MAX_QUESTION_CHARS = 1000
 # The work a question at the limit can cause, on top of the settings' candidates and table rows:
 MAX_CLAUSES = 12  # clauses of a question embedded and weighed (assistant.evidence.clauses)
 MAX_SPELLING_WORDS = 20  # unknown question words looked up for a "did you mean" hint

@@ -173,6 +173,14 @@ FLOORS = {
     # measured on arrival: follow-up hit@5 0.917 -> 1.000, must-cite 0.917, refusal after a refusal 1.000, false
     # abstention 0.083 -> 0.000 (the twelfth session's code -> the foreign-concept judge)
     "conversations-tune9": {"follow_up_hit_at_5": 0.9, "refusal_after_refusal": 0.95, "false_abstention_max": 0.1},
+    # measured on arrival (2026-12-01, fourteenth session), before any change but the question limit (its 608-character
+    # retelling was refused at 500): hit@1 0.875, hit@5 0.938, must-cite 0.938, force recall 0.827, list precision
+    # 0.752, near-miss abstention 0.769 (10 of 13), false abstention 0.000
+    "questions-tune10": {"hit_at_5": 0.9, "must_cite": 0.9, "force_recall": 0.8, "list_precision": 0.72,
+                         "abstention_accuracy": 0.75, "false_abstention_max": 0.04},
+    # measured on arrival: follow-up hit@5 1.000, must-cite 1.000, refusal after a refusal 1.000 (2 of 2), false
+    # abstention 0.000
+    "conversations-tune10": {"follow_up_hit_at_5": 0.9, "refusal_after_refusal": 0.95, "false_abstention_max": 0.1},
 }
 
 

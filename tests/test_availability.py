@@ -6,6 +6,7 @@ gradio_client; the Since box is checked in headless Chromium when it is installe
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -68,6 +69,19 @@ def test_a_question_over_the_limit_is_refused_everywhere(seeded):
         timeout=120,
     )
     assert out.returncode == 2 and f"the limit is {MAX_QUESTION_CHARS:,}" in out.stderr
+
+
+def test_eval_scores_a_question_over_the_limit_as_an_abstention(seeded, tmp_path):
+    from assistant.evaluation import evaluate, evaluate_conversations
+
+    over = "a" * (MAX_QUESTION_CHARS + 1)
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "long", "question": over, "kind": "lookup", "expected_cases": ["x"]}) + "\n")
+    [report] = evaluate(seeded, str(questions))
+    assert report.false_abstention == 1.0 and report.details[0].abstained
+    conversations = tmp_path / "c.jsonl"
+    conversations.write_text(json.dumps({"turns": ["a question", over], "expected_cases": ["x"]}) + "\n")
+    assert evaluate_conversations(seeded, str(conversations)).details[0].abstained
 
 
 def test_a_question_at_the_limit_is_answered_briefly(seeded):
