@@ -98,7 +98,7 @@ _STATUS = [
             r"(response|reply|answer)|(the |a |their |its )?(forces?|bod(y|ies)) to (respond|reply|answer))|"
             r"pending|outstanding|no (published )?(response|reply|answer) (yet|from|published)|not (yet )?(been )?"
             r"(respon|answer|repl)|yet to (respond|reply|answer)|still (awaiting|waiting|open)|unanswered|"
-            r"haven'?t (replied|responded|answered)|"
+            r"(haven|hasn)'?t (yet )?(replied|responded|answered)|never (replied|responded)|"
             r"(come|came|got|get|gotten) back (to (the IOPC|them|us) )?with (a |an |the |their |its |any )?"
             r"(answer|response|reply)|(hasn'?t|haven'?t|has not|have not|yet to|not yet) (come|got|gotten) back to "
             r"the IOPC)",

@@ -82,6 +82,8 @@ def test_what_went_to_a_body_enumerates_its_recommendations():
         ("which forces have recommendations with no published response yet", "awaiting response"),
         ("which recs are still sitting there waiting for the force to reply?", "awaiting response"),
         ("Which recommendations did forces refuse to accept?", "not accepted"),
+        ("who hasnt replied yet to their recommendations?", "awaiting response"),
+        ("which forces never replied to the IOPC?", "awaiting response"),
     ],
 )
 def test_status_phrasing_is_a_filter(text, status):
