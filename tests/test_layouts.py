@@ -327,12 +327,26 @@ def test_response_forms(block, status, response):
 def test_c_legacy_narrative_only():
     case = load("c_legacy.txt")
     assert case.layout == "ipcc_legacy"
-    # no title line: the first line stands in, and the force named only in the story is not the case's
-    assert case.title == "On 8 March 2016 North Wales Police officers went to a flat after a report of a disturbance."
-    assert case.force is None and case.bodies == [] and case.incident_month is None
+    # no title line: the address's words stand in, and name the force and month as a title line would
+    assert case.title == "Man falls from window north wales police march 2016"
+    assert names([case.force]) == ["North Wales Police"] and names(case.bodies) == ["North Wales Police"]
+    assert case.incident_month == "2016-03"
     assert case.narrative.startswith("On 8 March 2016 North Wales Police officers went to a flat")
     assert case.narrative.endswith("We examined the officers’ actions.")
     assert case.recommendations == [] and case.references == []
+
+
+def test_c_legacy_without_a_worded_address_is_titled_by_its_first_line():
+    text = (
+        "URL: https://ipcc.gov.uk/recommendations/node/4321\n\n"
+        "On 8 March 2016 North Wales Police officers went to a flat after a report of a disturbance.\n"
+        "We examined the officers’ actions.\n"
+    )
+    case = parse_text(text)
+    assert case.layout == "ipcc_legacy"
+    # the force named only in the story is not the case's
+    assert case.title == "On 8 March 2016 North Wales Police officers went to a flat after a report of a disturbance."
+    assert case.force is None and case.bodies == [] and case.incident_month is None
 
 
 def test_d_met_foi_title_field():
