@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from assistant.evidence import clauses, dated_first, reorder_passages, weigh_cas
 from assistant.indexing import while_building, write_lock_held
 from assistant.limits import check_question
 from assistant.process_memory import return_freed_memory
-from assistant.question import Question, read_question, search_text, without_forces
+from assistant.question import Question, read_question, search_text, stated_filters, without_forces
 from assistant.relevance import Confidence, Judgement, RelevanceJudge, SignalJudge, case_coverage, index_terms
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.settings import DEFAULT, AnswerSettings
@@ -45,6 +46,10 @@ class View:
 
     catalog: Catalog
     retriever: HybridRetriever
+
+
+# The words of a force's name that any force's has: the rest ("Derbyshire") is what a story names it by.
+_FORCE_WORDS = {"police", "constabulary", "service", "force", "the", "of", "and"}
 
 
 class Assistant:
@@ -403,6 +408,9 @@ class Assistant:
             return abstention(q.text, 0, q.filters)
         if q.filters.statuses and not q.filters.case_ids and not self.catalog.allowed(q.filters):
             return self._without_status(q, query, write)
+        unfiled = self._unfiled_forces(q) if q.kind != "filter" and not given_cases else []
+        if unfiled and (mentioning := self._cases_mentioning(unfiled)):
+            return self._in_cases_mentioning(q, query, unfiled, mentioning, write)
         ctx = self.weigh(q, query)
         if q.kind == "filter":
             return self._finish(TableAnswerer().answer(ctx), query, write)
@@ -433,6 +441,39 @@ class Assistant:
         none = f"No recommendation in the {len(self.catalog.cases)} cases{where} is marked {said}."
         answer = self._answer(wide, query, write=write)
         answer.text = none if answer.abstained and not answer.citations else f"{none}\n\n{answer.text}"
+        return answer
+
+    def _unfiled_forces(self, q: Question) -> list[str]:
+        """The forces a question names (not chosen in the filters) that no case is filed under, when it names
+        no other: "the woman who rang Derbyshire about her ex" is a West Yorkshire case."""
+        stated = stated_filters(q.text).forces
+        known = set(self.catalog.forces())
+        if not q.filters.forces or any(f not in stated or f in known for f in q.filters.forces):
+            return []
+        return q.filters.forces
+
+    def _cases_mentioning(self, forces: list[str]) -> list[str]:
+        """The cases whose passages name one of `forces` by its own words ("Derbyshire" of Derbyshire
+        Constabulary)."""
+        keyword, found = self.catalog.keyword, []
+        for force in forces:
+            own = [w for w in re.findall(r"[A-Za-z]+", force) if w.lower() not in _FORCE_WORDS]
+            if terms := keyword.terms(" ".join(own)):
+                found += [
+                    cid
+                    for cid in self.catalog.cases
+                    if keyword.coverage(terms, self.catalog.case_passages(cid)) >= 1.0 and cid not in found
+                ]
+        return found
+
+    def _in_cases_mentioning(
+        self, q: Question, query: str, forces: list[str], case_ids: list[str], write: bool
+    ) -> Answer:
+        """A question naming only forces no case is filed under, answered among the cases whose stories name
+        them, and said so."""
+        within = replace(q, filters=replace(q.filters, forces=[], case_ids=case_ids, naming=forces))
+        answer = self._answer(within, query, write=write)
+        answer.text = f"No case is filed under {' or '.join(forces)}.\n\n{answer.text}"
         return answer
 
     def _judged_beyond_the_force(self, q: Question, query: str, ctx: Context) -> Judgement:

@@ -64,6 +64,10 @@ _FORCE_DID = re.compile(r"\bdid (?:[\w'’-]+ ){1,4}do\b", re.IGNORECASE)
 # A question about one thing ("who was the officer?"), not for cases ("any cases about the Taser?") nor a new
 # subject ("what about the Taser?").
 _ASKS_ABOUT_ONE = re.compile(r"^\s*(who|what|how|why|where|when|did|was|were|is|has|had|does)\b(?!\s+about)", re.I)
+# "the national recommendation", "from that": of the cases just given.
+_OF_THOSE_GIVEN = re.compile(
+    r"\bthe national (?:recommendation|rec)s?\b|\b(?:from|in|of|for) (?:that|it|this|those|these|them)\b", re.IGNORECASE
+)
 _SELECTS = re.compile(
     r"^\s*(and\s+|so\s+|ok\s+|okay\s+)?(which|what|list|show|just|only|the ones|those|(give|show) me)\b", re.IGNORECASE
 )
@@ -421,6 +425,8 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
     if previous is None or not is_follow_up(message):
         return FollowUp("fresh", _within(message, previous, read_question(message, explicit)), message)
     new = _relative_years(message, stated_filters(message), previous.filters)
+    if (back := _back_to(message, history, new.forces)) is not None:
+        return resolve(message, history[: back + 1], explicit)
     if explicit:
         new = new.merged(explicit.canonical())
         if _rescoped(explicit.canonical(), previous.filters):
@@ -473,6 +479,13 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         return _sent_to(message, previous, [item] if item else cases)
     if item is not None:
         return _about(message, previous, item)
+    national = [cid for cid in cases if any(is_national(b) for b in _bodies_of(previous, cid))]
+    if new.national and national and not (new.forces or new.since or new.until) and _OF_THOSE_GIVEN.search(message):
+        # "What did the national recommendation say?" of the cases just given: theirs, not every national
+        # recommendation on the topic.
+        if len(national) == 1:
+            return _about(message, previous, national[0])
+        return _again(message, previous, Filters(case_ids=national), new, "narrow", cases)
     if _TO_EVERY_FORCE.search(message) and not _stands_alone(_TO_EVERY_FORCE.sub(" ", message)):
         # "Did the same go out to all forces?" of an answer with no national case: the topic, nationally.
         return _scope(message, previous, replace(new, forces=[], national=True))
@@ -515,6 +528,22 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
     # story again); by the earlier question too when it says nothing of its own ("why?").
     query = message if _own_words(message) else f"{message} {previous.query or previous.question}"
     return FollowUp("item", q, query, cases)
+
+
+def _back_to(message: str, history: list[Answer], forces: list[str]) -> int | None:
+    """Where in `history` a message about a force's case is read ("what did Humberside do?", "was Hampshire's one
+    accepted?") when the last answer cites no case of it: the latest earlier answer that does. None otherwise,
+    and for a new scope ("and in Kent?"), which asks the last topic of another force."""
+    if not forces or not (_RESPONSES.search(message) or _FORCE_DID.search(message) or _ITEM.search(message)):
+        return None
+    wanted = set(forces)
+
+    def cites(answer: Answer) -> bool:
+        return not answer.abstained and any(wanted & _bodies_of(answer, cid) for cid in _cited_cases(answer))
+
+    if cites(history[-1]):
+        return None
+    return next((n for n in range(len(history) - 2, -1, -1) if cites(history[n])), None)
 
 
 def _again(message: str, previous: Answer, cases: Filters, new: Filters, kind: str, cited: list[str]) -> FollowUp:

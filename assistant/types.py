@@ -18,6 +18,7 @@ class Filters:
     case_ids: list[str] = field(default_factory=list)
     national: bool | None = None  # True: only recommendations to national bodies; False: only local ones
     other_than: list[str] = field(default_factory=list)  # case ids left out ("any others like that?")
+    naming: list[str] = field(default_factory=list)  # forces no case is filed under, named in `case_ids`' stories
 
     def is_empty(self) -> bool:
         """True when nothing is restricted."""
@@ -51,7 +52,9 @@ class Filters:
             parts.append("status: " + ", ".join(self.statuses))
         if self.sections:
             parts.append("section: " + ", ".join(self.sections))
-        if self.case_ids:
+        if self.naming:
+            parts.append("cases naming " + ", ".join(self.naming))
+        elif self.case_ids:
             parts.append(f"cases: {len(self.case_ids)} from the previous answer")
         if self.other_than:
             n = len(self.other_than)

@@ -173,3 +173,33 @@ def test_who_else_got_the_same_recommendation_finds_the_word_for_word_one_or_say
     sporks = corpus_assistant.chat("which forces got told to stop leaving sporks with detainees?", [])
     nobody = corpus_assistant.chat("who else got the same rec?", [sporks])
     assert nobody.abstained and nobody.confidence == "low"
+
+
+def test_a_force_named_two_answers_back_is_looked_for_there(corpus_assistant):
+    first = corpus_assistant.chat(
+        "which forces were told to give officers guidance when a DA victim says the abuser is threatening suicide?", []
+    )
+    assert "Humberside Police" in {c.force for c in first.citations}
+    others = corpus_assistant.chat("who else?", [first])
+    assert "Humberside Police" not in {c.force for c in others.citations}
+    follow = corpus_assistant.chat("what did humberside do?", [first, others])
+    assert not follow.abstained
+    assert {c.force for c in follow.citations} == {"Humberside Police"}
+    assert any(c.section.startswith("force response") for c in follow.citations)
+
+
+def test_the_national_recommendation_asked_of_is_the_one_of_the_cases_just_given(corpus_assistant):
+    first = corpus_assistant.chat("what happened in the spork case?", [])
+    follow = corpus_assistant.chat("what did the national recommendation say?", [first])
+    assert not follow.abstained and follow.citations
+    assert {c.case_id for c in follow.citations} <= {c.case_id for c in first.citations}
+    assert {c.force for c in follow.citations} == {"National Police Chiefs' Council"}
+
+
+def test_a_force_no_case_is_filed_under_is_looked_for_in_the_stories(corpus_assistant):
+    answer = corpus_assistant.chat("case were woman rang derbyshire about her ex and then got murdered?", [])
+    assert answer.text.startswith("No case is filed under Derbyshire Constabulary.")
+    assert not answer.abstained and {c.force for c in answer.citations} == {"West Yorkshire Police"}
+    assert "cases naming Derbyshire Constabulary" in answer.text
+    # a force no story names either: nothing, as before
+    assert corpus_assistant.chat("any Avon and Somerset cases about custody deaths?", []).abstained
