@@ -25,9 +25,11 @@ _LIST_START = re.compile(
     r"^\s*(which|list|name|what (forces|bodies|cases|national bodies|other forces|recommendations)|have any|has any|"
     r"how many (cases|forces|bodies|recommendations|incidents|investigations)|"
     r"are there( any)?|in which|show (me )?(all|every)|give (me )?(all|a list)|"
-    r"who(['’]s| was| were| has| have) (been )?(told|asked|given|recommended)|"
+    r"who(['’]s| was| were| has| have| got) (been )?(told|asked|given|recommended)|"
     r"(has|have|was|were) (anyone|anybody|any (forces?|bodies|body|police forces?))( ever)?( been| got)? "
-    r"(told|asked|given|recommended|advised|criticised|pulled up))\b",
+    r"(told|asked|given|recommended|advised|criticised|pulled up)|"
+    r"(has|have|did) the IOPC( ever)? (told|tell|asked|ask|recommended|recommend|advised|advise) "
+    r"(anyone|anybody|any (forces?|bodies|body|police forces?)|anything)\b)\b",
     re.IGNORECASE,
 )
 # What forces as a whole were told or did ("What have forces been told about X?") is a list too.
@@ -43,9 +45,11 @@ _CASES_ASKED = re.compile(
     r"(?=\s*(?:$|[-–?.,:]|from|in|involving|about|where|with|since|for|at|by)\b|\s*[-–?.,:]|\s*$)",
     re.IGNORECASE,
 )
-# A list asked after a fronted clause ("When the IOPC raised body-worn video problems, which forces acted on it?").
+# A list asked after a fronted clause ("When the IOPC raised body-worn video problems, which forces acted on it?"),
+# or in a sentence of its own after the question ("Has the IOPC said that anywhere? Which forces?").
 _LIST_CLAUSE = re.compile(
-    r"[,;:]\s*(which|what) (forces|bodies|cases|national bodies|recommendations|organisations)\b", re.IGNORECASE
+    r"(?:[,;:]|[?.]\s)\s*(which|what) (forces|bodies|cases|national bodies|recommendations|organisations)\b",
+    re.IGNORECASE,
 )
 _RESPONSE = re.compile(
     r"\b(what did (they|the force|[A-Z][\w ]+?) do|"

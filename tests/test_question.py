@@ -231,6 +231,7 @@ def test_a_list_asked_after_a_fronted_clause_is_a_list():
 
 def test_a_which_clause_inside_a_story_is_no_list():
     assert read_question("A man was held in a cell, which had no camera. What was the force told?").kind == "lookup"
+    assert read_question("Has the IOPC said anything about putting a spit hood on a child?").kind == "lookup"
 
 
 @pytest.mark.parametrize(
@@ -308,6 +309,10 @@ def test_a_list_asks_for_cases_or_for_who_was_told(text, cases):
         "Has anyone been told to sort out the level of watch on prisoners in the cells?",
         "Was anyone told to improve how they record hate crime?",
         "Were any forces told to tighten up on body cams?",
+        "Who got told to do something about strip searches?",
+        "Has the IOPC told any force to sort out how custody set obs levels?",
+        "Has the IOPC recommended anything about strip searches?",
+        "Has the IOPC said anywhere that call handlers need better training on silent 999 calls? Which forces?",
     ],
 )
 def test_whether_anyone_was_told_is_a_list(text):
