@@ -340,14 +340,15 @@ class Assistant:
         if follow.kind == "past the end":  # shown again, so that the next message can pick one of its cases
             previous = (history or [])[-1]
             return replace(previous, question=message, text=past_the_end(follow, previous.text))
-        # More of the same in a scope ("any others like that?" after Kent's case) is judged as a new scope is:
-        # against the answer it follows, so a case in that scope far less close is not "like that".
+        # More of the same ("any others?", "any others like that?" after Kent's case) is judged as a new scope is:
+        # against the answer it follows, so a case far less close is not "like that" (after the two metal-detector
+        # cases, the nearest other custody recommendations are no more of them).
         more_in_scope = follow.kind == "more" and follow.question.filters.has_scope()
         answer = self._answer(
             follow.question,
             follow.query,
             given_cases=follow.kind in ("responses", "item", "narrow"),
-            scope_of=follow.before if follow.kind == "scope" or more_in_scope else None,
+            scope_of=follow.before if follow.kind in ("scope", "more") else None,
             write=write,
             same=follow.kind == "same",
         )

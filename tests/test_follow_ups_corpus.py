@@ -203,3 +203,11 @@ def test_a_force_no_case_is_filed_under_is_looked_for_in_the_stories(corpus_assi
     assert "cases naming Derbyshire Constabulary" in answer.text
     # a force no story names either: nothing, as before
     assert corpus_assistant.chat("any Avon and Somerset cases about custody deaths?", []).abstained
+
+
+def test_more_of_the_same_is_judged_against_the_answer_it_follows(corpus_assistant):
+    first = corpus_assistant.chat("has anyone been told to use metal detectors when booking people in?", [])
+    assert {"Lancashire Constabulary", "National Police Chiefs' Council"} <= {c.force for c in first.citations}
+    # no other case is about metal detectors: the nearest custody recommendations are shown as nearest
+    more = corpus_assistant.chat("any others?", [first])
+    assert more.abstained and more.confidence == "low"
