@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol
 
 from assistant.limits import ECHO_CHARS
@@ -245,6 +246,22 @@ def who(hit: Hit) -> str:
     if hit.addressed_to and hit.addressed_to != force and hit.section != "summary":
         return f"{hit.addressed_to} (a {force} case)"
     return force
+
+
+def counted(previous: Answer, question: str) -> Answer:
+    """How many cases (and recommendations) `previous` gave ("how many is that?"): said first, then one line per
+    case citing the first passage it quoted, in its order."""
+    firsts: dict[str, Citation] = {}
+    for c in previous.citations:
+        firsts.setdefault(c.case_id, c)
+    recs = {(c.case_id, c.rec_no) for c in previous.citations if c.rec_no and c.section != "summary"}
+    n = len(firsts)
+    said = f"That is {n} case{'s' if n != 1 else ''}" + (
+        f", with {len(recs)} recommendation{'s' if len(recs) != 1 else ''}:" if recs else ":"
+    )
+    cites = [replace(c, n=i) for i, c in enumerate(firsts.values(), 1)]
+    lines = [said, *(f"- **{c.force or 'Force not stated'}** — {one_line(c.title)} [{c.n}]" for c in cites)]
+    return replace(previous, question=question, text="\n".join(lines), citations=cites, note="")
 
 
 def list_text(groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scope: str) -> tuple[str, list[Citation]]:

@@ -64,6 +64,13 @@ _FORCE_DID = re.compile(r"\bdid (?:[\w'’-]+ ){1,4}do\b", re.IGNORECASE)
 # A question about one thing ("who was the officer?"), not for cases ("any cases about the Taser?") nor a new
 # subject ("what about the Taser?").
 _ASKS_ABOUT_ONE = re.compile(r"^\s*(who|what|how|why|where|when|did|was|were|is|has|had|does)\b(?!\s+about)", re.I)
+# "How many is that?", "how many recommendations was that in total?": a count of what the last answer gave.
+_HOW_MANY = re.compile(
+    r"^\s*(?:and |so |ok |okay )?how many(?: (?:cases|recommendations|recs|forces|bodies|of them|of those))?"
+    r"(?: (?:is|was|are|were) (?:that|those|these|there|they|it))?(?: (?:altogether|in total|in all|then))?"
+    r"\s*\??\s*$",
+    re.IGNORECASE,
+)
 # "the national recommendation", "from that": of the cases just given.
 _OF_THOSE_GIVEN = re.compile(
     r"\bthe national (?:recommendation|rec)s?\b|\b(?:from|in|of|for) (?:that|it|this|those|these|them)\b", re.IGNORECASE
@@ -467,6 +474,8 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         if new.has_scope() and previous.citations:
             return _scope(message, previous, new)
         return FollowUp("nothing", read_question(message, explicit), message)
+    if _HOW_MANY.match(message):
+        return FollowUp("count", read_question(message, explicit), message, cases)
     asks_responses = bool(_RESPONSES.search(message) or (new.forces and _FORCE_DID.search(message)))
     if _ELSEWHERE.search(message) and not _stands_alone(message) and not asks_responses:
         return _elsewhere(message, previous, cases)

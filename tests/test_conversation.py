@@ -610,3 +610,22 @@ def test_anywhere_else_after_a_scope_that_held_nothing_asks_the_topic_beyond_it(
     follow = resolve("anywhere else?", [kent])
     assert follow.kind == "more" and follow.question.filters.forces == []
     assert resolve("anywhere else?", [REFUSED]).kind == "nothing"  # no scope: nothing to go beyond
+
+
+@pytest.mark.parametrize(
+    "message", ["how many is that?", "How many cases was that in total?", "so how many were there?", "how many?"]
+)
+def test_how_many_counts_what_the_last_answer_gave(message):
+    from assistant.compose import counted
+
+    cites = [("a", "Kent Police"), ("b", "Sussex Police"), ("a", "Kent Police")]
+    given = _answer("Which forces were told to fix their custody records?", cites, kind="list")
+    given.citations[1] = replace(given.citations[1], rec_no=1, section="recommendation 1")
+    follow = resolve(message, [given])
+    assert follow.kind == "count"
+    answer = counted(given, message)
+    assert answer.text.splitlines()[0] == "That is 2 cases, with 1 recommendation:"
+    assert [(c.n, c.case_id) for c in answer.citations] == [(1, "a"), (2, "b")]
+    assert "**Sussex Police** — Case b [2]" in answer.text
+    assert resolve("how many were accepted?", [given]).kind != "count"
+    assert resolve(message, [REFUSED]).kind == "nothing"
