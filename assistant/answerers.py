@@ -57,20 +57,28 @@ _RECOMMENDS = re.compile(
     r"\b(recommend(s|ed)? that|should|must|ensure|to (review|consider|update|amend|develop))\b", re.IGNORECASE
 )
 # Asked what came of it for those involved ("were the officers disciplined?"), a story is quoted where it says.
+# What came of it: for those involved ("were the officers disciplined?"), or what the investigation found ("what
+# did the IOPC find?", "was the use of force OK?"): the story's finding is quoted, not its opening.
 _ASKS_OUTCOME = re.compile(
     r"\b(disciplin\w*|sacked|sacking|dismissed|misconduct|in (bother|trouble)|punished|case to answer|"
     r"action (was )?taken against|happened to (the |those |that |these )?(police )?(officers?|cops?|pcs?|sergeants?|"
-    r"staff))\b",
+    r"staff)|what (did|does|has|have|was) (the )?(iopc|ipcc|investigation|investigators?|they|it) "
+    r"(find|found|conclude|decide)|findings?|conclusions?|outcome|at fault|to blame|"
+    r"(ok|okay|justified|lawful|proportionate|reasonable)\s*\?)",
     re.IGNORECASE,
 )
 _STATES_OUTCOME = re.compile(
     r"\b(misconduct|case to answer|disciplinary|dismiss\w*|written warning|management action|reflective practice|"
-    r"performance (issues?|matters?|requirements?)|no further action|unsatisfactory performance|words of advice)\b",
+    r"performance (issues?|matters?|requirements?)|no further action|unsatisfactory performance|words of advice|"
+    r"in our view|evidence indicated|we found|found that|found no|concluded|conclusion|no indication|"
+    r"an indication|disagreed|justified|proportionate)\b",
     re.IGNORECASE,
 )
-# A story saying how the force took the learning ("Lancashire police accepted our recommendations…").
+# A story saying how the force took the learning ("Lancashire police accepted our recommendations…", "the force
+# disagreed with the Lead Investigator's conclusion").
 _STORY_TAKEN = re.compile(
-    r"\b(accepted|agreed (with|to)|did not accept|rejected)\b[^.]{0,40}\b(recommendations?|learning|findings)\b",
+    r"\b(accepted|(dis)?agreed (with|to)|did not accept|rejected)\b[^.]{0,40}\b(recommendations?|learning|findings|"
+    r"conclusions?)\b",
     re.IGNORECASE,
 )
 _SECTIONS = {Intent.RECOMMENDED: ("recommendation",), Intent.RESPONSE: ("response",), Intent.HAPPENED: ("summary",)}

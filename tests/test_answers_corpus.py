@@ -127,3 +127,17 @@ def test_asked_whether_officers_were_disciplined_the_story_is_quoted_where_it_sa
     quotes = " ".join(c.quote for c in answer.citations if "West Yorkshire" in c.title)
     assert "no performance issues" in quotes
     assert "Man injured after being Tasered" not in quotes  # the title line is no quote
+
+
+def test_asked_what_the_investigation_found_the_story_is_quoted_where_it_says(corpus_assistant):
+    answer = corpus_assistant.ask("the city of london self harm in custody with ligatures - what did they find?")
+    quotes = " ".join(c.quote for c in answer.citations if "City of London" in c.title)
+    assert "In our view, the evidence indicated" in quotes
+
+
+def test_asked_whether_the_force_agreed_a_story_that_says_so_is_quoted(corpus_assistant):
+    first = corpus_assistant.chat(
+        "what was the outcome for the cop who pulled a guys hair and kneed him in Wembley?", []
+    )
+    follow = corpus_assistant.chat("did the force agree with IOPC?", [first])
+    assert any("the force disagreed with the Lead Investigator" in c.quote for c in follow.citations)
