@@ -81,6 +81,15 @@ _STORY_TAKEN = re.compile(
     r"conclusions?)\b",
     re.IGNORECASE,
 )
+# A story saying what learning there was, or that there was none ("the investigation has not identified any
+# learning"): asked what was recommended of a case that publishes no recommendation, that is the answer, not the
+# pages' standing line about why the IOPC makes recommendations.
+_STATES_LEARNING = re.compile(
+    r"\b(?:(?:not|no|did not|has not|have not) (?:identif\w+|f(?:i|ou)nd)\b[^.]{0,30}\blearning|"
+    r"identified\b[^.]{0,60}\blearning|learning\b[^.]{0,40}\b(?:was|were) (?:identified|found)|"
+    r"no (?:organisational |individual )?learning)\b",
+    re.IGNORECASE,
+)
 _SECTIONS = {Intent.RECOMMENDED: ("recommendation",), Intent.RESPONSE: ("response",), Intent.HAPPENED: ("summary",)}
 
 
@@ -122,6 +131,8 @@ class Context:
                 return None
             if outcome:
                 return _STATES_OUTCOME
+            if self.question.intent is Intent.RECOMMENDED:
+                return _STATES_LEARNING
             return _STORY_TAKEN if self.question.intent is Intent.RESPONSE else None
 
         return dict(

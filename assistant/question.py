@@ -65,7 +65,7 @@ _RESPONSE = re.compile(
     re.IGNORECASE,
 )
 _RECOMMENDED = re.compile(
-    r"\b(recommend(ed|ation|ations)?|told to|tell( \w+){1,3}? to|asked to|advised to|"
+    r"\b(recommend(ed|ation|ations)?|recs?|(any|what) learning|told to|tell( \w+){1,3}? to|asked to|advised to|"
     r"were told|was told|been told|got told|told off|"
     r"pulled up\b|criticised|criticized|(?:been|were|was|got|get) warned|"
     r"ask(ed)? (the |it |them )|"

@@ -141,3 +141,10 @@ def test_asked_whether_the_force_agreed_a_story_that_says_so_is_quoted(corpus_as
     )
     follow = corpus_assistant.chat("did the force agree with IOPC?", [first])
     assert any("the force disagreed with the Lead Investigator" in c.quote for c in follow.citations)
+
+
+def test_asked_for_the_recommendations_of_a_case_with_none_its_story_says_what_learning_there_was(corpus_assistant):
+    answer = corpus_assistant.ask("teenager welfare concerns in devon - any recs?")
+    assert "No recommendation is published for this case." in answer.text
+    quotes = " ".join(c.quote for c in answer.citations if "Devon" in c.title)
+    assert "the investigation has not identified any learning" in quotes

@@ -170,6 +170,8 @@ def test_a_topic_next_to_a_status_stays_the_topic():
         ("What recommendations did the Met get about keeping victims updated?", Intent.RECOMMENDED),
         ("Which forces updated their strip search policy?", Intent.RESPONSE),
         ("Has Kent updated its guidance?", Intent.RESPONSE),
+        ("teenager welfare concerns in devon - any recs?", Intent.RECOMMENDED),
+        ("Was there any learning from it?", Intent.RECOMMENDED),
     ],
 )
 def test_intent_picks_the_part_of_a_case_asked_about(text, intent):
