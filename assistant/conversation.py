@@ -60,7 +60,7 @@ _SENT_TO = re.compile(
 # The words of "who was it sent to?" itself: any other ("who was the medication given to?") is a question of its own.
 _SENT_WORDS = {"aimed", "directed", "go", "goes", "went", "got", "get", "received", "receive", "issued", "recs", "rec"}
 # "What did Sussex do?": what a force named did is its response, as "what did they do?" is.
-_FORCE_DID = re.compile(r"\bdid (?:[\w'’-]+ ){1,4}do\b", re.IGNORECASE)
+_FORCE_DID = re.compile(r"\bdid (?:[\w'’-]+ ){1,4}(?:do|say)\b", re.IGNORECASE)
 # A question about one thing ("who was the officer?"), not for cases ("any cases about the Taser?") nor a new
 # subject ("what about the Taser?").
 _ASKS_ABOUT_ONE = re.compile(r"^\s*(who|what|how|why|where|when|did|was|were|is|has|had|does)\b(?!\s+about)", re.I)

@@ -667,13 +667,22 @@ _TOLD_TO = re.compile(
 def intent_of(text: str) -> Intent:
     """Which part of a case the question asks about (the response wins over the recommendation:
     "which forces changed what they were told to" asks what they did)."""
-    if _RESPONSE.search(_TOLD_TO.sub(" ", text)):
+    if _RESPONSE.search(_TOLD_TO.sub(" ", text)) or _a_force_said(text):
         return Intent.RESPONSE
     if _RECOMMENDED.search(text):
         return Intent.RECOMMENDED
     if _HAPPENED.search(text):
         return Intent.HAPPENED
     return Intent.ANY
+
+
+# "What did BTP say?", "what did the force say back?": how a force answered, not what anyone in the story said.
+_SAID = re.compile(r"\bwhat did ([\w'’ -]{1,40}?) (?:say|reply|come back with)\b", re.IGNORECASE)
+
+
+def _a_force_said(text: str) -> bool:
+    said = _SAID.search(text)
+    return bool(said and (said.group(1).lower() in ("the force", "the forces") or named_forces(said.group(1))))
 
 
 # "any other cases about drones?": the word asking for more is no part of the topic, yet MiniLM matched it to

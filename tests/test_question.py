@@ -172,10 +172,16 @@ def test_a_topic_next_to_a_status_stays_the_topic():
         ("Has Kent updated its guidance?", Intent.RESPONSE),
         ("teenager welfare concerns in devon - any recs?", Intent.RECOMMENDED),
         ("Was there any learning from it?", Intent.RECOMMENDED),
+        ("and what did BTP say?", Intent.RESPONSE),
+        ("what did the force say back?", Intent.RESPONSE),
     ],
 )
 def test_intent_picks_the_part_of_a_case_asked_about(text, intent):
     assert read_question(text).intent is intent
+
+
+def test_what_someone_in_the_story_said_is_no_response():
+    assert read_question("what did the officer say?").intent is Intent.ANY
 
 
 def test_since_a_year_is_a_date_filter():
