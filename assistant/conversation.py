@@ -29,7 +29,14 @@ from ingest.bodies import is_national
 from ingest.sentences import weighed_sentences
 
 _FOLLOW_UP_START = re.compile(
-    r"^\s*(and|but|also|what about|how about|same (?:[\w'’-]+ )?(?:for|in)|and what about|then|so)\b", re.IGNORECASE
+    r"^\s*(and|but|also|what about|how about|same (?:[\w'’-]+ )?(?:for|in)|and what about|then|so|"
+    r"which (?:were|was|ones|of (?:them|those|these)))\b",
+    re.IGNORECASE,
+)
+# "which were about custody?", "any of those about strip searches?": the cases just given that are about a topic.
+_PICKS_BY_TOPIC = re.compile(
+    r"^\s*(?:and |so |ok |okay )?(?:which|any) (?:were|was|are|is|ones?|of (?:them|those|these|the above))\b",
+    re.IGNORECASE,
 )
 _BACK_REFERENCE = re.compile(
     r"\b(they|them|their|it|its|this|that|these|those|the same|that case|"
@@ -474,6 +481,12 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         if new.has_scope() and previous.citations:
             return _scope(message, previous, new)
         return FollowUp("nothing", read_question(message, explicit), message)
+    if _PICKS_BY_TOPIC.match(message) and not new.has_scope() and _stands_alone(message):
+        # Judged among the cases just given (with the filters they were chosen by): those about the topic.
+        q = read_question(message, explicit)
+        q.filters = replace(previous.filters, other_than=[]).merged(Filters(case_ids=cases))
+        q.kind = "list"
+        return FollowUp("within", q, message, cases)
     if _HOW_MANY.match(message):
         return FollowUp("count", read_question(message, explicit), message, cases)
     asks_responses = bool(_RESPONSES.search(message) or (new.forces and _FORCE_DID.search(message)))

@@ -629,3 +629,16 @@ def test_how_many_counts_what_the_last_answer_gave(message):
     assert "**Sussex Police** — Case b [2]" in answer.text
     assert resolve("how many were accepted?", [given]).kind != "count"
     assert resolve(message, [REFUSED]).kind == "nothing"
+
+
+@pytest.mark.parametrize(
+    "message", ["which were about custody?", "any of those about custody?", "Which ones were in custody?"]
+)
+def test_which_of_the_cases_given_were_about_a_topic_is_judged_among_them(message):
+    given = _answer("list all the recommendations from 2021", [("a", "Kent Police"), ("b", "Sussex Police")])
+    given.filters = Filters(since="2021", until="2021")
+    follow = resolve(message, [given])
+    assert follow.kind == "within" and follow.question.kind == "list"
+    assert follow.question.filters.case_ids == ["a", "b"]
+    assert (follow.question.filters.since, follow.question.filters.until) == ("2021", "2021")  # the year kept
+    assert "custody" in follow.question.topic

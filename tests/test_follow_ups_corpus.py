@@ -211,3 +211,11 @@ def test_more_of_the_same_is_judged_against_the_answer_it_follows(corpus_assista
     # no other case is about metal detectors: the nearest custody recommendations are shown as nearest
     more = corpus_assistant.chat("any others?", [first])
     assert more.abstained and more.confidence == "low"
+
+
+def test_which_of_a_table_were_about_a_topic_keeps_its_year(corpus_assistant):
+    table = corpus_assistant.chat("list all the recommendations from 2021", [])
+    follow = corpus_assistant.chat("which were about custody?", [table])
+    assert not follow.abstained and follow.citations
+    assert {c.case_id for c in follow.citations} <= {c.case_id for c in table.citations}
+    assert all(c.date.startswith("2021") for c in follow.citations)
