@@ -415,6 +415,11 @@ class Assistant:
         if unfiled and (mentioning := self._cases_mentioning(unfiled)):
             return self._in_cases_mentioning(q, query, unfiled, mentioning, write)
         ctx = self.weigh(q, query)
+        if given_cases and q.filters.case_ids:
+            # In the order the conversation gave them: asked "what did the IOPC find?" after a lookup, the case
+            # it answered with stays first, whichever of the others the follow-up's words match better.
+            given = {cid: n for n, cid in enumerate(q.filters.case_ids)}
+            ctx.evidence.sort(key=lambda w: given.get(w.case_id, len(given)))
         if q.kind == "filter":
             return self._finish(TableAnswerer().answer(ctx), query, write)
         # Cases a follow-up points at were chosen by the conversation, not by relevance.

@@ -490,8 +490,9 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
     if _HOW_MANY.match(message):
         return FollowUp("count", read_question(message, explicit), message, cases)
     asks_responses = bool(_RESPONSES.search(message) or (new.forces and _FORCE_DID.search(message)))
-    if _ELSEWHERE.search(message) and not _stands_alone(message) and not asks_responses:
-        return _elsewhere(message, previous, cases)
+    if _ELSEWHERE.search(message) and not asks_responses:
+        # "any other forces told the same about chronic conditions?": its own words say the topic.
+        return _elsewhere(message, previous, cases, own=_stands_alone(message))
     item = _item(message, previous, cases)
     # A table's rows are recommendations, not cases: "the sixth one" of a table of six from five cases is no
     # place past its end.
@@ -655,14 +656,17 @@ def _like(message: str, previous: Answer, shown: list[str]) -> FollowUp:
     return FollowUp("more", q, query, shown, before=_earlier(previous))
 
 
-def _elsewhere(message: str, previous: Answer, cases: list[str]) -> FollowUp:
-    """The previous topic for other forces and bodies than it named ("any others elsewhere?" after Kent's):
-    searched without the forces it named, among the cases not given yet. Asked who else got the same
-    recommendation, searched by the words of the first recommendation given ("same")."""
+def _elsewhere(message: str, previous: Answer, cases: list[str], own: bool = False) -> FollowUp:
+    """The previous topic (or, `own`, the message's) for other forces and bodies than it named ("any others
+    elsewhere?" after Kent's): searched without the forces it named, among the cases not given yet. Asked who
+    else got the same recommendation, searched by the words of the first recommendation given ("same")."""
     shown = list(dict.fromkeys([*previous.filters.other_than, *cases]))
     recommendation = next((c for c in previous.citations if c.section.startswith("recommendation")), None)
-    same = recommendation is not None and bool(_SAME.search(message))
-    said = _recommending(recommendation) if recommendation and same else previous.query or previous.question
+    same = recommendation is not None and bool(_SAME.search(message)) and not own
+    if recommendation is not None and same:
+        said = _recommending(recommendation)
+    else:
+        said = message if own else previous.query or previous.question
     # "any recs about spit hoods in kent?" is searched as "any recs about spit hoods?"
     rest = re.sub(r"\b(?:in|from|for|by|to|at|of)\s*(?=[?.!]*\s*$)", "", without_forces(said))
     query = re.sub(r"\s+([?.!])", r"\1", " ".join(rest.split()))

@@ -13,6 +13,11 @@ from assistant.limits import ECHO_CHARS, MAX_SPELLING_WORDS, cut
 from assistant.vernacular import is_everyday
 
 _WORD = re.compile(r"[a-z]{4,}")
+# "didnt", "wasnt", "couldnt": a contraction typed without its apostrophe is no misspelling of "didn".
+_CONTRACTION = re.compile(r"(?:did|does|do|is|was|were|has|have|had|could|would|should|must|are|ca|wo|ai)nt")
+# Up to this many topic words, the hint is the topic as it would read corrected ("custody deaths" for "custdy
+# deths"); past it, the corrected words alone (a retold story's topic words are no phrase to read back).
+_READ_BACK = 4
 
 
 def did_you_mean(topic: list[str], catalog: Catalog) -> str:
@@ -26,6 +31,7 @@ def did_you_mean(topic: list[str], catalog: Catalog) -> str:
             or _plural_of(low, words)  # "sporks": no case says it, but they say "spork"
             or not _WORD.fullmatch(low)
             or low in _english()
+            or _CONTRACTION.fullmatch(low)
             or is_everyday(low)
             or looked_up >= MAX_SPELLING_WORDS
         ):
@@ -37,7 +43,11 @@ def did_you_mean(topic: list[str], catalog: Catalog) -> str:
         match = [m for m in near if abs(len(m) - len(low)) <= max(1, len(low) // 6)]
         fixed.append(match[0] if match else w)
         changed |= bool(match)
-    return cut(" ".join(fixed), ECHO_CHARS) if changed else ""
+    if not changed:
+        return ""
+    if len(topic) > _READ_BACK:
+        fixed = [f for f, w in zip(fixed, topic, strict=True) if f != w]
+    return cut(" ".join(fixed), ECHO_CHARS)
 
 
 def _plural_of(word: str, words: frozenset[str] | set[str]) -> bool:

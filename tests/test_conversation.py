@@ -642,3 +642,12 @@ def test_which_of_the_cases_given_were_about_a_topic_is_judged_among_them(messag
     assert follow.question.filters.case_ids == ["a", "b"]
     assert (follow.question.filters.since, follow.question.filters.until) == ("2021", "2021")  # the year kept
     assert "custody" in follow.question.topic
+
+
+def test_other_forces_asked_of_a_topic_of_its_own_search_it_beyond_the_force_and_the_cases_given():
+    given = _answer("what about the North Yorkshire one about a chronic condition?", [("a", "North Yorkshire Police")])
+    given.filters = Filters(forces=["North Yorkshire Police"])
+    follow = resolve("any other forces told the same about chronic conditions?", [given])
+    assert follow.kind == "more"
+    assert follow.question.filters.forces == [] and follow.question.filters.other_than == ["a"]
+    assert "chronic" in follow.query

@@ -219,3 +219,12 @@ def test_which_of_a_table_were_about_a_topic_keeps_its_year(corpus_assistant):
     assert not follow.abstained and follow.citations
     assert {c.case_id for c in follow.citations} <= {c.case_id for c in table.citations}
     assert all(c.date.startswith("2021") for c in follow.citations)
+
+
+def test_a_follow_up_about_the_cases_just_given_keeps_their_order(corpus_assistant):
+    first = corpus_assistant.chat(
+        "bloke kept ringing 999 over 30 times saying the neighbours were gonna batter him", []
+    )
+    assert "West Midlands" in first.citations[0].title
+    follow = corpus_assistant.chat("was anyone disciplined?", [first])
+    assert follow.citations[0].case_id == first.citations[0].case_id

@@ -37,3 +37,12 @@ def test_an_everyday_word_is_no_typo():
 
 def test_the_plural_of_a_word_the_cases_use_is_no_typo():
     assert did_you_mean(["sporks", "custody"], _catalog(_WORDS | {"spork", "sports"})) == ""
+
+
+def test_a_contraction_without_its_apostrophe_is_no_typo():
+    assert did_you_mean(["didnt", "custody"], _catalog(_WORDS | {"didn"})) == ""
+
+
+def test_a_long_question_is_hinted_by_its_corrected_words_alone():
+    topic = ["refuge", "staff", "rang", "resident", "seen", "rowing", "custdy", "deths"]
+    assert did_you_mean(topic, _catalog(_WORDS)) == "custody deaths"
