@@ -327,8 +327,8 @@ def test_response_forms(block, status, response):
 def test_c_legacy_narrative_only():
     case = load("c_legacy.txt")
     assert case.layout == "ipcc_legacy"
-    # no title line: the address's words stand in, and name the force and month as a title line would
-    assert case.title == "Man falls from window north wales police march 2016"
+    # no title line: the first line stands in; the address's words name the force and month as a title line would
+    assert case.title == "On 8 March 2016 North Wales Police officers went to a flat after a report of a disturbance."
     assert names([case.force]) == ["North Wales Police"] and names(case.bodies) == ["North Wales Police"]
     assert case.incident_month == "2016-03"
     assert case.narrative.startswith("On 8 March 2016 North Wales Police officers went to a flat")
