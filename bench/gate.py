@@ -43,23 +43,25 @@ FLOORS = {
     # (10 of 21), false 0.046 (3 of 65); list precision 0.645 with "knives and forks" read as the phrase it is,
     # 0.627 with "body-worn cameras" read as body-worn video (one response list keeps more rows); with 4 words left
     # out by the concept signals: near-miss 0.524 (11 of 21), false 0.031 (2 of 65)
+    # fourteenth session (lists asked as "Has the IOPC told any force…?"): hit@5 0.969, must-cite 0.846, force recall
+    # 0.806, list precision 0.646
     "questions-frozen": {
-        "hit_at_5": 0.93,
-        "must_cite": 0.81,
+        "hit_at_5": 0.95,
+        "must_cite": 0.83,
         "force_recall": 0.8,
-        "list_precision": 0.6,
+        "list_precision": 0.63,
         "abstention_accuracy": 0.45,
         "false_abstention_max": 0.05,
     },
     # measured: follow-up hit@5 1.000, refusal after a refusal 1.000, false abstention 0.000
     "conversations-tune": {"follow_up_hit_at_5": 0.95, "refusal_after_refusal": 0.95, "false_abstention_max": 0.05},
     # measured: 1.000, 1.000, 0.909, list precision 0.867, near-miss 0.583, false 0.000
-    # with the foreign-concept signal (2026-12-01): near-miss 0.833
+    # with the foreign-concept signal (2026-12-01): near-miss 0.833; fourteenth session: list precision 0.871
     "questions-tune2": {
         "hit_at_5": 0.95,
         "must_cite": 0.95,
         "force_recall": 0.87,
-        "list_precision": 0.82,
+        "list_precision": 0.85,
         "abstention_accuracy": 0.75,
         "false_abstention_max": 0.05,
     },
@@ -153,11 +155,12 @@ FLOORS = {
     # with the fitted list rule (2026-12-01): force recall 0.933, list precision 0.800; after the GMP twins merged
     # (a re-ingest): hit@5 0.938
     # with the foreign-concept signal (2026-12-01): hit@5 0.969, must-cite 0.875, near-miss 0.538, false 0.000
+    # fourteenth session: must-cite 0.938, force recall 1.000, list precision 0.833
     "questions-tune8": {
         "hit_at_5": 0.93,
-        "must_cite": 0.84,
-        "force_recall": 0.9,
-        "list_precision": 0.75,
+        "must_cite": 0.9,
+        "force_recall": 0.95,
+        "list_precision": 0.8,
         "abstention_accuracy": 0.4,
         "false_abstention_max": 0.07,
     },
@@ -168,7 +171,8 @@ FLOORS = {
     # judge: hit@5 0.906, must-cite 0.906, force recall 0.692, list precision 0.722, false abstention 0.031 alike;
     # near-miss abstention 0.462 -> 0.692 (9 of 13). After tuning on it (status phrasing, the judge refitted with it
     # and without the holdout set): hit@5 0.938, force recall 0.792, list precision 0.750, false abstention 0.031
-    "questions-tune9": {"hit_at_5": 0.9, "must_cite": 0.87, "force_recall": 0.75, "list_precision": 0.7,
+    # fourteenth session: must-cite 0.938
+    "questions-tune9": {"hit_at_5": 0.9, "must_cite": 0.9, "force_recall": 0.75, "list_precision": 0.7,
                         "abstention_accuracy": 0.6, "false_abstention_max": 0.07},
     # measured on arrival: follow-up hit@5 0.917 -> 1.000, must-cite 0.917, refusal after a refusal 1.000, false
     # abstention 0.083 -> 0.000 (the twelfth session's code -> the foreign-concept judge)
@@ -176,11 +180,21 @@ FLOORS = {
     # measured on arrival (2026-12-01, fourteenth session), before any change but the question limit (its 608-character
     # retelling was refused at 500): hit@1 0.875, hit@5 0.938, must-cite 0.938, force recall 0.827, list precision
     # 0.752, near-miss abstention 0.769 (10 of 13), false abstention 0.000
-    "questions-tune10": {"hit_at_5": 0.9, "must_cite": 0.9, "force_recall": 0.8, "list_precision": 0.72,
+    # after tuning on it (lists asked as "Has the IOPC told any force…?"): force recall 0.844, list precision 0.868
+    "questions-tune10": {"hit_at_5": 0.9, "must_cite": 0.9, "force_recall": 0.8, "list_precision": 0.84,
                          "abstention_accuracy": 0.75, "false_abstention_max": 0.04},
     # measured on arrival: follow-up hit@5 1.000, must-cite 1.000, refusal after a refusal 1.000 (2 of 2), false
     # abstention 0.000
     "conversations-tune10": {"follow_up_hit_at_5": 0.9, "refusal_after_refusal": 0.95, "false_abstention_max": 0.1},
+    # measured on arrival (fourteenth session), after that session's changes (and on its starting code, the limit's
+    # refusals counted as abstentions): hit@1 0.812 -> 0.906, hit@5 0.875 -> 0.969, must-cite 0.812 -> 0.875, force
+    # recall 0.704 -> 0.799, list precision 0.657 -> 0.796, near-miss abstention 0.692 (9 of 13) alike, false
+    # abstention 0.156 -> 0.062 (2 of 32)
+    "questions-tune11": {"hit_at_5": 0.93, "must_cite": 0.84, "force_recall": 0.77, "list_precision": 0.77,
+                         "abstention_accuracy": 0.6, "false_abstention_max": 0.1},
+    # measured on arrival, both codes alike: follow-up hit@5 0.909, must-cite 0.909, refusal after a refusal 0.667
+    # (2 of 3), false abstention 0.000
+    "conversations-tune11": {"follow_up_hit_at_5": 0.85, "refusal_after_refusal": 0.6, "false_abstention_max": 0.1},
 }
 
 
