@@ -56,7 +56,9 @@ _STATES_LEARNING = re.compile(
 _RECOMMENDS = re.compile(
     r"\b(recommend(s|ed)? that|should|must|ensure|to (review|consider|update|amend|develop))\b", re.IGNORECASE
 )
-# Asked what came of it for those involved ("were the officers disciplined?"), a story is quoted where it says.
+# The sentence that makes the recommendation, where the passage has one: the guidance it cites ("Officers must call
+# an ambulance…") also says "must", but is no recommendation.
+_RECOMMENDS_THAT = re.compile(r"\brecommend(s|ed)? that\b", re.IGNORECASE)
 # What came of it: for those involved ("were the officers disciplined?"), or what the investigation found ("what
 # did the IOPC find?", "was the use of force OK?"): the story's finding is quoted, not its opening.
 _ASKS_OUTCOME = re.compile(
@@ -120,13 +122,14 @@ class Context:
     def spans(self, hits: list[Hit]) -> dict[str, tuple[int, int]]:
         """The quoted span of each hit: the sentence(s) that best answer the question."""
         s = self.settings
-        # Asked what was recommended or how it was taken, a recommendation is quoted by what it asks.
-        asked = self.question.intent in (Intent.RECOMMENDED, Intent.RESPONSE)
+        # A passage shown as "Recommendation 1" is quoted by what it asks (its story or the guidance it cites read
+        # as the recommendation), unless the question asks what happened.
+        asked = self.question.intent is not Intent.HAPPENED
         outcome = self.asks_outcome
 
         def prefer(h: Hit) -> re.Pattern[str] | None:
             if asked and h.section == "recommendation":
-                return _RECOMMENDS
+                return _RECOMMENDS_THAT if _RECOMMENDS_THAT.search(h.text) else _RECOMMENDS
             if h.section != "summary":
                 return None
             if outcome:

@@ -480,6 +480,9 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
             return FollowUp("fresh", read_question(message, explicit), message)
         if new.has_scope() and previous.citations:
             return _scope(message, previous, new)
+        if previous.abstained and len(history) > 1 and not history[-2].abstained and _cited_cases(history[-2]):
+            # "Which force was that?" after "who else got it?" found no one else: the answer before it.
+            return resolve(message, history[:-1], explicit)
         return FollowUp("nothing", read_question(message, explicit), message)
     if _PICKS_BY_TOPIC.match(message) and not new.has_scope() and _stands_alone(message):
         # Judged among the cases just given (with the filters they were chosen by): those about the topic.

@@ -148,3 +148,11 @@ def test_asked_for_the_recommendations_of_a_case_with_none_its_story_says_what_l
     assert "No recommendation is published for this case." in answer.text
     quotes = " ".join(c.quote for c in answer.citations if "Devon" in c.title)
     assert "the investigation has not identified any learning" in quotes
+
+
+def test_a_passage_shown_as_a_recommendation_is_quoted_by_what_it_recommends(corpus_assistant):
+    answer = corpus_assistant.ask(
+        "detainee on level 2 obs couldnt be roused and nobody rang an ambulance, the nurse just had a look. what was that?"
+    )
+    first = next(c for c in answer.citations if c.section.startswith("recommendation"))
+    assert first.quote.startswith("The IOPC recommends that")

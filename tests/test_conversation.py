@@ -651,3 +651,11 @@ def test_other_forces_asked_of_a_topic_of_its_own_search_it_beyond_the_force_and
     assert follow.kind == "more"
     assert follow.question.filters.forces == [] and follow.question.filters.other_than == ["a"]
     assert "chronic" in follow.query
+
+
+def test_a_message_leaning_back_after_a_follow_up_that_found_nothing_reads_the_answer_before_it():
+    given = _answer("wasnt there a case where a detainee sharpened a spork?", [("a", "Hampshire Constabulary")])
+    nothing_more = _answer("who else got the same recommendation?", [("b", "Kent Police")], abstained=True)
+    follow = resolve("which force was that?", [given, nothing_more])
+    assert follow.kind != "nothing" and follow.question.filters.case_ids == ["a"]
+    assert resolve("which force was that?", [REFUSED]).kind == "nothing"  # a refusal with nothing before it
