@@ -411,6 +411,8 @@ _GENERIC = set(
         # Asking for the case's finding on the people in it ("was the driver blamed?", "was anyone at fault?"), not
         # naming a topic.
         *("blame", "blamed", "fault", "criticised", "criticized"),
+        # Fillers of a trainer's phrasing ("make sure", "so you know", "either… or"): no case is about them.
+        *("sure", "so", "either", "too", "also", "really", "actually"),
         # Asking for a form of answer, not naming a topic ("summarise the recommendations made to Cleveland").
         "summarise",
         "summarize",

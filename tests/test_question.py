@@ -292,6 +292,11 @@ def test_the_joining_words_of_a_list_question_are_no_part_of_its_topic():
     assert q.topic == ["chases"] and q.intent is Intent.RECOMMENDED
     q = read_question("Which forces were pulled up because custody staff weren't recording observation levels?")
     assert q.intent is Intent.RECOMMENDED and "because" not in q.topic and "pulled" not in q.topic
+    assert read_question("which forces were told to make sure officers can force entry quickly?").topic == [
+        "officers",
+        "entry",
+        "quickly",
+    ]
 
 
 @pytest.mark.parametrize(
