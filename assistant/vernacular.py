@@ -23,7 +23,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"fits?|(?<!light )fitting|convuls\w*": "seizure seizures epileptic",  # not a light fitting
     r"medics?|nurses?|custody doctor": "healthcare professional HCP",
     r"tail(?:ed|ing)?|chas(?:e|es|ed|ing)|car chases?": "pursuit pursued followed",
-    r"crash(?:ed|es)?|smash(?:ed|es)? into|pile-?up": "collision",  # smashing a window is no collision
+    r"crash(?:ed|es|ing)?|smash(?:ed|es)? into|pile-?up": "collision",  # smashing a window is no collision
     r"cuffs|cuffed": "handcuffs handcuffed",
     r"pinned (?:down|to the (?:floor|ground))|held down|sat on (?:him|her|them|top of)": "restraint restrained prone",
     r"tasered|zapped|stun gun": "Taser discharged",
@@ -94,6 +94,7 @@ _PLAIN_WORDS: dict[str, str] = {
     r"frisk(?:ed)?|pat(?:ted)? (?:him|her|them) down|patted down": "search searched",
     r"truncheon|cosh": "baton",
     r"motor ?bikes?": "motorcycle",
+    r"motors?(?! ?(?:bikes?|cycles?|way))": "vehicle car",  # "chasing a motor"
     r"plugg(?:ed|ing)|hid(?:den)? (?:drugs|it|them) (?:inside|up)": "concealed internally intimate search",
     r"spice|legal highs?": "psychoactive substances",
     r"neck hold|choke ?hold|headlock|strangle ?hold": "neck restraint",

@@ -98,6 +98,8 @@ def test_everyday_phrases_among_the_topic_words_are_put_in_the_cases_terms():
         ("she was staying at a women's shelter", "refuge"),
         ("a pensioner hit by a response car", "older man woman"),
         ("seized gear went missing in the nick", "equipment police station"),
+        ("cop car chasing a motor and it ended up crashing", "vehicle car"),
+        ("the car ended up crashing", "collision"),
     ],
 )
 def test_everyday_phrases_reach_the_cases_terms(question, terms):
