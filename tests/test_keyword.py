@@ -109,3 +109,18 @@ def test_many_additions_merge_into_one_segment(corpus):
     rebuilt = KeywordIndex(ids[:20], texts[:20])
     for q in queries:
         assert dict(index.search(q, k=20)) == dict(rebuilt.search(q, k=20)), q
+
+
+def test_what_a_version_remembers_of_a_term_is_its_own(corpus):
+    import pickle
+
+    ids, texts, _ = corpus
+    index = KeywordIndex([*ids, "x"], [*texts, "the detainee swallowed a spork"])
+    terms = index.terms("spork")
+    assert index.coverage(terms, ["x"]) == 1.0 and index.document_frequency(terms[0]) == 1
+    changed = index.with_changes([("y", "another spork in the cell"), ("z", "a spork")], ["x"])
+    assert changed.coverage(terms, ["x"]) == 0.0 and changed.coverage(terms, ["y"]) == 1.0
+    assert changed.document_frequency(terms[0]) == 2
+    assert index.coverage(terms, ["x"]) == 1.0 and index.document_frequency(terms[0]) == 1  # the old one as it was
+    kept = pickle.loads(pickle.dumps(changed))
+    assert kept.coverage(terms, ["z"]) == 1.0 and kept.document_frequency(terms[0]) == 2

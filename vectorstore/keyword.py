@@ -17,6 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 _TERMS_CACHE = 10_000  # question texts whose terms are remembered
+# Terms whose documents are remembered as a mask over all positions (a question asks each of its terms of every
+# candidate case; at 82,000 passages a mask is 82 KB).
+_MASKS = 64
 K1, B = 1.5, 0.75  # bm25s's defaults
 # Removed documents stay as dead positions until they are this share of all; then the index is rebuilt
 # from its live postings (no text is re-read).
@@ -64,6 +67,7 @@ class KeywordIndex:
         self._alive = np.ones(len(self.ids), dtype=bool)
         self._segments = [_segment(token_ids, 0, len(self._vocab))] if self.ids else []
         self._query_terms: dict[str, list[str]] = {}
+        self._masks: dict[str, np.ndarray] = {}
 
     # -- versions ---------------------------------------------------------------------------------
     def with_changes(self, added: Sequence[tuple[str, str]], removed: Iterable[str]) -> KeywordIndex:
@@ -75,6 +79,7 @@ class KeywordIndex:
         new._vocab = dict(self._vocab)
         new._alive = self._alive.copy()
         new._query_terms = {}
+        new._masks = {}
         for pid in [*removed, *(pid for pid, _ in added)]:
             n = new._position.pop(pid, None)
             if n is not None:
@@ -161,9 +166,23 @@ class KeywordIndex:
         live = self._alive[docs]
         return (docs, tf) if live.all() else (docs[live], tf[live])
 
+    def _containing(self, term: str) -> np.ndarray:
+        """Whether each position's document contains `term` (remembered: a question asks it of every candidate
+        case, and testing a case's few passages against the postings each time cost a third of an answer at
+        10,000 cases). This version never changes; `with_changes` makes another."""
+        masks = self.__dict__.setdefault("_masks", {})  # a version kept on disk before masks has none
+        mask = masks.get(term)
+        if mask is None:
+            if len(masks) >= _MASKS:
+                masks.clear()
+            mask = np.zeros(len(self.ids), dtype=bool)
+            mask[self._postings(term)[0]] = True
+            masks[term] = mask
+        return mask
+
     def document_frequency(self, term: str) -> int:
         """How many passages contain the (stemmed) term."""
-        return len(self._postings(term)[0])
+        return int(self._containing(term).sum()) if term in self._vocab else 0
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term no passage contains gets the highest weight."""
@@ -178,7 +197,7 @@ class KeywordIndex:
         total = sum(weights.values())
         if not total:
             return 0.0
-        present = [t for t in weights if len(positions) and np.isin(positions, self._postings(t)[0]).any()]
+        present = [t for t in weights if len(positions) and self._containing(t)[positions].any()]
         return sum(weights[t] for t in present) / total
 
     def coverage_each(self, query_terms: list[str], ids: Iterable[str]) -> dict[str, float]:
@@ -192,7 +211,7 @@ class KeywordIndex:
         covered = np.zeros(len(positions))
         if total and len(positions):
             for t, weight in weights.items():
-                covered += np.where(np.isin(positions, self._postings(t)[0]), weight, 0.0)
+                covered += np.where(self._containing(t)[positions], weight, 0.0)
             covered /= total
         shares = iter(covered.tolist())
         return {i: next(shares) if k else 0.0 for i, k in zip(ids, known, strict=True)}
@@ -228,6 +247,7 @@ class KeywordIndex:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_query_terms"] = {}
+        state["_masks"] = {}
         return state
 
 
