@@ -78,7 +78,8 @@ _PLAIN_WORDS: dict[str, str] = {
     r"(?:tear|rip)[- ]?proof|anti[- ]?rip": "anti-rip clothing",
     r"mispers?": "missing person",
     r"video kit|(?:wear|wore|wearing) (?:a |their |his |her |any )?cameras?": "body-worn video BWV",
-    r"door[- ]?(?:breaking|opening|bashing) (?:kit|gear|tools?|equipment)|battering rams?|door rams?|big red key": (
+    r"door[- ]?(?:breaking|opening|bashing) (?:kit|gear|tools?|equipment)|battering rams?|door rams?|big red key|"
+    r"(?:an |the |no |with |without )enforcer|(?:get|got|getting|gets) (?:the |a )?door (?:in|open|down)": (
         "method of entry equipment forced entry"
     ),
     r"dispatchers?": "call handler control room",

@@ -100,6 +100,7 @@ def test_everyday_phrases_among_the_topic_words_are_put_in_the_cases_terms():
         ("seized gear went missing in the nick", "equipment police station"),
         ("cop car chasing a motor and it ended up crashing", "vehicle car"),
         ("the car ended up crashing", "collision"),
+        ("couldnt get the door in, no enforcer with them", "method of entry equipment forced entry"),
     ],
 )
 def test_everyday_phrases_reach_the_cases_terms(question, terms):
