@@ -13,7 +13,7 @@ import numpy as np
 from assistant import catalog_file
 from assistant.answerers import Context, ListAnswerer, LookupAnswerer, TableAnswerer
 from assistant.catalog import Catalog, collector_paused
-from assistant.compose import Writer, abstention, check_markers, counted
+from assistant.compose import Writer, abstention, check_markers, counted, forces_given
 from assistant.conversation import NOTHING_EARLIER, Earlier, FollowUp, past_the_end, resolve
 from assistant.evidence import clauses, dated_first, reorder_passages, weigh_cases
 from assistant.indexing import while_building, write_lock_held
@@ -339,6 +339,8 @@ class Assistant:
             return replace(abstention(message, len(self.catalog.cases), follow.question.filters), text=NOTHING_EARLIER)
         if follow.kind == "count":
             return counted((history or [])[-1], message)
+        if follow.kind == "which force":
+            return forces_given((history or [])[-1], message)
         if follow.kind == "past the end":  # shown again, so that the next message can pick one of its cases
             previous = (history or [])[-1]
             return replace(previous, question=message, text=past_the_end(follow, previous.text))

@@ -251,17 +251,41 @@ def who(hit: Hit) -> str:
 def counted(previous: Answer, question: str) -> Answer:
     """How many cases (and recommendations) `previous` gave ("how many is that?"): said first, then one line per
     case citing the first passage it quoted, in its order."""
-    firsts: dict[str, Citation] = {}
-    for c in previous.citations:
-        firsts.setdefault(c.case_id, c)
+    cites = _first_of_each_case(previous)
     recs = {(c.case_id, c.rec_no) for c in previous.citations if c.rec_no and c.section != "summary"}
-    n = len(firsts)
+    n = len(cites)
     said = f"That is {n} case{'s' if n != 1 else ''}" + (
         f", with {len(recs)} recommendation{'s' if len(recs) != 1 else ''}:" if recs else ":"
     )
-    cites = [replace(c, n=i) for i, c in enumerate(firsts.values(), 1)]
-    lines = [said, *(f"- **{c.force or 'Force not stated'}** — {one_line(c.title)} [{c.n}]" for c in cites)]
-    return replace(previous, question=question, text="\n".join(lines), citations=cites, note="")
+    return replace(previous, question=question, text="\n".join([said, *_case_lines(cites)]), citations=cites, note="")
+
+
+def forces_given(previous: Answer, question: str) -> Answer:
+    """Whose cases `previous` gave ("which force was that?"): the force of each, and the body its recommendation
+    went to where that is another, one line per case citing the first passage it quoted."""
+    cites = _first_of_each_case(previous)
+    if len(cites) == 1:
+        said = f"That was {cites[0].force or 'a case whose page names no force'}'s case:"
+    else:
+        said = f"The {len(cites)} cases just given, by force:"
+    return replace(previous, question=question, text="\n".join([said, *_case_lines(cites)]), citations=cites, note="")
+
+
+def _first_of_each_case(answer: Answer) -> list[Citation]:
+    """The first citation of each case `answer` cites, in its order, numbered from 1."""
+    firsts: dict[str, Citation] = {}
+    for c in answer.citations:
+        firsts.setdefault(c.case_id, c)
+    return [replace(c, n=i) for i, c in enumerate(firsts.values(), 1)]
+
+
+def _case_lines(cites: list[Citation]) -> list[str]:
+    """A line per case: its force, its title, and the body its recommendation went to when that is another."""
+    return [
+        f"- **{c.force or 'Force not stated'}** — {one_line(c.title)} [{c.n}]"
+        + (f"; its recommendation went to {c.addressed_to}" if c.addressed_to and c.addressed_to != c.force else "")
+        for c in cites
+    ]
 
 
 def list_text(groups: list[list[Hit]], spans: dict[str, tuple[int, int]], scope: str) -> tuple[str, list[Citation]]:

@@ -78,6 +78,12 @@ _HOW_MANY = re.compile(
     r"\s*\??\s*$",
     re.IGNORECASE,
 )
+# "Which force was that?", "what force was the original incident in?": whose cases the last answer gave.
+_WHICH_FORCE = re.compile(
+    r"^\s*(?:and |so |ok |okay )?(?:which|what) (?:police )?(?:force|forces) (?:was|were|is|are) (?:that|it|this|they|"
+    r"those|these|the (?:original )?(?:incident|case|job)s?)(?: in| from| with)?\s*\??\s*$",
+    re.IGNORECASE,
+)
 # "the national recommendation", "from that": of the cases just given.
 _OF_THOSE_GIVEN = re.compile(
     r"\bthe national (?:recommendation|rec)s?\b|\b(?:from|in|of|for) (?:that|it|this|those|these|them)\b", re.IGNORECASE
@@ -386,6 +392,7 @@ def is_follow_up(message: str) -> bool:
         # However long, a message about one of the cases just given ("tell me more about the one that went out
         # to every force") points at it.
         or bool(_ABOUT_ONE_GIVEN.search(message))
+        or bool(_WHICH_FORCE.match(message))
     )
 
 
@@ -492,6 +499,8 @@ def resolve(message: str, history: list[Answer], explicit: Filters | None = None
         return FollowUp("within", q, message, cases)
     if _HOW_MANY.match(message):
         return FollowUp("count", read_question(message, explicit), message, cases)
+    if _WHICH_FORCE.match(message):
+        return FollowUp("which force", read_question(message, explicit), message, cases)
     asks_responses = bool(_RESPONSES.search(message) or (new.forces and _FORCE_DID.search(message)))
     if _ELSEWHERE.search(message) and not asks_responses:
         # "any other forces told the same about chronic conditions?": its own words say the topic.

@@ -657,5 +657,24 @@ def test_a_message_leaning_back_after_a_follow_up_that_found_nothing_reads_the_a
     given = _answer("wasnt there a case where a detainee sharpened a spork?", [("a", "Hampshire Constabulary")])
     nothing_more = _answer("who else got the same recommendation?", [("b", "Kent Police")], abstained=True)
     follow = resolve("which force was that?", [given, nothing_more])
-    assert follow.kind != "nothing" and follow.question.filters.case_ids == ["a"]
+    assert follow.kind != "nothing" and follow.cases == ["a"]
     assert resolve("which force was that?", [REFUSED]).kind == "nothing"  # a refusal with nothing before it
+
+
+@pytest.mark.parametrize(
+    "message", ["which force was that?", "What force was the original incident in?", "and which forces were they?"]
+)
+def test_which_force_gives_the_force_of_each_case_just_given(message):
+    from assistant.compose import forces_given
+
+    given = _answer(
+        "the detainee who could not be roused", [("a", "Greater Manchester Police"), ("b", "Cleveland Police")]
+    )
+    given.citations[0] = replace(given.citations[0], addressed_to="College of Policing", section="recommendation 1")
+    assert resolve(message, [given]).kind == "which force"
+    answer = forces_given(given, message)
+    assert answer.text.splitlines()[0] == "The 2 cases just given, by force:"
+    assert "- **Greater Manchester Police** — Case a [1]; its recommendation went to College of Policing" in answer.text
+    one = forces_given(_answer("q", [("b", "Cleveland Police")]), message)
+    assert one.text.startswith("That was Cleveland Police's case:")
+    assert resolve(message, [REFUSED]).kind in ("nothing", "fresh")  # never the forces of a refusal's nearest
