@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from assistant.themes import inferred_note
 from assistant.types import Answer, CaseSummary, Filters, Hit, Stats
 from assistant.vernacular import keyword_query
 from assistant.writing import SWITCHED_OFF, Draft
+from ingest.bodies import area_of
 from ingest.layouts.common import months_of
 from ingest.passages import case_date
 from ingest.pipeline import Ingester, IngestReport
@@ -46,10 +46,6 @@ class View:
 
     catalog: Catalog
     retriever: HybridRetriever
-
-
-# The words of a force's name that any force's has: the rest ("Derbyshire") is what a story names it by.
-_FORCE_WORDS = {"police", "constabulary", "service", "force", "the", "of", "and"}
 
 
 class Assistant:
@@ -456,19 +452,17 @@ class Assistant:
     def _unfiled_forces(self, q: Question) -> list[str]:
         """The forces a question names (not chosen in the filters) that no case is filed under, when it names
         no other: "the woman who rang Derbyshire about her ex" is a West Yorkshire case."""
-        stated = stated_filters(q.text).forces
-        known = set(self.catalog.forces())
-        if not q.filters.forces or any(f not in stated or f in known for f in q.filters.forces):
+        if not q.filters.forces:
             return []
-        return q.filters.forces
+        stated, known = stated_filters(q.text).forces, set(self.catalog.forces())
+        return [] if any(f not in stated or f in known for f in q.filters.forces) else q.filters.forces
 
     def _cases_mentioning(self, forces: list[str]) -> list[str]:
-        """The cases whose passages name one of `forces` by its own words ("Derbyshire" of Derbyshire
+        """The cases whose passages name one of `forces` by its area, else its name ("Derbyshire" of Derbyshire
         Constabulary)."""
         keyword, found = self.catalog.keyword, []
         for force in forces:
-            own = [w for w in re.findall(r"[A-Za-z]+", force) if w.lower() not in _FORCE_WORDS]
-            if terms := keyword.terms(" ".join(own)):
+            if terms := keyword.terms(area_of(force) or force):
                 found += [
                     cid
                     for cid in self.catalog.cases

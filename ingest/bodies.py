@@ -106,7 +106,9 @@ EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
 _SUFFIXES = (" Police Service", " Constabulary", " Police")
 
 
-def _area(name: str) -> str | None:
+def area_of(name: str) -> str | None:
+    """The area a force's name names it by ("Derbyshire" of Derbyshire Constabulary); None for a body named
+    otherwise ("College of Policing")."""
     for suffix in _SUFFIXES:
         if name.endswith(suffix):
             return name[: -len(suffix)]
@@ -119,7 +121,7 @@ def _alias_table() -> dict[str, str]:
     table: dict[str, str] = {}
     for name in ALL_BODIES:
         table[name.lower()] = name
-        area = _area(name)
+        area = area_of(name)
         if area and name in TERRITORIAL_FORCES + OTHER_FORCES:
             for suffix in _SUFFIXES:
                 table.setdefault((area + suffix).lower(), name)
@@ -190,7 +192,7 @@ def is_national(name: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _area_pattern() -> re.Pattern[str]:
-    areas = {(_area(n) or ""): n for n in TERRITORIAL_FORCES + OTHER_FORCES if _area(n)}
+    areas = {(area_of(n) or ""): n for n in TERRITORIAL_FORCES + OTHER_FORCES if area_of(n)}
     areas.update(
         {
             "Hampshire": "Hampshire and Isle of Wight Constabulary",
