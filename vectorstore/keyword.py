@@ -67,7 +67,7 @@ class KeywordIndex:
         self._alive = np.ones(len(self.ids), dtype=bool)
         self._segments = [_segment(token_ids, 0, len(self._vocab))] if self.ids else []
         self._query_terms: dict[str, list[str]] = {}
-        self._masks: dict[str, np.ndarray] = {}
+        self._masks: dict[str, tuple[np.ndarray, int]] = {}
 
     # -- versions ---------------------------------------------------------------------------------
     def with_changes(self, added: Sequence[tuple[str, str]], removed: Iterable[str]) -> KeywordIndex:
@@ -166,23 +166,24 @@ class KeywordIndex:
         live = self._alive[docs]
         return (docs, tf) if live.all() else (docs[live], tf[live])
 
-    def _containing(self, term: str) -> np.ndarray:
-        """Whether each position's document contains `term` (remembered: a question asks it of every candidate
-        case, and testing a case's few passages against the postings each time cost a third of an answer at
-        10,000 cases). This version never changes; `with_changes` makes another."""
+    def _containing(self, term: str) -> tuple[np.ndarray, int]:
+        """Whether each position's document contains `term`, and how many do (remembered: a question asks it of
+        every candidate case, and testing a case's few passages against the postings each time cost a third of an
+        answer at 10,000 cases). This version never changes; `with_changes` makes another."""
         masks = self.__dict__.setdefault("_masks", {})  # a version kept on disk before masks has none
-        mask = masks.get(term)
-        if mask is None:
+        known = masks.get(term)
+        if known is None:
             if len(masks) >= _MASKS:
                 masks.clear()
+            docs = self._postings(term)[0]
             mask = np.zeros(len(self.ids), dtype=bool)
-            mask[self._postings(term)[0]] = True
-            masks[term] = mask
-        return mask
+            mask[docs] = True
+            known = masks[term] = (mask, len(docs))
+        return known
 
     def document_frequency(self, term: str) -> int:
         """How many passages contain the (stemmed) term."""
-        return int(self._containing(term).sum()) if term in self._vocab else 0
+        return self._containing(term)[1]
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term no passage contains gets the highest weight."""
@@ -197,7 +198,7 @@ class KeywordIndex:
         total = sum(weights.values())
         if not total:
             return 0.0
-        present = [t for t in weights if len(positions) and self._containing(t)[positions].any()]
+        present = [t for t in weights if len(positions) and self._containing(t)[0][positions].any()]
         return sum(weights[t] for t in present) / total
 
     def coverage_each(self, query_terms: list[str], ids: Iterable[str]) -> dict[str, float]:
@@ -211,7 +212,7 @@ class KeywordIndex:
         covered = np.zeros(len(positions))
         if total and len(positions):
             for t, weight in weights.items():
-                covered += np.where(self._containing(t)[positions], weight, 0.0)
+                covered += np.where(self._containing(t)[0][positions], weight, 0.0)
             covered /= total
         shares = iter(covered.tolist())
         return {i: next(shares) if k else 0.0 for i, k in zip(ids, known, strict=True)}
