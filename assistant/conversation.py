@@ -28,6 +28,8 @@ from assistant.types import Answer, Citation, Filters
 from ingest.bodies import is_national
 from ingest.sentences import weighed_sentences
 
+# How a message that carries on the conversation may open ("and how many is that?", "so which were in Kent?").
+_OPENING = r"^\s*(?:and |so |ok |okay )?"
 _FOLLOW_UP_START = re.compile(
     r"^\s*(and|but|also|what about|how about|same (?:[\w'’-]+ )?(?:for|in)|and what about|then|so|"
     r"which (?:were|was|ones|of (?:them|those|these)))\b",
@@ -35,7 +37,7 @@ _FOLLOW_UP_START = re.compile(
 )
 # "which were about custody?", "any of those about strip searches?": the cases just given that are about a topic.
 _PICKS_BY_TOPIC = re.compile(
-    r"^\s*(?:and |so |ok |okay )?(?:which|any) (?:were|was|are|is|ones?|of (?:them|those|these|the above))\b",
+    _OPENING + r"(?:which|any) (?:were|was|are|is|ones?|of (?:them|those|these|the above))\b",
     re.IGNORECASE,
 )
 _BACK_REFERENCE = re.compile(
@@ -73,14 +75,14 @@ _FORCE_DID = re.compile(r"\bdid (?:[\w'’-]+ ){1,4}(?:do|say)\b", re.IGNORECASE
 _ASKS_ABOUT_ONE = re.compile(r"^\s*(who|what|how|why|where|when|did|was|were|is|has|had|does)\b(?!\s+about)", re.I)
 # "How many is that?", "how many recommendations was that in total?": a count of what the last answer gave.
 _HOW_MANY = re.compile(
-    r"^\s*(?:and |so |ok |okay )?how many(?: (?:cases|recommendations|recs|forces|bodies|of them|of those))?"
+    _OPENING + r"how many(?: (?:cases|recommendations|recs|forces|bodies|of them|of those))?"
     r"(?: (?:is|was|are|were) (?:that|those|these|there|they|it))?(?: (?:altogether|in total|in all|then))?"
     r"\s*\??\s*$",
     re.IGNORECASE,
 )
 # "Which force was that?", "what force was the original incident in?": whose cases the last answer gave.
 _WHICH_FORCE = re.compile(
-    r"^\s*(?:and |so |ok |okay )?(?:which|what) (?:police )?(?:force|forces) (?:was|were|is|are) (?:that|it|this|they|"
+    _OPENING + r"(?:which|what) (?:police )?(?:force|forces) (?:was|were|is|are) (?:that|it|this|they|"
     r"those|these|the (?:original )?(?:incident|case|job)s?)(?: in| from| with)?\s*\??\s*$",
     re.IGNORECASE,
 )
