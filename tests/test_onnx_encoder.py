@@ -218,3 +218,11 @@ def test_unknown_backend_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("IOPC_ENCODER", "onnx-fp16")
     with pytest.raises(ValueError, match="IOPC_ENCODER.*torch, onnx, onnx-int8"):
         Embedder()
+
+
+def test_load_readies_every_backend_without_encoding(torch_embedder, onnx_embedders):
+    """`load` is what a server's start calls beside reading the catalog: it must work on each backend (torch's
+    SentenceTransformer has a `load` of its own, which is not this)."""
+    for embedder in (torch_embedder, *onnx_embedders.values()):
+        embedder.load()
+        assert embedder.embed([QUESTION]).shape == (1, 384)

@@ -110,9 +110,9 @@ class Embedder:
 
     def load(self) -> None:
         """Load the encoder now, encoding nothing (its first use would otherwise pay for it)."""
-        model = self.model
-        if hasattr(model, "load"):
-            model.load()  # an OnnxEncoder makes its session lazily
+        model = self.model  # torch's model is loaded whole here
+        if self.backend != "torch":
+            model.load()  # an OnnxEncoder makes its session lazily (SentenceTransformer.load is another thing)
 
     def count_tokens(self, text: str) -> int:
         """Word pieces in `text`, without the [CLS]/[SEP] markers and without truncation."""
