@@ -21,7 +21,7 @@ from assistant.compose import (
     statuses_in_short,
     table_text,
 )
-from assistant.evidence import CaseEvidence
+from assistant.evidence import CaseEvidence, best_of_each, sentence_vectors_of
 from assistant.list_rows import RowSignals, kept_rows, nearest_row, row_signals
 from assistant.question import Intent, Question, lists_cases, row_topic
 from assistant.quotes import best_spans, first_matching, first_sentence
@@ -31,7 +31,7 @@ from assistant.settings import AnswerSettings
 from assistant.spelling import did_you_mean
 from assistant.types import Answer, Hit
 from assistant.vernacular import in_case_terms, keyword_query
-from ingest.sentences import weighed_sentences
+from vectorstore.sentence_vectors import SentenceVectors
 
 NEAREST = (
     "No case clearly matches this question: I found nothing in the {n} cases{scope} that answers it directly. "
@@ -103,7 +103,7 @@ class Context:
     query: str  # the text retrieved with (a follow-up's includes the turn it follows)
     catalog: Catalog
     retriever: HybridRetriever
-    sentence_vectors: object  # has embed_cached(texts)
+    sentence_vectors: SentenceVectors
     settings: AnswerSettings
     query_vector: object = None
     evidence: list[CaseEvidence] = field(default_factory=list)
@@ -481,12 +481,10 @@ def _topic_scores(ctx: Context, hits: list[Hit]) -> dict[str, float]:
         return {h.id: 0.0 for h in hits}
     # In the cases' terms: "chases" alone is near nothing a recommendation says, "pursuit" is what they say.
     words = " ".join(in_case_terms(topic_words))
-    topic = ctx.sentence_vectors.embed_cached([words])[0]  # type: ignore[attr-defined]
-    out = {}
-    for h in hits:
-        vectors = ctx.sentence_vectors.embed_cached(list(weighed_sentences(h.text)))  # type: ignore[attr-defined]
-        out[h.id] = float((vectors @ topic).max())
-    return out
+    topic = ctx.sentence_vectors.embedder.embed_cached([words])[0]
+    ids = [h.id for h in hits]
+    vectors, counts = sentence_vectors_of(ctx.catalog, ids, ctx.sentence_vectors)
+    return best_of_each(vectors @ topic, ids, counts)
 
 
 def _not_done(hit: Hit) -> bool:

@@ -72,7 +72,9 @@ class Assistant:
         return_freed_memory()  # before the index's buffers are first allocated
         self.embedder = embedder or Embedder()
         self.store = ChromaStore(self.location, self.embedder.info)
-        self.sentence_vectors = SentenceVectors(self.store, self.embedder)
+        self.sentence_vectors = SentenceVectors(
+            self.store, self.embedder, held=lambda keys: self._view.catalog.sentences.lookup(keys) if self._view else {}
+        )
         self.writer = writer
         self.max_bytes = max_bytes
         self.settings = settings
@@ -125,7 +127,7 @@ class Assistant:
 
     def _load_indexes_meanwhile(self) -> threading.Thread:
         """Start loading, in a thread, what the next answer needs besides the catalog: the encoder's
-        session, Chroma's passage and sentence indexes (again after another process wrote to an embedded
+        session, Chroma's passage index (again after another process wrote to an embedded
         store, see vectorstore.connection), the keyword tokenizer. Each is a few milliseconds when loaded.
 
         Why: most of that work is native code that leaves the interpreter free, so it runs beside reading
@@ -136,7 +138,6 @@ class Assistant:
             try:
                 self.embedder.load()
                 self.store.query(np.eye(1, self.embedder.info.dimension, dtype=np.float32)[0], 1)
-                self.store.sentence_vectors(["warm-up"])
                 load_tokenizer()
             except Exception:  # noqa: BLE001  # the answer does the same work and reports what fails
                 pass

@@ -17,6 +17,7 @@ from functools import cached_property
 from assistant.case_index import CaseIndex
 from assistant.filter_index import FilterIndex
 from assistant.keyword_index import KeywordSearch, keyword_changes, keyword_index, passage_words, words_by_initial
+from assistant.sentence_table import SentenceTable
 from assistant.themes import Memo
 from assistant.themes import assign as assign_themes
 from assistant.types import CaseSummary, Filters
@@ -54,6 +55,17 @@ class Catalog:
         self._previous = previous  # until prepare() has carried over what it can
         self.case_index: CaseIndex = CaseIndex(self.snapshot.records, previous.case_index if previous else None)
         self.cases: dict[str, CaseSummary] = self.case_index.cases
+        self.sentences: SentenceTable = (
+            previous.sentences
+            if previous is not None and not self.changed
+            else SentenceTable(
+                self._added,
+                store.sentence_vectors,
+                store.model.dimension,
+                previous.sentences if previous else None,
+                self._removed,
+            )
+        )
         if previous is not None and not self.changed and _same(self.cases, previous.cases):
             self._themes: Memo = previous._themes  # the same texts and cases: the same themes
             return
@@ -64,7 +76,7 @@ class Catalog:
         self._themes = assign_themes(
             self.cases,
             texts_by_case,
-            store.sentence_vectors,
+            self.sentences.lookup,
             store.model.dimension,
             previous._themes if previous else None,
         )
@@ -149,6 +161,7 @@ class Catalog:
             "keyword",
             "_word_counts",
             "filter_index",
+            "sentences",
         )
         return {**{k: self.__dict__[k] for k in kept}, "_meta": {pid: self.meta(pid) for pid in self.passages}}
 

@@ -71,10 +71,18 @@ def weigh_cases(
     `allowed` restricts the passages read from each case (the filters' passages), None for all;
     `keyword_weight` is the weight of the keyword ranking beside the three others (AnswerSettings)."""
     order = list(dict.fromkeys(h.case_id for h in hits))[:n_cases]
-    read = {cid: _passage_sentences(catalog, cid, allowed) for cid in order}
-    # One look-up for every candidate's sentences: the store answers one read of a thousand vectors
-    # about as fast as one of twenty, and a read per case was most of a question's cost at 10,000 cases.
-    sentence_vectors.embed_cached([s for per_passage in read.values() for ss in per_passage.values() for s in ss])
+    read = {cid: [pid for pid in catalog.case_passages(cid) if allowed is None or pid in allowed] for cid in order}
+    # The sentences of passages the catalog's table lacks are looked up (or embedded) in one call: a read per
+    # case was most of a question's cost at 10,000 cases.
+    sentence_vectors.embed_cached(
+        [
+            s
+            for pids in read.values()
+            for pid in pids
+            if catalog.sentences.rows(pid) is None
+            for s in _sentences(catalog, pid)
+        ]
+    )
     weighed = [
         _weigh(cid, read[cid], question_vector, clause_vectors, catalog, retriever, sentence_vectors) for cid in order
     ]
@@ -122,35 +130,46 @@ def reorder_passages(evidence: list[CaseEvidence], cover: Mapping[str, float], w
 
 def _weigh(
     case_id: str,
-    read: dict[str, list[str]],
+    ids: list[str],
     qvec,
     clause_vecs,
     catalog: Catalog,
     retriever: HybridRetriever,
     sentence_vectors,
 ) -> CaseEvidence:
-    ids, per_passage = list(read), list(read.values())
-    flat = [s for ss in per_passage for s in ss]
-    if not flat:
+    vectors, counts = sentence_vectors_of(catalog, ids, sentence_vectors)
+    if not len(vectors):
         return CaseEvidence(case_id, [])
-    vectors = sentence_vectors.embed_cached(flat)
     to_question = vectors @ qvec
     alignment = float((clause_vecs @ vectors.T).max(axis=1).mean())
-    scores, start = {}, 0
-    for pid, ss in zip(ids, per_passage, strict=False):
-        scores[pid] = float(to_question[start : start + len(ss)].max())
-        start += len(ss)
+    scores = best_of_each(to_question, ids, counts)
     passages = sorted((retriever.hit(pid) for pid in ids), key=lambda h: -scores[h.id])
     return CaseEvidence(
         case_id, passages, scores, sentence=float(np.max(to_question)), alignment=alignment, vectors=vectors
     )
 
 
-def _passage_sentences(catalog: Catalog, case_id: str, allowed: set[str] | None) -> dict[str, list[str]]:
-    """The sentences of each passage of a case that may be read (all, or those among `allowed`), by passage
-    id in the case's order; a passage without sentence breaks is one sentence."""
-    out = {}
-    for pid in catalog.case_passages(case_id):
-        if allowed is None or pid in allowed:
-            out[pid] = list(weighed_sentences(catalog.passages[pid].text))
+def sentence_vectors_of(catalog: Catalog, ids: list[str], sentence_vectors) -> tuple[np.ndarray, list[int]]:
+    """The vectors of the passages' weighed sentences, in order, and how many each passage has: from the
+    catalog's table, else (a passage it lacks) from `sentence_vectors`."""
+    table = catalog.sentences
+    rows = [r for pid in ids if (r := table.rows(pid)) is not None]
+    if len(rows) == len(ids):
+        return table.vectors(np.concatenate(rows) if rows else np.zeros(0, np.int32)), [len(r) for r in rows]
+    texts = [_sentences(catalog, pid) for pid in ids]
+    flat = [s for ss in texts for s in ss]
+    return sentence_vectors.embed_cached(flat), [len(ss) for ss in texts]
+
+
+def best_of_each(scores: np.ndarray, ids: list[str], counts: list[int]) -> dict[str, float]:
+    """The best of each passage's sentence `scores` (laid out as sentence_vectors_of gives them), by passage id."""
+    out, start = {}, 0
+    for pid, n in zip(ids, counts, strict=True):
+        out[pid] = float(scores[start : start + n].max())
+        start += n
     return out
+
+
+def _sentences(catalog: Catalog, pid: str) -> tuple[str, ...]:
+    """The sentences of a passage that are weighed (a passage without sentence breaks is one)."""
+    return weighed_sentences(catalog.passages[pid].text)

@@ -25,6 +25,15 @@ def _same(updated: Catalog, fresh: Catalog) -> None:
         assert dict(updated.keyword.search(q, 40)) == dict(fresh.keyword.search(q, 40)), q
     for filters in (Filters(forces=["Kent Police"]), Filters(since="2020-01-01"), Filters(themes=["custody"])):
         assert sorted(updated.allowed(filters) or []) == sorted(fresh.allowed(filters) or [])
+    assert _sentence_vectors(updated) == _sentence_vectors(fresh)
+
+
+def _sentence_vectors(catalog: Catalog) -> dict[str, bytes]:
+    """Every passage's sentence vectors as the catalog's table holds them (each passage has them)."""
+    table = catalog.sentences
+    rows = {pid: table.rows(pid) for pid in catalog.passages}
+    assert all(r is not None and len(r) for r in rows.values())
+    return {pid: table.vectors(r).tobytes() for pid, r in rows.items()}
 
 
 def test_an_updated_catalog_equals_one_read_afresh(tmp_path, make_assistant):
@@ -44,11 +53,13 @@ def test_an_updated_catalog_equals_one_read_afresh(tmp_path, make_assistant):
     assert a.ingest([str(f) for f in files[1:]]).ok
     assert a.remove(str(files[0]))
 
+    first_vectors = _sentence_vectors(first)
     updated = a.catalog
     assert updated is not first and len(updated.cases) == 8 + 5 + 8 + 8 + 8
     _same(updated, Catalog(a.store).prepare())
     # the first catalog is as it was: a reader still holding it sees no change
     assert len(first.cases) == 32 and len(first.keyword.search("SYNTHETIC", 10_000)) == len(first.passages)
+    assert _sentence_vectors(first) == first_vectors
     assert {c: s.inferred_themes for c, s in first.cases.items()} == first_themes
 
 
