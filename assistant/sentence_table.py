@@ -21,6 +21,7 @@ from ingest.sentences import weighed_sentences
 from vectorstore.sentence_vectors import sentence_key
 
 _READ = 8192  # vectors asked of the store at a time
+_BLOCKS = 8  # blocks of rows before those after the first are merged
 Lookup = Callable[[list[str]], Mapping[str, Sequence[float]]]  # sentence keys -> stored vectors, missing left out
 
 
@@ -30,33 +31,51 @@ class _Texts(Protocol):
 
 
 class _Rows:
-    """A growable float16 matrix that successive tables share. Each appends after every row filled so far
-    (whichever table filled them), which no earlier table reads, so no table changes under a reader."""
+    """Float16 rows in blocks that successive tables share. A table appends one block after every row added so
+    far (whichever table added it), which no earlier table reads: nothing is copied to grow, and no table
+    changes under a reader."""
 
-    def __init__(self, rows: np.ndarray):
-        self.array = rows
-        self.filled = len(rows)
+    def __init__(self, dimension: int, blocks: Sequence[np.ndarray] = ()):
+        self.dimension = dimension
+        self._blocks = _blocks(blocks)  # replaced whole, so a reader takes blocks and starts that agree
+        self.filled = sum(map(len, blocks))
         self._lock = threading.Lock()
 
     def append(self, rows: np.ndarray) -> int:
-        """Add `rows`; returns the index of the first."""
+        """Add `rows` as a block; returns the index of the first."""
         with self._lock:
-            start, needed = self.filled, self.filled + len(rows)
-            if needed > len(self.array):
-                grown = np.empty((max(needed, start + start // 4), self.array.shape[1]), np.float16)
-                grown[:start] = self.array[:start]
-                self.array = grown
-            self.array[start:needed] = rows
-            self.filled = needed
+            blocks = (*self._blocks[0], rows)
+            if len(blocks) > _BLOCKS:  # the blocks of many small ingests, merged: the first stays as it is
+                blocks = (blocks[0], np.concatenate(blocks[1:]))
+            self._blocks = _blocks(blocks)
+            start, self.filled = self.filled, self.filled + len(rows)
             return start
 
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """The rows at `rows`, in order."""
+        blocks, starts = self._blocks
+        if len(blocks) == 1:
+            return blocks[0][rows]
+        which = np.searchsorted(starts, rows, side="right") - 1
+        out = np.empty((len(rows), self.dimension), np.float16)
+        for b in np.unique(which):
+            at = which == b
+            out[at] = blocks[b][rows[at] - starts[b]]
+        return out
+
     def __getstate__(self) -> dict:
-        return {"array": self.array[: self.filled]}
+        return {"dimension": self.dimension, "blocks": self._blocks[0]}
 
     def __setstate__(self, state: dict) -> None:
-        self.array = state["array"]
-        self.filled = len(self.array)
+        self.dimension = state["dimension"]
+        self._blocks = _blocks(state["blocks"])
+        self.filled = sum(map(len, state["blocks"]))
         self._lock = threading.Lock()
+
+
+def _blocks(blocks: Sequence[np.ndarray]) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """The blocks and the row each starts at."""
+    return tuple(blocks), np.cumsum([0, *map(len, blocks)])[:-1]
 
 
 class SentenceTable:
@@ -73,7 +92,7 @@ class SentenceTable:
         """`passages`: every passage (no `previous`), or only those added since `previous` (`removed`: the ids of
         those gone since it)."""
         if previous is None:
-            self._rows = _Rows(np.zeros((0, dimension), np.float16))
+            self._rows = _Rows(dimension)
             self._row: dict[str, int] = {}  # sentence key -> row
             self._of: dict[str, np.ndarray] = {}  # passage id -> its sentences' rows, in order
         else:
@@ -88,11 +107,16 @@ class SentenceTable:
     def _add(self, passages: list[_Texts], lookup: Lookup) -> None:
         keys = {p.id: [sentence_key(s) for s in weighed_sentences(p.text)] for p in passages}
         new = list(dict.fromkeys(k for ks in keys.values() for k in ks if k not in self._row))
+        block, found = np.empty((len(new), self._rows.dimension), np.float16), list[str]()
         for start in range(0, len(new), _READ):  # in pieces: a first table reads every vector of the store
             stored = lookup(new[start : start + _READ])
-            if found := [k for k in new[start : start + _READ] if k in stored]:
-                first = self._rows.append(np.asarray([stored[k] for k in found], dtype=np.float16))
-                self._row.update(zip(found, range(first, first + len(found)), strict=True))
+            for k in new[start : start + _READ]:
+                if k in stored:
+                    block[len(found)] = stored[k]
+                    found.append(k)
+        if found:
+            first = self._rows.append(block[: len(found)])
+            self._row.update(zip(found, range(first, first + len(found)), strict=True))
         for pid, ks in keys.items():
             # A passage with a sentence not stored (an index made before sentence vectors were kept) is left
             # out: the answer embeds its sentences instead.
@@ -109,7 +133,7 @@ class SentenceTable:
         live = np.unique(np.concatenate(list(self._of.values()))) if self._of else np.zeros(0, np.int32)
         new_index = np.full(self._rows.filled, -1, np.int32)
         new_index[live] = np.arange(len(live), dtype=np.int32)
-        self._rows = _Rows(self._rows.array[live])
+        self._rows = _Rows(self._rows.dimension, [self._rows.take(live)])
         self._row = {k: int(new_index[r]) for k, r in self._row.items() if new_index[r] >= 0}
         self._of = {pid: new_index[rows] for pid, rows in self._of.items()}
 
@@ -123,7 +147,7 @@ class SentenceTable:
 
     def vectors(self, rows: np.ndarray) -> np.ndarray:
         """The float32 unit vectors at `rows`."""
-        return self._rows.array[rows].astype(np.float32)
+        return self._rows.take(rows).astype(np.float32)
 
     def lookup(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """Vectors of the sentences with these keys, as `Lookup` gives them (those the table lacks left out)."""

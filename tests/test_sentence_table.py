@@ -103,8 +103,19 @@ def test_a_table_pickles_without_the_room_left_to_grow():
     base = SentenceTable([A, B], Store().lookup, DIM)
     later = SentenceTable([C], Store().lookup, DIM, previous=base)
     back = pickle.loads(pickle.dumps(later))
-    assert back._rows.array.shape == (5, DIM)
+    assert sum(len(b) for b in back._rows._blocks[0]) == back._rows.filled == 5
     _check(back, [A, B, C])
     grown = SentenceTable([P("d", "A new line.")], Store().lookup, DIM, previous=back)
     _check(grown, [A, B, C, P("d", "A new line.")])
     _check(back, [A, B, C])
+
+
+def test_a_long_run_of_small_updates_reads_alike_at_every_step():
+    # Each update is a block of its own; past a few, the later ones are merged (the first stays as it is).
+    store, tables, added = Store(), [SentenceTable([A], Store().lookup, DIM)], [A]
+    for n in range(20):
+        added.append(P(f"n{n}", f"Update number {n} came in. It has two sentences."))
+        tables.append(SentenceTable([added[-1]], store.lookup, DIM, previous=tables[-1]))
+    assert len(tables[-1]._rows._blocks[0]) <= 8
+    for n, table in enumerate(tables):
+        _check(table, added[: n + 1])
