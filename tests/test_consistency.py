@@ -153,13 +153,21 @@ def test_answers_look_up_sentence_vectors_stored_at_ingest(seeded):
     recording = Recording()
     recording.__dict__["model"] = seeded.embedder.model  # the already-loaded model, not a second copy
     fresh = Assistant(data_dir=seeded.location.path, embedder=recording)
+    assert fresh.catalog.sentences.rows(passages[0].id) is not None
+    read: list[list[str]] = []
+    stored = fresh.store.sentences.vectors
+    fresh.store.sentences.vectors = lambda ids: read.append(list(ids)) or stored(ids)  # type: ignore[method-assign]
     question = "Which forces changed special-scheme marker policy?"
     answer = fresh.ask(question)
     assert not answer.abstained and answer.citations
+    # Once the catalog is loaded, its table holds every sentence's vector: an answer reads none.
+    assert read == []
     # The question and parts of it (its topic words, the judge's variants), never a stored sentence again.
     words = set(re.findall(r"[\w-]+", question.lower()))
     assert recording.encoded[0] == question
     assert all(set(re.findall(r"[\w-]+", text.lower())) <= words for text in recording.encoded), recording.encoded
+    assert not fresh.ask("Which forces were told about special-scheme markers?").abstained  # a list: nor does it
+    assert read == []
 
 
 def test_remove_and_replace_shrink_the_vocabulary_and_sentence_vectors(seeded, tmp_path):
