@@ -189,3 +189,43 @@ def test_remove_and_replace_shrink_the_vocabulary_and_sentence_vectors(seeded, t
     # exactly what the seed case alone uses, as before the other case came and went
     assert set(store.vocabulary.ids()) == words and set(store.sentences.ids()) == sentences
     assert not seeded.ask("Which forces changed special-scheme marker policy?").abstained
+
+
+def test_a_store_with_sentence_vectors_in_the_earlier_layout_answers_from_them(make_assistant, tmp_path):
+    """Sentence vectors in a searched collection of their own (the layout before they went into records'
+    metadata) are read, counted as stored, and shrunk, and never added to."""
+    import chromadb
+    import numpy as np
+
+    from assistant import Assistant
+    from vectorstore.collection import LegacySentences
+
+    a = make_assistant()
+    assert a.ingest([str(SEED)]).ok
+    keys = a.store.sentences.ids()
+    kept = a.store.sentences.vectors(keys)
+    legacy_ids = keys[: len(keys) // 2] + ["no-longer-read"]
+    a.store.close()
+    # Half the vectors moved to the earlier layout, as a store made before would hold them (and one unread).
+    client = chromadb.PersistentClient(str(a.location.path))
+    model = {"embed_model": a.embedder.info.name, "embed_dim": a.embedder.info.dimension}
+    old = client.create_collection(
+        LegacySentences.SPEC.name, metadata=model, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+    )
+    old.add(ids=legacy_ids, embeddings=[list(map(float, kept[k])) for k in legacy_ids[:-1]] + [[1.0] * 384])
+    client.get_collection("iopc_sentence_vectors").delete(ids=legacy_ids[:-1])
+    del client
+
+    b = Assistant(data_dir=a.location.path, embedder=a.embedder)
+    assert b.store.sentences.legacy.present and b.store.sentences.missing(keys) == []
+    got = b.store.sentences.vectors(keys)
+    assert got.keys() == set(keys) and all(np.allclose(got[k], kept[k], atol=1e-3) for k in keys)
+    assert all(b.catalog.sentences.rows(p.id) is not None for p in b.store.all_passages())
+    assert not b.ask("Which forces changed special-scheme marker policy?").abstained
+    # Shrinking drops unread vectors from either layout; an ingest adds to the new one only.
+    words = b.store.vocabulary.ids()
+    assert b.store.shrink(words, keys).sentences == 1 and b.store.sentences.legacy.ids() == legacy_ids[:-1]
+    twin = tmp_path / "twin.txt"
+    twin.write_text(SEED.read_text() + "\nA sentence no other passage has.\n")
+    assert b.ingest([str(twin)]).ok
+    assert sorted(b.store.sentences.legacy.ids()) == sorted(legacy_ids[:-1])

@@ -417,16 +417,16 @@ def test_a_group_stores_what_each_source_alone_would(make_assistant, tmp_path):
     for f in files:
         assert alone.ingest([f]).added == [f]
 
-    def vectors(a, collection):
-        got = collection(a).get(include=["embeddings"])
+    def embeddings(collection):
+        got = collection.get(include=["embeddings"])
         return dict(zip(got["ids"], got["embeddings"], strict=False))
 
-    for collection in (
-        lambda a: a.store.passages.chroma,
-        lambda a: a.store.sentences.chroma,
-        lambda a: a.store.vocabulary.chroma,
+    for vectors in (
+        lambda a: embeddings(a.store.passages.chroma),
+        lambda a: a.store.sentences.vectors(a.store.sentences.ids()),
+        lambda a: embeddings(a.store.vocabulary.chroma),
     ):
-        grouped, single = vectors(together, collection), vectors(alone, collection)
+        grouped, single = vectors(together), vectors(alone)
         assert grouped.keys() == single.keys() and grouped
         worst = max(float(np.abs(np.asarray(grouped[k]) - np.asarray(single[k])).max()) for k in grouped)
         assert worst < 1e-4, worst  # the same vectors, up to float noise from different batch padding

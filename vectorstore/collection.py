@@ -6,6 +6,8 @@ and owns the order of writes across them.
 
 from __future__ import annotations
 
+import base64
+import re
 from collections.abc import Iterable, Sequence
 
 from vectorstore.connection import CollectionSpec, Connection
@@ -15,6 +17,8 @@ _PAGE = 1000  # records per call, so large collections are read and written in b
 _OVERFETCH = 4  # nearest passages asked of Chroma per passage kept (see Passages.query)
 # Chroma insists on a vector per record; records looked up by id only carry this one.
 _NO_VECTOR = [1.0]
+_BYTES = "f16"  # the metadata field a sentence vector is kept in
+_HEX = re.compile(r"[0-9a-f]{8}")
 
 
 class _Collection:
@@ -255,10 +259,91 @@ class Vocabulary(_Vectors):
         return res["ids"][0][0], 1.0 - float(res["distances"][0][0])
 
 
-class Sentences(_Vectors):
-    """A vector per distinct passage sentence, by a hash of its text (see sentence_vectors.py)."""
+class Sentences(_Collection):
+    """A vector per distinct passage sentence, by a hash of its text (see sentence_vectors.py).
 
-    SPEC = CollectionSpec("iopc_sentences", searched=True)
+    Each is kept as float16 bytes in its record's metadata, not as a vector Chroma indexes: nothing searches
+    them, and Chroma loads a collection's whole vector index into any process that reads or writes one record
+    of it (about 190 MB at 10,000 cases, beside the catalog's own table of them). A store made before keeps
+    its sentence vectors in the earlier layout (LegacySentences): read where a key is not here, never added to.
+    """
+
+    SPEC = CollectionSpec("iopc_sentence_vectors", searched=False)
+
+    def __init__(self, connection: Connection):
+        super().__init__(connection)
+        self.legacy = LegacySentences(connection)
+
+    def missing(self, ids: Sequence[str]) -> list[str]:
+        """The ids stored in neither layout, in the order given (each once)."""
+        ids = list(dict.fromkeys(ids))
+        known: set[str] = set()
+        with self._use() as chroma:
+            for start in range(0, len(ids), _PAGE):
+                known.update(chroma.get(ids=ids[start : start + _PAGE], include=[])["ids"])
+        rest = [i for i in ids if i not in known]
+        return self.legacy.missing(rest) if rest and self.legacy.present else rest
+
+    def add(self, ids: Sequence[str], vectors) -> None:
+        """Store vectors under their ids."""
+        with self._use() as chroma:
+            for start in range(0, len(ids), _PAGE):
+                page = list(ids[start : start + _PAGE])
+                chroma.upsert(
+                    ids=page,
+                    # Distinct points on a line, so the index Chroma keeps of the records stays trivial to build.
+                    embeddings=[[int(i[:8], 16) / 2**32 if _HEX.fullmatch(i[:8]) else 0.5] for i in page],
+                    metadatas=[{_BYTES: _packed(v)} for v in vectors[start : start + _PAGE]],
+                )
+
+    def vectors(self, ids: Sequence[str]) -> dict:
+        """Stored vectors by id (the missing ones are left out), as float32 arrays."""
+        import numpy as np
+
+        out: dict = {}
+        with self._use() as chroma:
+            for start in range(0, len(ids), _PAGE):
+                res = chroma.get(ids=list(ids[start : start + _PAGE]), include=["metadatas"])
+                for i, md in zip(res["ids"], res["metadatas"], strict=True):
+                    out[i] = np.frombuffer(base64.b64decode(md[_BYTES]), np.float16).astype(np.float32)
+        if self.legacy.present and (rest := [i for i in ids if i not in out]):
+            out.update(self.legacy.vectors(rest))
+        return out
+
+    def ids(self, where: dict | None = None) -> list[str]:
+        """Ids of the stored sentence vectors, in either layout."""
+        return super().ids(where) + (self.legacy.ids(where) if self.legacy.present else [])
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Delete sentence vectors by id, in either layout."""
+        ids = list(ids)
+        super().delete(ids)
+        if self.legacy.present:
+            self.legacy.delete(ids)
+
+    def keep_only(self, wanted: set[str]) -> int:
+        """Delete every sentence vector whose id is not in `wanted`; returns how many."""
+        unwanted = [i for i in self.ids() if i not in wanted]
+        self.delete(unwanted)
+        return len(unwanted)
+
+
+class LegacySentences(_Vectors):
+    """Sentence vectors as a store made before the metadata layout of Sentences keeps them."""
+
+    SPEC = CollectionSpec("iopc_sentences", searched=True, optional=True)
+
+    @property
+    def present(self) -> bool:
+        """Whether the store has them."""
+        return self._connection.has(self.SPEC.name)
+
+
+def _packed(vector) -> str:
+    """A unit vector as text: its float16 bytes in base64 (the precision the catalog's table keeps)."""
+    import numpy as np
+
+    return base64.b64encode(np.asarray(vector, dtype=np.float16).tobytes()).decode("ascii")
 
 
 class State(_Collection):

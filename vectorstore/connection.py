@@ -31,10 +31,12 @@ from vectorstore.location import ModelMismatchError, StoreError, StoreLocation, 
 
 @dataclass(frozen=True)
 class CollectionSpec:
-    """A collection's name, and whether it holds vectors searched by similarity (bound to the model)."""
+    """A collection's name, whether it holds vectors searched by similarity (bound to the model), and whether
+    it is opened only when the store has it (a layout of earlier versions: read, never created)."""
 
     name: str
     searched: bool
+    optional: bool = False
 
 
 @dataclass(eq=False)
@@ -79,6 +81,10 @@ class Connection:
     def register(self, spec: CollectionSpec) -> None:
         """Open `spec` with the others (call before first use)."""
         self._specs[spec.name] = spec
+
+    def has(self, name: str) -> bool:
+        """Whether the store has the registered collection `name` (an optional one may be absent)."""
+        return name in self._current().collections
 
     def collection(self, name: str):
         """The chromadb collection `name`, opening every registered collection on first use.
@@ -159,8 +165,11 @@ class Connection:
     def _open_with(self, client) -> None:
         wanted = {"embed_model": self.model.name, "embed_dim": self.model.dimension}
         opened = {}
+        present = {c if isinstance(c, str) else c.name for c in client.list_collections()}
         # The searched collections first, so a model mismatch is reported before anything is created.
         for spec in sorted(self._specs.values(), key=lambda s: not s.searched):
+            if spec.optional and spec.name not in present:
+                continue
             if not spec.searched:
                 opened[spec.name] = client.get_or_create_collection(spec.name, embedding_function=None)
                 continue
