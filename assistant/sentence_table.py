@@ -12,17 +12,16 @@ new passages' vectors.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 import numpy as np
 
 from ingest.sentences import weighed_sentences
-from vectorstore.sentence_vectors import sentence_key
+from vectorstore.sentence_vectors import Lookup, sentence_key
 
 _READ = 8192  # vectors asked of the store at a time
 _BLOCKS = 8  # blocks of rows before those after the first are merged
-Lookup = Callable[[list[str]], Mapping[str, Sequence[float]]]  # sentence keys -> stored vectors, missing left out
 
 
 class _Texts(Protocol):

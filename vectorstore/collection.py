@@ -48,6 +48,15 @@ class _Collection:
         """Ids of the records, optionally filtered by metadata."""
         return [i for ids, _, _ in self._pages(where, include=[]) for i in ids]
 
+    def missing(self, ids: Sequence[str]) -> list[str]:
+        """The ids not stored, in the order given (each once)."""
+        ids = list(dict.fromkeys(ids))
+        known: set[str] = set()
+        with self._use() as chroma:
+            for start in range(0, len(ids), _PAGE):
+                known.update(chroma.get(ids=ids[start : start + _PAGE], include=[])["ids"])
+        return [i for i in ids if i not in known]
+
     def delete(self, ids: Iterable[str]) -> None:
         """Delete records by id."""
         ids = list(ids)
@@ -211,15 +220,6 @@ def _record(md: dict, document: str | None) -> SourceRecord:
 class _Vectors(_Collection):
     """Vectors stored by id, without documents."""
 
-    def missing(self, ids: Sequence[str]) -> list[str]:
-        """The ids not stored, in the order given (each once)."""
-        ids = list(dict.fromkeys(ids))
-        known: set[str] = set()
-        with self._use() as chroma:
-            for start in range(0, len(ids), _PAGE):
-                known.update(chroma.get(ids=ids[start : start + _PAGE], include=[])["ids"])
-        return [i for i in ids if i not in known]
-
     def add(self, ids: Sequence[str], vectors) -> None:
         """Store vectors under their ids."""
         with self._use() as chroma:
@@ -276,12 +276,7 @@ class Sentences(_Collection):
 
     def missing(self, ids: Sequence[str]) -> list[str]:
         """The ids stored in neither layout, in the order given (each once)."""
-        ids = list(dict.fromkeys(ids))
-        known: set[str] = set()
-        with self._use() as chroma:
-            for start in range(0, len(ids), _PAGE):
-                known.update(chroma.get(ids=ids[start : start + _PAGE], include=[])["ids"])
-        rest = [i for i in ids if i not in known]
+        rest = super().missing(ids)
         return self.legacy.missing(rest) if rest and self.legacy.present else rest
 
     def add(self, ids: Sequence[str], vectors) -> None:
