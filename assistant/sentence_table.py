@@ -100,8 +100,8 @@ class SentenceTable:
             self._of = dict(previous._of)
         gone = [pid for pid in removed if self._of.pop(pid, None) is not None]
         self._add(list(passages), lookup)
-        if gone and len(self._row) > 2 * self._live() + 1024:
-            self._compact()
+        if gone and len(self._row) > 2 * len(live := self._live()) + 1024:
+            self._compact(live)
 
     def _add(self, passages: list[_Texts], lookup: Lookup) -> None:
         keys = {p.id: [sentence_key(s) for s in weighed_sentences(p.text)] for p in passages}
@@ -124,12 +124,12 @@ class SentenceTable:
             else:
                 self._of.pop(pid, None)
 
-    def _live(self) -> int:
-        return len(np.unique(np.concatenate(list(self._of.values())))) if self._of else 0
+    def _live(self) -> np.ndarray:
+        """The rows some passage reads, sorted."""
+        return np.unique(np.concatenate(list(self._of.values()))) if self._of else np.zeros(0, np.int32)
 
-    def _compact(self) -> None:
-        """Keep only the rows some passage still reads (sources were removed)."""
-        live = np.unique(np.concatenate(list(self._of.values()))) if self._of else np.zeros(0, np.int32)
+    def _compact(self, live: np.ndarray) -> None:
+        """Keep only the `live` rows (sources were removed)."""
         new_index = np.full(self._rows.filled, -1, np.int32)
         new_index[live] = np.arange(len(live), dtype=np.int32)
         self._rows = _Rows(self._rows.dimension, [self._rows.take(live)])

@@ -7,7 +7,7 @@ and owns the order of writes across them.
 from __future__ import annotations
 
 import base64
-import re
+import zlib
 from collections.abc import Iterable, Sequence
 
 from vectorstore.connection import CollectionSpec, Connection
@@ -18,7 +18,6 @@ _OVERFETCH = 4  # nearest passages asked of Chroma per passage kept (see Passage
 # Chroma insists on a vector per record; records looked up by id only carry this one.
 _NO_VECTOR = [1.0]
 _BYTES = "f16"  # the metadata field a sentence vector is kept in
-_HEX = re.compile(r"[0-9a-f]{8}")
 
 
 class _Collection:
@@ -56,6 +55,12 @@ class _Collection:
             for start in range(0, len(ids), _PAGE):
                 known.update(chroma.get(ids=ids[start : start + _PAGE], include=[])["ids"])
         return [i for i in ids if i not in known]
+
+    def keep_only(self, wanted: set[str]) -> int:
+        """Delete every record whose id is not in `wanted`; returns how many."""
+        unwanted = [i for i in self.ids() if i not in wanted]
+        self.delete(unwanted)
+        return len(unwanted)
 
     def delete(self, ids: Iterable[str]) -> None:
         """Delete records by id."""
@@ -238,12 +243,6 @@ class _Vectors(_Collection):
                 out.update(zip(res["ids"], res["embeddings"], strict=False))
         return out
 
-    def keep_only(self, wanted: set[str]) -> int:
-        """Delete every vector whose id is not in `wanted`; returns how many."""
-        unwanted = [i for i in self.ids() if i not in wanted]
-        self.delete(unwanted)
-        return len(unwanted)
-
 
 class Vocabulary(_Vectors):
     """Every word of the collection, embedded, to tell unseen words from unseen topics."""
@@ -287,7 +286,7 @@ class Sentences(_Collection):
                 chroma.upsert(
                     ids=page,
                     # Distinct points on a line, so the index Chroma keeps of the records stays trivial to build.
-                    embeddings=[[int(i[:8], 16) / 2**32 if _HEX.fullmatch(i[:8]) else 0.5] for i in page],
+                    embeddings=[[zlib.crc32(i.encode()) / 2**32] for i in page],
                     metadatas=[{_BYTES: _packed(v)} for v in vectors[start : start + _PAGE]],
                 )
 
@@ -315,12 +314,6 @@ class Sentences(_Collection):
         super().delete(ids)
         if self.legacy.present:
             self.legacy.delete(ids)
-
-    def keep_only(self, wanted: set[str]) -> int:
-        """Delete every sentence vector whose id is not in `wanted`; returns how many."""
-        unwanted = [i for i in self.ids() if i not in wanted]
-        self.delete(unwanted)
-        return len(unwanted)
 
 
 class LegacySentences(_Vectors):

@@ -165,7 +165,7 @@ class Connection:
     def _open_with(self, client) -> None:
         wanted = {"embed_model": self.model.name, "embed_dim": self.model.dimension}
         opened = {}
-        present = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+        present = {c.name for c in client.list_collections()}
         # The searched collections first, so a model mismatch is reported before anything is created.
         for spec in sorted(self._specs.values(), key=lambda s: not s.searched):
             if spec.optional and spec.name not in present:
